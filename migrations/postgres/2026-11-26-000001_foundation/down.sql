@@ -1,0 +1,9 @@
+DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;
+DROP FUNCTION IF EXISTS audit_log_append_only();
+DROP TABLE audit_log;
+DROP TABLE refresh_tokens;
+DROP TABLE auth_sessions;
+DROP TABLE login_throttle;
+DROP TABLE users;
+DROP TABLE vendors;
+DROP TABLE units;

@@ -1,0 +1,122 @@
+//! Builds the actix application: every route on one screen, middleware,
+//! shared state, and the OpenAPI document generated from the same routes.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, HttpResponse, web};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_error};
+use crate::state::AppState;
+use crate::{audit, auth, ops, org};
+
+/// Largest JSON body accepted: a full offline batch of check-ins fits.
+pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
+
+fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(
+            scope::scope("/api/v1")
+                .service(auth::http::login)
+                .service(auth::http::refresh)
+                .service(auth::http::logout)
+                .service(auth::http::me)
+                .service(org::http::create_unit)
+                .service(org::http::list_units)
+                .service(org::http::get_unit)
+                .service(org::http::disable_unit)
+                .service(org::http::enable_unit)
+                .service(org::http::create_user)
+                .service(org::http::list_users)
+                .service(org::http::get_user)
+                .service(org::http::disable_user)
+                .service(org::http::enable_user)
+                .service(org::http::create_vendor)
+                .service(org::http::list_vendors)
+                .service(audit::http::list)
+                .service(audit::http::verify),
+        );
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "epatrol",
+        description = "Backend of the M-Police handhelds: patrol sign-in (電子巡簽), \
+electronic traffic tickets (電子舉發單) and outsourced ticket processing (委外製單). \
+Errors are RFC 9457 problem details with a stable `code`.",
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "auth", description = "Sign-in, tokens, the caller"),
+        (name = "org", description = "Units, accounts, vendors"),
+        (name = "audit", description = "The hash-chained audit log"),
+        (name = "ops", description = "Probes and metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI document of exactly the routes the app serves.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    api
+}
+
+async fn route_not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::RouteNotFound)
+}
+
+pub fn build(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .app_data(web::Data::new(state))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .configure(routes)
+        .split_for_parts();
+    app.default_service(web::to(route_not_found))
+        .wrap(actix_web::middleware::from_fn(crate::telemetry::observe))
+}

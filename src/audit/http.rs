@@ -1,0 +1,83 @@
+//! Reading and verifying the audit log (headquarters administrators).
+
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::store::{self, AuditView, VerifyReport};
+use crate::auth::Admin;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::pagination::Page;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// e.g. `user`, `unit`, `session`.
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    /// Entries with a smaller `seq` (the `next_cursor` of the previous page).
+    pub before: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// The log reaches across units, so only administrators at headquarters read it.
+fn ensure_hq(caller: &crate::auth::Caller) -> ApiResult<()> {
+    if caller.actor.reaches_all() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("headquarters_admin_only"))
+    }
+}
+
+/// Audit entries, newest first.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "A page of entries, newest first", body = Page<AuditView>),
+        (status = 403, description = "Not a headquarters administrator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit")]
+pub async fn list(
+    state: web::Data<AppState>,
+    Admin(caller): Admin,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<web::Json<Page<AuditView>>> {
+    ensure_hq(&caller)?;
+    let q = query.into_inner();
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let rows = state
+        .db(move |c| {
+            Ok(store::list(
+                c,
+                q.object_type.as_deref(),
+                q.object_id.as_deref(),
+                q.before,
+                limit + 1,
+            )?)
+        })
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |e| e.seq)))
+}
+
+/// Walk the hash chain and report the first broken link.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Verification result", body = VerifyReport),
+        (status = 403, description = "Not a headquarters administrator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    Admin(caller): Admin,
+) -> ApiResult<web::Json<VerifyReport>> {
+    ensure_hq(&caller)?;
+    let report = state.db(|c| Ok(store::verify(c)?)).await?;
+    Ok(web::Json(report))
+}

@@ -1,0 +1,172 @@
+//! Extractors that authenticate the caller and check the role, so a handler
+//! that takes `Supervisor` cannot forget the check.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
+use super::store;
+use super::token::TokenError;
+use crate::db::write_txn;
+use crate::domain::{Actor, Role, UserId};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Header naming the handheld or browser a request comes from; recorded in
+/// the audit log.
+pub const DEVICE_HEADER: &str = "X-Device-Id";
+
+/// An authenticated caller, whatever the role.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: UserId,
+    pub badge: String,
+    pub session_id: String,
+    pub actor: Actor,
+}
+
+impl Caller {
+    pub fn role(&self) -> Role {
+        self.actor.role
+    }
+}
+
+/// The `X-Device-Id` header, if it is short printable ASCII.
+pub fn device_id(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(DEVICE_HEADER)?.to_str().ok()?.trim();
+    let ok = !value.is_empty() && value.len() <= 64 && value.chars().all(|c| c.is_ascii_graphic());
+    ok.then(|| value.to_owned())
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = app_state(req);
+        let token = bearer(req);
+        let device = device_id(req);
+        Box::pin(async move {
+            let state = state?;
+            let token = token.ok_or(ApiError::Unauthorized("missing_token"))?;
+            let claims = state.keys.verify(&token).map_err(|e| match e {
+                TokenError::Expired => ApiError::Unauthorized("token_expired"),
+                _ => ApiError::Unauthorized("invalid_token"),
+            })?;
+            let sid = claims.sid.clone();
+            let found = state
+                .db(move |c| Ok(store::session_caller(c, &sid)?))
+                .await?;
+            let (session, user, unit) = found.ok_or(ApiError::Unauthorized("invalid_token"))?;
+            if session.user_id.to_string() != claims.sub {
+                return Err(ApiError::Unauthorized("invalid_token"));
+            }
+            if session.revoked_at.is_some() {
+                return Err(ApiError::Unauthorized("session_revoked"));
+            }
+            if user.disabled_at.is_some() {
+                return Err(ApiError::Unauthorized("account_disabled"));
+            }
+            let role = Role::parse(&user.role)
+                .ok_or_else(|| anyhow::anyhow!("user {} has unknown role", user.id))?;
+            Ok(Caller {
+                user_id: user.id,
+                badge: user.badge,
+                session_id: session.id,
+                actor: Actor {
+                    user_id: Some(user.id),
+                    role,
+                    unit_id: Some(unit.id),
+                    unit_path: Some(unit.path),
+                    vendor_id: user.vendor_id,
+                    device,
+                },
+            })
+        })
+    }
+}
+
+/// Authenticates, then admits only `allowed` roles; a refusal is audited.
+fn with_role(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    allowed: &'static [Role],
+) -> LocalBoxFuture<'static, Result<Caller, ApiError>> {
+    let caller = Caller::from_request(req, payload);
+    let state = app_state(req);
+    let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let method = req.method().to_string();
+    Box::pin(async move {
+        let caller = caller.await?;
+        if allowed.contains(&caller.role()) {
+            return Ok(caller);
+        }
+        let entry = caller
+            .actor
+            .audit("auth.permission_denied", "route")
+            .object(format!("{method} {route}"))
+            .details(serde_json::json!({"role": caller.role().as_str()}));
+        state?
+            .db(move |c| write_txn(c, |c| Ok(crate::audit::append(c, entry)?)))
+            .await?;
+        Err(ApiError::Forbidden("role_not_allowed"))
+    })
+}
+
+macro_rules! role_extractor {
+    ($(#[$meta:meta])* $name:ident, [$($role:ident),+]) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
+
+        impl $name {
+            pub const ROLES: &'static [Role] = &[$(Role::$role),+];
+        }
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let fut = with_role(req, payload, Self::ROLES);
+                Box::pin(async move { fut.await.map($name) })
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// Any police account: officers, supervisors, administrators.
+    Police,
+    [Officer, Supervisor, Admin]
+);
+role_extractor!(
+    /// Supervisors and administrators.
+    Supervisor,
+    [Supervisor, Admin]
+);
+role_extractor!(
+    /// Administrators only.
+    Admin,
+    [Admin]
+);
+role_extractor!(
+    /// Vendor staff, keyers and verifiers.
+    VendorStaff,
+    [VendorKeyer, VendorVerifier]
+);

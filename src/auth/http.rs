@@ -1,0 +1,107 @@
+//! Sign-in endpoints.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+
+use super::Caller;
+use super::extract::device_id;
+use super::service::{self, LoginRequest, RefreshRequest, TokenResponse};
+use crate::error::{ApiResult, Problem};
+use crate::org::users::UserView;
+use crate::state::AppState;
+
+/// Sign in with badge number and password.
+///
+/// Five failures within ten minutes lock the badge for ten minutes; the
+/// answer is the same whether or not the badge exists.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "Wrong badge or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Right password, disabled account (`account_disabled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Badge or password missing", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Locked after repeated failures (`account_locked`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    let device = device_id(&req);
+    let body = body.into_inner();
+    let response = state
+        .blocking(move |s| service::login(s, body, device))
+        .await?;
+    Ok(web::Json(response))
+}
+
+/// Exchange a refresh token for a new access token and refresh token.
+///
+/// Each refresh token works once. Presenting one that was already used
+/// revokes the whole sign-in session (`refresh_token_reused`).
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New token pair", body = TokenResponse),
+        (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RefreshRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    let device = device_id(&req);
+    let body = body.into_inner();
+    let response = state
+        .blocking(move |s| service::refresh(s, body, device))
+        .await?;
+    Ok(web::Json(response))
+}
+
+/// Sign out: revokes this session, its refresh tokens and access tokens.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    state
+        .db(move |c| {
+            service::logout(
+                c,
+                caller.user_id,
+                &caller.session_id,
+                caller.actor.device.clone(),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in account.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's account", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<web::Json<UserView>> {
+    let actor = caller.actor.clone();
+    let user = state
+        .db(move |c| crate::org::users::get(c, &actor, caller.user_id))
+        .await?;
+    Ok(web::Json(user))
+}

@@ -1,0 +1,12 @@
+//! Sign-in, tokens, sessions, and the extractors that give handlers their
+//! caller typed by role.
+
+pub mod extract;
+pub mod http;
+pub mod lockout;
+pub mod password;
+pub mod service;
+pub mod store;
+pub mod token;
+
+pub use extract::{Admin, Caller, Police, Supervisor, VendorStaff};

@@ -1,0 +1,342 @@
+//! Typed settings read from `EPATROL_*` environment variables and validated
+//! at start-up. Every bad setting names itself in the error; an unknown
+//! `EPATROL_*` variable is an error too, because a misspelt key silently
+//! ignored is how a production server ends up on its defaults.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A value that must never be printed (keys, passwords).
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Secret(bytes)
+    }
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// How hard SQLite pushes each commit to disk. `Full` (the default) makes a
+/// commit survive power loss, not only a process crash: a check-in the
+/// server acknowledged must never be lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteSync {
+    Full,
+    Normal,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// Signing key for access tokens; `None` means "generate or read
+    /// `jwt-secret` in the data dir".
+    pub jwt_secret: Option<Secret>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    pub db_pool_size: u32,
+    pub sqlite_sync: SqliteSync,
+    pub workers: usize,
+    /// Base URL printed into QR codes that the public scans.
+    pub public_url: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{key}: {reason}")]
+pub struct ConfigError {
+    pub key: String,
+    pub reason: String,
+}
+
+fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// The longest an access token may live: a stolen handheld must stop working soon.
+pub const MAX_ACCESS_TOKEN_TTL_SECS: u64 = 15 * 60;
+
+const KNOWN_KEYS: &[&str] = &[
+    "EPATROL_DATABASE_URL",
+    "EPATROL_BIND",
+    "EPATROL_DATA_DIR",
+    "EPATROL_JWT_SECRET",
+    "EPATROL_ACCESS_TOKEN_TTL_SECS",
+    "EPATROL_REFRESH_TOKEN_TTL_SECS",
+    "EPATROL_LOG",
+    "EPATROL_LOG_FORMAT",
+    "EPATROL_DB_POOL_SIZE",
+    "EPATROL_SQLITE_SYNCHRONOUS",
+    "EPATROL_WORKERS",
+    "EPATROL_PUBLIC_URL",
+    // Read by the CLI, not by the server.
+    "EPATROL_PASSWORD",
+];
+
+impl Settings {
+    /// Defaults for the embedded demo, rooted at `data_dir`.
+    pub fn embedded(data_dir: PathBuf) -> Self {
+        let database_url = format!("sqlite://{}", data_dir.join("epatrol.db").display());
+        Settings {
+            database_url,
+            bind: "127.0.0.1:8080".into(),
+            data_dir,
+            jwt_secret: None,
+            access_token_ttl: Duration::from_secs(MAX_ACCESS_TOKEN_TTL_SECS),
+            refresh_token_ttl: Duration::from_secs(12 * 3600),
+            log_filter: "info".into(),
+            log_format: LogFormat::Text,
+            db_pool_size: 16,
+            sqlite_sync: SqliteSync::Full,
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Parses settings from `(key, value)` pairs; the process environment in
+    /// production, a literal list in tests.
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("EPATROL_") && !k.starts_with("EPATROL_TEST_"))
+            .collect();
+        if let Some((key, _)) = vars.iter().find(|(k, _)| !KNOWN_KEYS.contains(&k.as_str())) {
+            return Err(bad(key, "unknown setting (see README, Configuration)"));
+        }
+        let get = |key: &str| {
+            vars.iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let data_dir = PathBuf::from(get("EPATROL_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let mut settings = Settings::embedded(data_dir);
+        if let Some(url) = get("EPATROL_DATABASE_URL") {
+            DatabaseKind::from_url(&url).map_err(|reason| bad("EPATROL_DATABASE_URL", reason))?;
+            settings.database_url = url;
+        }
+        if let Some(bind) = get("EPATROL_BIND") {
+            bind.parse::<std::net::SocketAddr>()
+                .map_err(|_| bad("EPATROL_BIND", "expected host:port, e.g. 0.0.0.0:8080"))?;
+            settings.public_url = format!("http://{bind}");
+            settings.bind = bind;
+        }
+        if let Some(secret) = get("EPATROL_JWT_SECRET") {
+            settings.jwt_secret = Some(parse_secret(&secret)?);
+        }
+        if let Some(v) = get("EPATROL_ACCESS_TOKEN_TTL_SECS") {
+            let secs = parse_number(
+                "EPATROL_ACCESS_TOKEN_TTL_SECS",
+                &v,
+                30,
+                MAX_ACCESS_TOKEN_TTL_SECS,
+            )?;
+            settings.access_token_ttl = Duration::from_secs(secs);
+        }
+        if let Some(v) = get("EPATROL_REFRESH_TOKEN_TTL_SECS") {
+            let secs = parse_number("EPATROL_REFRESH_TOKEN_TTL_SECS", &v, 300, 30 * 24 * 3600)?;
+            settings.refresh_token_ttl = Duration::from_secs(secs);
+        }
+        if let Some(v) = get("EPATROL_LOG") {
+            tracing_subscriber::EnvFilter::try_new(&v)
+                .map_err(|e| bad("EPATROL_LOG", format!("not a log filter: {e}")))?;
+            settings.log_filter = v;
+        }
+        if let Some(v) = get("EPATROL_LOG_FORMAT") {
+            settings.log_format = match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => return Err(bad("EPATROL_LOG_FORMAT", "expected `text` or `json`")),
+            };
+        }
+        if let Some(v) = get("EPATROL_DB_POOL_SIZE") {
+            settings.db_pool_size = parse_number("EPATROL_DB_POOL_SIZE", &v, 2, 512)? as u32;
+        }
+        if let Some(v) = get("EPATROL_SQLITE_SYNCHRONOUS") {
+            settings.sqlite_sync = match v.to_ascii_lowercase().as_str() {
+                "full" => SqliteSync::Full,
+                "normal" => SqliteSync::Normal,
+                _ => {
+                    return Err(bad(
+                        "EPATROL_SQLITE_SYNCHRONOUS",
+                        "expected `full` or `normal`",
+                    ));
+                }
+            };
+        }
+        if let Some(v) = get("EPATROL_WORKERS") {
+            settings.workers = parse_number("EPATROL_WORKERS", &v, 1, 256)? as usize;
+        }
+        if let Some(v) = get("EPATROL_PUBLIC_URL") {
+            if !(v.starts_with("https://") || v.starts_with("http://")) {
+                return Err(bad("EPATROL_PUBLIC_URL", "expected an http(s):// URL"));
+            }
+            settings.public_url = v.trim_end_matches('/').to_owned();
+        }
+        Ok(settings)
+    }
+}
+
+fn parse_number(key: &str, value: &str, min: u64, max: u64) -> Result<u64, ConfigError> {
+    let n: u64 = value
+        .parse()
+        .map_err(|_| bad(key, format!("expected a whole number, got {value:?}")))?;
+    if n < min || n > max {
+        return Err(bad(
+            key,
+            format!("must be between {min} and {max}, got {n}"),
+        ));
+    }
+    Ok(n)
+}
+
+fn parse_secret(value: &str) -> Result<Secret, ConfigError> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value))
+        .map_err(|_| bad("EPATROL_JWT_SECRET", "expected base64"))?;
+    if bytes.len() < 32 {
+        return Err(bad(
+            "EPATROL_JWT_SECRET",
+            "must decode to at least 32 bytes",
+        ));
+    }
+    Ok(Secret::new(bytes))
+}
+
+/// Which database a URL names. There is no fallback: an unknown scheme is an
+/// error, because treating an unrecognised URL as an SQLite path silently
+/// creates an empty database beside the real one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Postgres,
+    /// Path of the SQLite file.
+    Sqlite(PathBuf),
+}
+
+impl DatabaseKind {
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseKind::Postgres);
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() || path.contains(":memory:") {
+                return Err(
+                    "an SQLite URL needs a file path, e.g. sqlite://data/epatrol.db".into(),
+                );
+            }
+            return Ok(DatabaseKind::Sqlite(PathBuf::from(path)));
+        }
+        Err("unknown scheme: expected postgres://, postgresql:// or sqlite://".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_database_under_data() {
+        let s = Settings::from_vars(vars(&[])).unwrap();
+        assert_eq!(s.database_url, "sqlite://data/epatrol.db");
+        assert_eq!(s.access_token_ttl.as_secs(), 900);
+        assert_eq!(s.sqlite_sync, SqliteSync::Full);
+    }
+
+    #[test]
+    fn unknown_scheme_is_an_error_naming_the_setting() {
+        let err = Settings::from_vars(vars(&[("EPATROL_DATABASE_URL", "host=db port=5432")]))
+            .unwrap_err();
+        assert_eq!(err.key, "EPATROL_DATABASE_URL");
+        let err = Settings::from_vars(vars(&[("EPATROL_DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert_eq!(err.key, "EPATROL_DATABASE_URL");
+    }
+
+    #[test]
+    fn url_schemes() {
+        assert_eq!(
+            DatabaseKind::from_url("postgres://u@h/db"),
+            Ok(DatabaseKind::Postgres)
+        );
+        assert_eq!(
+            DatabaseKind::from_url("postgresql://u@h/db"),
+            Ok(DatabaseKind::Postgres)
+        );
+        assert_eq!(
+            DatabaseKind::from_url("sqlite:///var/lib/e.db"),
+            Ok(DatabaseKind::Sqlite("/var/lib/e.db".into()))
+        );
+        assert_eq!(
+            DatabaseKind::from_url("sqlite:data/e.db"),
+            Ok(DatabaseKind::Sqlite("data/e.db".into()))
+        );
+        assert!(DatabaseKind::from_url("sqlite::memory:").is_err());
+    }
+
+    #[test]
+    fn unknown_epatrol_key_is_rejected() {
+        let err = Settings::from_vars(vars(&[("EPATROL_DATABSE_URL", "x")])).unwrap_err();
+        assert_eq!(err.key, "EPATROL_DATABSE_URL");
+    }
+
+    #[test]
+    fn access_token_ttl_is_capped_at_fifteen_minutes() {
+        let err =
+            Settings::from_vars(vars(&[("EPATROL_ACCESS_TOKEN_TTL_SECS", "3600")])).unwrap_err();
+        assert_eq!(err.key, "EPATROL_ACCESS_TOKEN_TTL_SECS");
+    }
+
+    #[test]
+    fn short_jwt_secret_is_rejected() {
+        let err = Settings::from_vars(vars(&[("EPATROL_JWT_SECRET", "c2hvcnQ=")])).unwrap_err();
+        assert_eq!(err.key, "EPATROL_JWT_SECRET");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(
+            format!("{:?}", Secret::new(b"hunter2".to_vec())),
+            "Secret(***)"
+        );
+    }
+}

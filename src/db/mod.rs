@@ -1,0 +1,199 @@
+//! Storage: one connection type over SQLite (the embedded default) and
+//! PostgreSQL (production), a pool that picks the backend by URL scheme,
+//! migrations embedded per backend, and the write-transaction helper.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::R2D2Connection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::{DatabaseKind, Settings, SqliteSync};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever database the URL named. Queries are written
+/// once against this type; `each_backend!` covers what the derive cannot
+/// express (upserts, batch inserts).
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<DbManager>;
+pub type PooledConn = r2d2::PooledConnection<DbManager>;
+
+/// Runs the same tokens against the concrete connection, so each branch is
+/// type-checked for its own backend.
+#[macro_export]
+macro_rules! each_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+impl DbConn {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DbConn::Sqlite(_))
+    }
+}
+
+/// An r2d2 manager that opens the backend named by the URL scheme; the
+/// derived `establish` would try PostgreSQL and then accept any string as an
+/// SQLite path.
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    url: String,
+    kind: DatabaseKind,
+    sqlite_sync: SqliteSync,
+}
+
+impl DbManager {
+    pub fn new(url: &str, sqlite_sync: SqliteSync) -> anyhow::Result<Self> {
+        let kind = DatabaseKind::from_url(url)
+            .map_err(|reason| anyhow::anyhow!("EPATROL_DATABASE_URL: {reason}"))?;
+        Ok(DbManager {
+            url: url.to_owned(),
+            kind,
+            sqlite_sync,
+        })
+    }
+}
+
+impl r2d2::ManageConnection for DbManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        match &self.kind {
+            DatabaseKind::Postgres => PgConnection::establish(&self.url)
+                .map(DbConn::Pg)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            DatabaseKind::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn = SqliteConnection::establish(&path)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                let sync = match self.sqlite_sync {
+                    SqliteSync::Full => "FULL",
+                    SqliteSync::Normal => "NORMAL",
+                };
+                // busy_timeout lets writers queue instead of failing at once;
+                // foreign keys are off by default in SQLite.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync};"
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Opens the pool, creating the SQLite file's directory and switching it to
+/// WAL first, then applies pending migrations.
+pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Pool> {
+    let manager = DbManager::new(&settings.database_url, settings.sqlite_sync)?;
+    if let DatabaseKind::Sqlite(path) = &manager.kind
+        && let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating database directory {}", dir.display()))?;
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(settings.db_pool_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .context("opening the database (EPATROL_DATABASE_URL)")?;
+    let mut conn = pool.get().context("connecting to the database")?;
+    run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
+    let applied = match conn {
+        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConn::Sqlite(c) => {
+            // WAL persists in the file and cannot be switched inside a transaction.
+            c.batch_execute("PRAGMA journal_mode = WAL;")
+                .context("enabling WAL")?;
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+        }
+    }
+    .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+    for version in applied {
+        tracing::info!(migration = %version, "migration applied");
+    }
+    Ok(())
+}
+
+/// Runs `f` in a transaction that may write. On SQLite it begins with
+/// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction
+/// that reads and then writes fails with "database is locked" under
+/// concurrency instead of waiting for `busy_timeout`. Nested transactions
+/// inside `f` become savepoints as usual.
+pub fn write_txn<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Pg(_) => conn.transaction(f),
+        DbConn::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    if let Err(commit_err) =
+                        <DbConn as Connection>::TransactionManager::commit_transaction(conn)
+                    {
+                        let _ =
+                            <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+                        return Err(commit_err.into());
+                    }
+                    Ok(value)
+                }
+                Err(err) => {
+                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    Err(err)
+                }
+            }
+        }
+    }
+}
+
+/// The current time in UTC, cut to whole microseconds: what both databases
+/// store, so a value read back equals the value written (the audit hash
+/// depends on it).
+pub fn now() -> chrono::NaiveDateTime {
+    truncate_micros(chrono::Utc::now().naive_utc())
+}
+
+pub fn truncate_micros(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let micros = t.nanosecond() / 1_000 * 1_000;
+    t.with_nanosecond(micros).unwrap_or(t)
+}
+
+/// Whether the database answers; for `/readyz`.
+pub fn ping(pool: &Pool) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    conn.ping()?;
+    Ok(())
+}

@@ -1,0 +1,314 @@
+//! The `epatrol` command line: serve, migrate, administer, seed, verify.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use epatrol::config::Settings;
+use epatrol::domain::{Actor, Role, UnitKind};
+use epatrol::{app, db, org, seed, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "epatrol",
+    version,
+    about = "Backend for police handhelds: patrol sign-in, electronic tickets, outsourced ticket processing."
+)]
+#[command(after_help = "Settings come from EPATROL_* environment variables; see README.md.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (creates and migrates the database first).
+    Serve {
+        /// Seed the demo city if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage units.
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Manage outside vendors.
+    #[command(subcommand)]
+    Vendor(VendorCommand),
+    /// Seed data.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+    /// Inspect the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Print the OpenAPI document of this build.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password comes from EPATROL_PASSWORD or a prompt, never a flag.
+    Add {
+        /// Badge number, e.g. O0113.
+        #[arg(long)]
+        badge: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Code of the unit, e.g. P01-S1.
+        #[arg(long)]
+        unit: String,
+        /// officer, supervisor, admin, vendor_keyer or vendor_verifier.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Vendor code, for vendor roles.
+        #[arg(long)]
+        vendor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// Create a unit.
+    Add {
+        /// Short code, e.g. P01-S4.
+        #[arg(long)]
+        code: String,
+        /// Name, e.g. 東寧派出所.
+        #[arg(long)]
+        name: String,
+        /// bureau, precinct, station or brigade.
+        #[arg(long, value_parser = parse_kind)]
+        kind: UnitKind,
+        /// Code of the parent unit (not for a bureau).
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum VendorCommand {
+    /// Register a vendor.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// Seed the demo city (Tainan, 16 precincts) into an empty database.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 1 and name the first broken link if any.
+    Verify,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("expected one of {}", all.join(", "))
+    })
+}
+
+fn parse_kind(s: &str) -> Result<UnitKind, String> {
+    UnitKind::parse(s).ok_or_else(|| "expected bureau, precinct, station or brigade".into())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init_logging(&settings.log_filter, settings.log_format);
+    match run(cli.command, settings) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { demo } => serve(settings, demo)?,
+        Command::Migrate => {
+            db::connect_and_migrate(&settings)?;
+            println!("database is up to date");
+        }
+        Command::Openapi => {
+            println!("{}", app::openapi().to_pretty_json()?);
+        }
+        Command::Seed(SeedCommand::Demo) => {
+            let pool = db::connect_and_migrate(&settings)?;
+            let mut conn = pool.get()?;
+            if !seed::is_empty(&mut conn).map_err(api)? {
+                bail!("the database already has units; the demo city goes only into an empty one");
+            }
+            seed::demo(&mut conn).map_err(api)?;
+            println!("demo city seeded; accounts are listed in README.md");
+        }
+        Command::Unit(UnitCommand::Add {
+            code,
+            name,
+            kind,
+            parent,
+        }) => {
+            let pool = db::connect_and_migrate(&settings)?;
+            let mut conn = pool.get()?;
+            let parent_id = match parent {
+                Some(code) => Some(
+                    org::store::unit_by_code(&mut conn, &code)?
+                        .with_context(|| format!("no unit with code {code}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let unit = org::units::create(
+                &mut conn,
+                &Actor::system(),
+                org::units::CreateUnit {
+                    code,
+                    name,
+                    kind,
+                    parent_id,
+                },
+            )
+            .map_err(api)?;
+            println!("unit {} created with id {}", unit.code, unit.id);
+        }
+        Command::Vendor(VendorCommand::Add { code, name }) => {
+            let pool = db::connect_and_migrate(&settings)?;
+            let mut conn = pool.get()?;
+            let vendor = org::vendors::create(
+                &mut conn,
+                &Actor::system(),
+                org::vendors::CreateVendor { code, name },
+            )
+            .map_err(api)?;
+            println!("vendor {} created with id {}", vendor.code, vendor.id);
+        }
+        Command::User(UserCommand::Add {
+            badge,
+            name,
+            unit,
+            role,
+            vendor,
+        }) => {
+            let password = read_password()?;
+            let pool = db::connect_and_migrate(&settings)?;
+            let mut conn = pool.get()?;
+            let unit_id = org::store::unit_by_code(&mut conn, &unit)?
+                .with_context(|| format!("no unit with code {unit}"))?
+                .id;
+            let vendor_id = match vendor {
+                Some(code) => Some(
+                    org::store::vendor_by_code(&mut conn, &code)?
+                        .with_context(|| format!("no vendor with code {code}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let system = Actor::system();
+            let prepared = org::users::prepare(
+                &system,
+                org::users::CreateUser {
+                    badge,
+                    name,
+                    unit_id,
+                    role,
+                    vendor_id,
+                    password,
+                },
+            )
+            .map_err(api)?;
+            let user = org::users::create(&mut conn, &system, prepared).map_err(api)?;
+            println!("user {} created with id {}", user.badge, user.id);
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let pool = db::connect_and_migrate(&settings)?;
+            let report = epatrol::audit::verify(&mut *pool.get()?)?;
+            match report.first_break {
+                None => println!("audit chain intact: {} entries", report.checked),
+                Some(b) => {
+                    println!(
+                        "audit chain BROKEN at seq {} ({}); {} entries before it verified",
+                        b.seq, b.reason, report.checked
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Turns a service error into a message for the terminal, listing bad fields.
+fn api(err: epatrol::error::ApiError) -> anyhow::Error {
+    let problem = err.to_problem();
+    let mut msg = format!("{}: {}", problem.code, problem.detail.unwrap_or_default());
+    for e in problem.errors {
+        msg.push_str(&format!("\n  {}: {} ({})", e.field, e.message, e.code));
+    }
+    if let epatrol::error::ApiError::Internal(cause) = err {
+        msg.push_str(&format!("\n  cause: {cause:#}"));
+    }
+    anyhow::anyhow!(msg)
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("EPATROL_PASSWORD") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("set EPATROL_PASSWORD or run in a terminal to be asked for the password");
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let second = rpassword::prompt_password("Repeat password: ")?;
+    if first != second {
+        bail!("the passwords differ");
+    }
+    Ok(first)
+}
+
+fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let bind = settings.bind.clone();
+    let workers = settings.workers;
+    let state = epatrol::init_state(settings)?;
+    if demo {
+        let mut conn = state.pool.get()?;
+        if seed::is_empty(&mut conn).map_err(api)? {
+            seed::demo(&mut conn).map_err(api)?;
+            tracing::info!(
+                "demo city seeded; sign in as O0111 / {}",
+                seed::DEMO_PASSWORD
+            );
+        }
+    }
+    tracing::info!(bind = %bind, "listening");
+    actix_web::rt::System::new().block_on(async move {
+        actix_web::HttpServer::new(move || app::build(state.clone()))
+            .workers(workers)
+            .bind(&bind)
+            .with_context(|| format!("binding {bind} (EPATROL_BIND)"))?
+            .run()
+            .await
+            .context("server")
+    })
+}

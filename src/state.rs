@@ -1,0 +1,49 @@
+//! What every handler shares: the pool, the token keys, the settings.
+
+use std::sync::Arc;
+
+use crate::auth::token::TokenKeys;
+use crate::config::Settings;
+use crate::db::{DbConn, Pool};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub keys: Arc<TokenKeys>,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Runs database work on the blocking pool with one pooled connection,
+    /// released as soon as `f` returns.
+    pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(ApiError::from)?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs blocking work that needs more than one connection in turn, or
+    /// slow work (password hashing) before taking one. `f` must never hold
+    /// two connections at once.
+    pub async fn blocking<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&AppState) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let state = self.clone();
+        actix_web::web::block(move || f(&state)).await?
+    }
+
+    /// A pooled connection, for use inside `blocking`.
+    pub fn conn(&self) -> ApiResult<crate::db::PooledConn> {
+        Ok(self.pool.get()?)
+    }
+}
