@@ -38,8 +38,8 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(org::http::enable_user)
                 .service(org::http::create_vendor)
                 .service(org::http::list_vendors)
-                .service(audit::http::list)
-                .service(audit::http::verify),
+                .service(audit::http::list_audit)
+                .service(audit::http::verify_audit),
         );
 }
 

@@ -41,7 +41,7 @@ fn ensure_hq(caller: &crate::auth::Caller) -> ApiResult<()> {
     )
 )]
 #[get("/audit")]
-pub async fn list(
+pub async fn list_audit(
     state: web::Data<AppState>,
     Admin(caller): Admin,
     query: web::Query<AuditQuery>,
@@ -73,7 +73,7 @@ pub async fn list(
     )
 )]
 #[get("/audit/verify")]
-pub async fn verify(
+pub async fn verify_audit(
     state: web::Data<AppState>,
     Admin(caller): Admin,
 ) -> ApiResult<web::Json<VerifyReport>> {

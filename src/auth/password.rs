@@ -46,7 +46,7 @@ pub fn check_policy(password: &str, field: &str, errors: &mut FieldErrors) {
         errors.add(field, "too_short", "a password has at least 10 characters");
     } else if n > 128 {
         errors.add(field, "too_long", "a password has at most 128 characters");
-    } else if password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if password.chars().all(|c| password.starts_with(c)) {
         errors.add(
             field,
             "too_weak",

@@ -129,12 +129,24 @@ pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Pool> {
 
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
     let applied = match conn {
-        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConn::Pg(c) => {
+            // Several API nodes may start at once on one database: the
+            // session lock lets one migrate while the others wait.
+            c.batch_execute("SELECT pg_advisory_lock(80110000)")
+                .context("taking the migration lock")?;
+            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| {
+                v.into_iter().map(|m| m.to_string()).collect::<Vec<_>>()
+            });
+            c.batch_execute("SELECT pg_advisory_unlock(80110000)")
+                .context("releasing the migration lock")?;
+            result
+        }
         DbConn::Sqlite(c) => {
             // WAL persists in the file and cannot be switched inside a transaction.
             c.batch_execute("PRAGMA journal_mode = WAL;")
                 .context("enabling WAL")?;
             c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|v| v.into_iter().map(|m| m.to_string()).collect::<Vec<_>>())
         }
     }
     .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;

@@ -1,0 +1,435 @@
+//! Sign-in, tokens, sessions, lockout and disabled accounts, over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use actix_web::http::Method;
+use base64::Engine;
+use common::*;
+use epatrol::domain::Role;
+use serde_json::json;
+
+#[actix_web::test]
+async fn login_then_me() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let body = login_full(&srv, "o1001").await; // badge is case-insensitive
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(body["expires_in"].as_u64().unwrap() <= 900);
+    assert_eq!(body["user"]["badge"], "O1001");
+    let token = body["access_token"].as_str().unwrap();
+    let me = get(&srv, "/api/v1/me", token).await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["role"], "officer");
+    assert_eq!(me.body["unit"]["code"], "P1-S1");
+}
+
+#[actix_web::test]
+async fn access_token_carries_the_required_claims() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let token = login(&srv, "O1001").await;
+    let parts: Vec<&str> = token.split('.').collect();
+    let decode = |s: &str| -> serde_json::Value {
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(s)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let header = decode(parts[0]);
+    assert_eq!(header["alg"], "HS256");
+    assert!(header["kid"].is_string());
+    let claims = decode(parts[1]);
+    for claim in ["exp", "nbf", "iss", "aud", "sub", "role", "unit", "sid"] {
+        assert!(!claims[claim].is_null(), "claim {claim} missing");
+    }
+    assert!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap() <= 900);
+}
+
+#[actix_web::test]
+async fn wrong_password_and_unknown_badge_answer_alike() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let wrong = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": "not-the-password"}),
+    )
+    .await;
+    let unknown = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "NOBODY1", "password": "not-the-password"}),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(
+        wrong.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    assert_eq!(wrong.code(), "invalid_credentials");
+}
+
+#[actix_web::test]
+async fn empty_fields_are_all_reported() {
+    let app = TestApp::new();
+    let srv = app.service().await;
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": " ", "password": ""}),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    let fields: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["badge", "password"]);
+}
+
+#[actix_web::test]
+async fn five_failures_lock_the_account_even_against_the_right_password() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    for _ in 0..5 {
+        let r = post(
+            &srv,
+            "/api/v1/auth/login",
+            None,
+            json!({"badge": "O1001", "password": "wrong-password!"}),
+        )
+        .await;
+        assert_eq!(r.status, 401);
+    }
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.code(), "account_locked");
+    let retry: u64 = r
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 500 && retry <= 600, "retry-after {retry}");
+    // Other accounts are unaffected.
+    app.user("O1002", app.fx.p1s1, Role::Officer);
+    login(&srv, "O1002").await;
+}
+
+#[actix_web::test]
+async fn unknown_badges_lock_the_same_way() {
+    let app = TestApp::new();
+    let srv = app.service().await;
+    for _ in 0..5 {
+        post(
+            &srv,
+            "/api/v1/auth/login",
+            None,
+            json!({"badge": "GHOST1", "password": "wrong-password!"}),
+        )
+        .await;
+    }
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "GHOST1", "password": "wrong-password!"}),
+    )
+    .await;
+    assert_eq!(r.status, 429);
+}
+
+#[actix_web::test]
+async fn success_resets_the_failure_count() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    for _ in 0..4 {
+        post(
+            &srv,
+            "/api/v1/auth/login",
+            None,
+            json!({"badge": "O1001", "password": "wrong-password!"}),
+        )
+        .await;
+    }
+    login(&srv, "O1001").await;
+    for _ in 0..4 {
+        post(
+            &srv,
+            "/api/v1/auth/login",
+            None,
+            json!({"badge": "O1001", "password": "wrong-password!"}),
+        )
+        .await;
+    }
+    login(&srv, "O1001").await;
+}
+
+#[actix_web::test]
+async fn refresh_rotates_and_reuse_revokes_the_family() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let first = login_full(&srv, "O1001").await;
+    let r1 = first["refresh_token"].as_str().unwrap();
+
+    let second = post(
+        &srv,
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": r1}),
+    )
+    .await;
+    assert_eq!(second.status, 200);
+    let r2 = second.body["refresh_token"].as_str().unwrap().to_owned();
+    let a2 = second.body["access_token"].as_str().unwrap().to_owned();
+    assert_ne!(r1, r2);
+    assert_eq!(get(&srv, "/api/v1/me", &a2).await.status, 200);
+
+    // The spent token comes back: someone copied it. Everything from this
+    // sign-in dies, including the rotated token and its access token.
+    let reuse = post(
+        &srv,
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": r1}),
+    )
+    .await;
+    assert_eq!(reuse.status, 401);
+    assert_eq!(reuse.code(), "refresh_token_reused");
+    let after = post(
+        &srv,
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": r2}),
+    )
+    .await;
+    assert_eq!(after.status, 401);
+    assert_eq!(get(&srv, "/api/v1/me", &a2).await.status, 401);
+}
+
+#[actix_web::test]
+async fn unknown_refresh_token_is_refused() {
+    let app = TestApp::new();
+    let srv = app.service().await;
+    let r = post(
+        &srv,
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": "made-up"}),
+    )
+    .await;
+    assert_eq!(r.status, 401);
+    assert_eq!(r.code(), "invalid_refresh_token");
+}
+
+#[actix_web::test]
+async fn logout_revokes_access_and_refresh_tokens() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let body = login_full(&srv, "O1001").await;
+    let access = body["access_token"].as_str().unwrap();
+    let r = send(
+        &srv,
+        Method::POST,
+        "/api/v1/auth/logout",
+        Some(access),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        get(&srv, "/api/v1/me", access).await.code(),
+        "session_revoked"
+    );
+    let refresh = post(
+        &srv,
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": body["refresh_token"]}),
+    )
+    .await;
+    assert_eq!(refresh.status, 401);
+}
+
+#[actix_web::test]
+async fn disabling_a_user_rejects_their_tokens_at_once() {
+    let app = TestApp::new();
+    let officer = app.user("O1001", app.fx.p1s1, Role::Officer);
+    app.user("S1000", app.fx.p1s1, Role::Supervisor);
+    let srv = app.service().await;
+    let officer_token = login(&srv, "O1001").await;
+    let sup = login(&srv, "S1000").await;
+    let r = post(
+        &srv,
+        &format!("/api/v1/users/{officer}/disable"),
+        Some(&sup),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["disabled"], true);
+    let me = get(&srv, "/api/v1/me", &officer_token).await;
+    assert_eq!(me.status, 401);
+    // The right password now says the account is disabled.
+    let again = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(again.status, 403);
+    assert_eq!(again.code(), "account_disabled");
+    // Enabled again, the account signs in.
+    let r = post(
+        &srv,
+        &format!("/api/v1/users/{officer}/enable"),
+        Some(&sup),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    login(&srv, "O1001").await;
+}
+
+fn mint(claims: serde_json::Value, key: &[u8], kid: &str) -> String {
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some(kid.to_owned());
+    jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(key),
+    )
+    .unwrap()
+}
+
+async fn session_claims(
+    srv: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+) -> (serde_json::Value, String) {
+    let token = login(srv, "O1001").await;
+    let header: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    (claims, header["kid"].as_str().unwrap().to_owned())
+}
+
+#[actix_web::test]
+async fn expired_tampered_unsigned_and_foreign_tokens_are_refused() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let (claims, kid) = session_claims(&srv).await;
+
+    // The genuine claims re-signed with the right key work: the minting is sound.
+    assert_eq!(
+        get(&srv, "/api/v1/me", &mint(claims.clone(), JWT_SECRET, &kid))
+            .await
+            .status,
+        200
+    );
+
+    let now = chrono::Utc::now().timestamp();
+    let mut expired = claims.clone();
+    expired["exp"] = json!(now - 3600);
+    expired["nbf"] = json!(now - 7200);
+    let r = get(&srv, "/api/v1/me", &mint(expired, JWT_SECRET, &kid)).await;
+    assert_eq!((r.status, r.code()), (401, "token_expired"));
+
+    let mut future = claims.clone();
+    future["nbf"] = json!(now + 3600);
+    assert_eq!(
+        get(&srv, "/api/v1/me", &mint(future, JWT_SECRET, &kid))
+            .await
+            .status,
+        401
+    );
+
+    let mut wrong_aud = claims.clone();
+    wrong_aud["aud"] = json!("someone-else");
+    assert_eq!(
+        get(&srv, "/api/v1/me", &mint(wrong_aud, JWT_SECRET, &kid))
+            .await
+            .status,
+        401
+    );
+
+    let mut wrong_purpose = claims.clone();
+    wrong_purpose["purpose"] = json!("verify");
+    assert_eq!(
+        get(&srv, "/api/v1/me", &mint(wrong_purpose, JWT_SECRET, &kid))
+            .await
+            .status,
+        401
+    );
+
+    let foreign = mint(
+        claims.clone(),
+        b"another-key-entirely-0123456789abcdef",
+        &kid,
+    );
+    assert_eq!(
+        get(&srv, "/api/v1/me", &foreign).await.code(),
+        "invalid_token"
+    );
+
+    // Tampered: a genuine token with its payload changed to claim admin.
+    let genuine = mint(claims.clone(), JWT_SECRET, &kid);
+    let mut elevated = claims.clone();
+    elevated["role"] = json!("admin");
+    let parts: Vec<&str> = genuine.split('.').collect();
+    let forged_body = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(elevated.to_string());
+    let tampered = format!("{}.{}.{}", parts[0], forged_body, parts[2]);
+    assert_eq!(
+        get(&srv, "/api/v1/me", &tampered).await.code(),
+        "invalid_token"
+    );
+
+    // alg=none with no signature.
+    let none_header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(json!({"alg": "none", "typ": "JWT", "kid": kid}).to_string());
+    let unsigned = format!("{none_header}.{}.", parts[1]);
+    assert_eq!(get(&srv, "/api/v1/me", &unsigned).await.status, 401);
+
+    assert_eq!(get(&srv, "/api/v1/me", "garbage").await.status, 401);
+    let r = send(&srv, Method::GET, "/api/v1/me", None, None).await;
+    assert_eq!((r.status, r.code()), (401, "missing_token"));
+    assert_eq!(r.headers.get("www-authenticate").unwrap(), "Bearer");
+}

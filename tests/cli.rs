@@ -1,0 +1,105 @@
+//! The binary: demo seeding, accounts from the command line, audit verify.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::process::Command;
+
+use common::TestDb;
+use diesel::RunQueryDsl;
+
+fn epatrol(db: &TestDb) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_epatrol"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("EPATROL_DATABASE_URL", &db.url)
+        .env("EPATROL_DATA_DIR", db.data_dir())
+        .env("EPATROL_LOG", "warn");
+    cmd
+}
+
+#[test]
+fn seed_add_user_and_verify_the_audit_chain() {
+    let db = TestDb::new();
+    let out = epatrol(&db).args(["seed", "demo"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Seeding twice is refused.
+    assert!(
+        !epatrol(&db)
+            .args(["seed", "demo"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+
+    let out = epatrol(&db)
+        .args([
+            "user",
+            "add",
+            "--badge",
+            "O0199",
+            "--name",
+            "陳警員",
+            "--unit",
+            "P01-S1",
+            "--role",
+            "officer",
+        ])
+        .env("EPATROL_PASSWORD", "a long passphrase")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without a password source and no terminal, it refuses.
+    let out = epatrol(&db)
+        .args([
+            "user", "add", "--badge", "O0198", "--name", "x", "--unit", "P01-S1", "--role",
+            "officer",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+
+    let out = epatrol(&db).args(["audit", "verify"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
+
+    // Tamper with the log behind the application's back.
+    let state = epatrol::init_state(common::settings(&db)).unwrap();
+    let mut conn = state.pool.get().unwrap();
+    let drop_guard = if db.is_postgres() {
+        "DROP TRIGGER audit_log_no_update ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update"
+    };
+    diesel::sql_query(drop_guard).execute(&mut *conn).unwrap();
+    diesel::sql_query("UPDATE audit_log SET actor_id = 1 WHERE seq = 20")
+        .execute(&mut *conn)
+        .unwrap();
+    drop(conn);
+    drop(state);
+    let out = epatrol(&db).args(["audit", "verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("seq 20"));
+}
+
+#[test]
+fn an_unknown_database_scheme_is_refused_by_name() {
+    let db = TestDb::new();
+    let out = epatrol(&db)
+        .env("EPATROL_DATABASE_URL", "host=localhost dbname=epatrol")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("EPATROL_DATABASE_URL"));
+    assert!(!std::path::Path::new("host=localhost dbname=epatrol").exists());
+}
