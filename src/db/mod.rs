@@ -134,9 +134,9 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
             // session lock lets one migrate while the others wait.
             c.batch_execute("SELECT pg_advisory_lock(80110000)")
                 .context("taking the migration lock")?;
-            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| {
-                v.into_iter().map(|m| m.to_string()).collect::<Vec<_>>()
-            });
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.into_iter().map(|m| m.to_string()).collect::<Vec<_>>());
             c.batch_execute("SELECT pg_advisory_unlock(80110000)")
                 .context("releasing the migration lock")?;
             result
