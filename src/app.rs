@@ -11,7 +11,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_error};
 use crate::state::AppState;
-use crate::{audit, auth, ops, org};
+use crate::{audit, auth, ops, org, patrol};
 
 /// Largest JSON body accepted: a full offline batch of check-ins fits.
 pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
@@ -38,6 +38,24 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(org::http::enable_user)
                 .service(org::http::create_vendor)
                 .service(org::http::list_vendors)
+                .service(patrol::http::create_box)
+                .service(patrol::http::import_boxes)
+                .service(patrol::http::list_boxes)
+                .service(patrol::http::get_box)
+                .service(patrol::http::update_box)
+                .service(patrol::http::retire_box)
+                .service(patrol::http::reissue_box_code)
+                .service(patrol::http::box_qr)
+                .service(patrol::http::create_checkin)
+                .service(patrol::http::batch_checkins)
+                .service(patrol::http::list_checkins)
+                .service(patrol::http::get_checkin)
+                .service(patrol::http::create_plan)
+                .service(patrol::http::list_plans)
+                .service(patrol::http::get_plan)
+                .service(patrol::http::retire_plan)
+                .service(patrol::http::plan_expected)
+                .service(patrol::http::coverage_report)
                 .service(audit::http::list_audit)
                 .service(audit::http::verify_audit),
         );
@@ -56,6 +74,7 @@ Errors are RFC 9457 problem details with a stable `code`.",
     tags(
         (name = "auth", description = "Sign-in, tokens, the caller"),
         (name = "org", description = "Units, accounts, vendors"),
+        (name = "patrol", description = "Patrol boxes, check-ins, plans, coverage (電子巡簽)"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "ops", description = "Probes and metrics"),
     )
@@ -113,6 +132,7 @@ pub fn build(
                 .limit(JSON_LIMIT)
                 .error_handler(json_error),
         )
+        .app_data(web::PayloadConfig::new(JSON_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .configure(routes)

@@ -49,6 +49,10 @@ pub struct Settings {
     /// Signing key for access tokens; `None` means "generate or read
     /// `jwt-secret` in the data dir".
     pub jwt_secret: Option<Secret>,
+    /// Master secret of patrol box codes; `None` means "generate or read
+    /// `box-code-secret` in the data dir". Separate from the token key so
+    /// rotating one never voids the printed stickers.
+    pub box_code_secret: Option<Secret>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub log_filter: String,
@@ -82,6 +86,7 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_BIND",
     "EPATROL_DATA_DIR",
     "EPATROL_JWT_SECRET",
+    "EPATROL_BOX_CODE_SECRET",
     "EPATROL_ACCESS_TOKEN_TTL_SECS",
     "EPATROL_REFRESH_TOKEN_TTL_SECS",
     "EPATROL_LOG",
@@ -103,6 +108,7 @@ impl Settings {
             bind: "127.0.0.1:8080".into(),
             data_dir,
             jwt_secret: None,
+            box_code_secret: None,
             access_token_ttl: Duration::from_secs(MAX_ACCESS_TOKEN_TTL_SECS),
             refresh_token_ttl: Duration::from_secs(12 * 3600),
             log_filter: "info".into(),
@@ -152,7 +158,10 @@ impl Settings {
             settings.bind = bind;
         }
         if let Some(secret) = get("EPATROL_JWT_SECRET") {
-            settings.jwt_secret = Some(parse_secret(&secret)?);
+            settings.jwt_secret = Some(parse_secret("EPATROL_JWT_SECRET", &secret)?);
+        }
+        if let Some(secret) = get("EPATROL_BOX_CODE_SECRET") {
+            settings.box_code_secret = Some(parse_secret("EPATROL_BOX_CODE_SECRET", &secret)?);
         }
         if let Some(v) = get("EPATROL_ACCESS_TOKEN_TTL_SECS") {
             let secs = parse_number(
@@ -220,17 +229,14 @@ fn parse_number(key: &str, value: &str, min: u64, max: u64) -> Result<u64, Confi
     Ok(n)
 }
 
-fn parse_secret(value: &str) -> Result<Secret, ConfigError> {
+fn parse_secret(key: &str, value: &str) -> Result<Secret, ConfigError> {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(value)
         .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value))
-        .map_err(|_| bad("EPATROL_JWT_SECRET", "expected base64"))?;
+        .map_err(|_| bad(key, "expected base64"))?;
     if bytes.len() < 32 {
-        return Err(bad(
-            "EPATROL_JWT_SECRET",
-            "must decode to at least 32 bytes",
-        ));
+        return Err(bad(key, "must decode to at least 32 bytes"));
     }
     Ok(Secret::new(bytes))
 }

@@ -57,6 +57,9 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A well-formed request the rules refuse, with a code chosen at run time.
+    #[error("rejected {code}: {detail}")]
+    Rejected { code: String, detail: String },
     #[error("conflict {code}: {detail}")]
     Conflict { code: &'static str, detail: String },
     #[error("too many requests: {code}")]
@@ -98,7 +101,7 @@ impl ApiError {
     }
 
     /// The stable code of this error, as sent in the problem's `code`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             ApiError::Validation(_) => "validation_failed",
             ApiError::BadRequest { code, .. } => code,
@@ -106,6 +109,7 @@ impl ApiError {
             ApiError::Forbidden(code) => code,
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict { code, .. } => code,
+            ApiError::Rejected { code, .. } => code,
             ApiError::TooManyRequests { code, .. } => code,
             ApiError::RouteNotFound => "route_not_found",
             ApiError::PayloadTooLarge => "payload_too_large",
@@ -121,6 +125,7 @@ impl ApiError {
             ApiError::BadRequest { detail, .. } | ApiError::Conflict { detail, .. } => {
                 Some(detail.clone())
             }
+            ApiError::Rejected { detail, .. } => Some(detail.clone()),
             ApiError::Unauthorized(_) => Some("authentication is required or has failed".into()),
             ApiError::Forbidden(_) => Some("you are not allowed to do this".into()),
             ApiError::NotFound(what) => Some(format!("{what} not found")),
@@ -158,7 +163,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,

@@ -10,6 +10,8 @@ pub mod error;
 pub mod ops;
 pub mod org;
 pub mod pagination;
+pub mod patrol;
+pub mod secrets;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
@@ -21,9 +23,14 @@ use std::sync::Arc;
 pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState> {
     let pool = db::connect_and_migrate(&settings)?;
     let keys = auth::token::TokenKeys::load(&settings)?;
+    let box_codes = match &settings.box_code_secret {
+        Some(secret) => secret.clone(),
+        None => secrets::load_or_create(&settings.data_dir.join("box-code-secret"))?,
+    };
     Ok(state::AppState {
         pool,
         keys: Arc::new(keys),
+        box_codes: Arc::new(patrol::code::CodeKeys::new(box_codes)),
         settings: Arc::new(settings),
     })
 }

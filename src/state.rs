@@ -6,11 +6,13 @@ use crate::auth::token::TokenKeys;
 use crate::config::Settings;
 use crate::db::{DbConn, Pool};
 use crate::error::{ApiError, ApiResult};
+use crate::patrol::code::CodeKeys;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub keys: Arc<TokenKeys>,
+    pub box_codes: Arc<CodeKeys>,
     pub settings: Arc<Settings>,
 }
 

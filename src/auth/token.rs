@@ -1,7 +1,5 @@
 //! Access tokens (short-lived JWTs) and refresh tokens (opaque, stored hashed).
 
-use std::path::Path;
-
 use anyhow::Context;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -58,7 +56,7 @@ impl TokenKeys {
         if let Some(secret) = &settings.jwt_secret {
             return Ok(Self::from_secret(secret));
         }
-        let secret = load_or_create_key_file(&settings.data_dir.join(KEY_FILE))?;
+        let secret = crate::secrets::load_or_create(&settings.data_dir.join(KEY_FILE))?;
         Ok(Self::from_secret(&secret))
     }
 
@@ -128,47 +126,6 @@ pub enum TokenError {
     Invalid,
     #[error("expired token")]
     Expired,
-}
-
-fn load_or_create_key_file(path: &Path) -> anyhow::Result<Secret> {
-    if path.exists() {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading signing key {}", path.display()))?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .with_context(|| format!("signing key {} is not base64", path.display()))?;
-        anyhow::ensure!(
-            bytes.len() >= 32,
-            "signing key {} is too short",
-            path.display()
-        );
-        return Ok(Secret::new(bytes));
-    }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating data dir {}", dir.display()))?;
-    }
-    let mut bytes = vec![0u8; 64];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
-    write_private_file(path, encoded.as_bytes())
-        .with_context(|| format!("writing signing key {}", path.display()))?;
-    tracing::info!(key.path = %path.display(), "generated a new token signing key");
-    Ok(Secret::new(bytes))
-}
-
-fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents)?;
-    file.sync_all()
 }
 
 /// A new opaque refresh token: 256 random bits, URL-safe.

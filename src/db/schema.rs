@@ -93,6 +93,100 @@ diesel::joinable!(users -> vendors (vendor_id));
 diesel::joinable!(auth_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
 
+diesel::table! {
+    box_code_keys (version) {
+        version -> Integer,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    patrol_boxes (id) {
+        id -> BigInt,
+        code -> Text,
+        unit_id -> BigInt,
+        name -> Text,
+        address -> Text,
+        lat -> Double,
+        lon -> Double,
+        radius_m -> Double,
+        min_dwell_secs -> Nullable<Integer>,
+        code_serial -> Integer,
+        key_version -> Integer,
+        retired_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    patrol_plans (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        name -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        weekdays -> Integer,
+        window_start_min -> Integer,
+        window_end_min -> Integer,
+        visits_per_window -> Integer,
+        ordered -> Bool,
+        grace_minutes -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    patrol_plan_officers (plan_id, user_id) {
+        plan_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    patrol_plan_boxes (plan_id, box_id) {
+        plan_id -> BigInt,
+        box_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    checkins (id) {
+        id -> BigInt,
+        client_id -> Text,
+        officer_id -> BigInt,
+        box_id -> BigInt,
+        unit_id -> BigInt,
+        kind -> Text,
+        occurred_at -> Timestamp,
+        time_source -> Text,
+        device_time -> Timestamp,
+        received_at -> Timestamp,
+        lat -> Double,
+        lon -> Double,
+        accuracy_m -> Double,
+        distance_m -> Double,
+        mock_location -> Bool,
+        status -> Text,
+        flags -> Text,
+        plan_id -> Nullable<BigInt>,
+        device -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(patrol_boxes -> units (unit_id));
+diesel::joinable!(patrol_plans -> units (unit_id));
+diesel::joinable!(patrol_plan_officers -> patrol_plans (plan_id));
+diesel::joinable!(patrol_plan_officers -> users (user_id));
+diesel::joinable!(patrol_plan_boxes -> patrol_plans (plan_id));
+diesel::joinable!(patrol_plan_boxes -> patrol_boxes (box_id));
+diesel::joinable!(checkins -> patrol_boxes (box_id));
+diesel::joinable!(checkins -> units (unit_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     vendors,
@@ -101,4 +195,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     auth_sessions,
     refresh_tokens,
     audit_log,
+    box_code_keys,
+    patrol_boxes,
+    patrol_plans,
+    patrol_plan_officers,
+    patrol_plan_boxes,
+    checkins,
 );

@@ -35,3 +35,15 @@ id_type!(
     /// Id of an outside vendor.
     VendorId
 );
+id_type!(
+    /// Id of a patrol box (巡邏箱).
+    BoxId
+);
+id_type!(
+    /// Id of a check-in (巡簽).
+    CheckinId
+);
+id_type!(
+    /// Id of a patrol plan (勤務表).
+    PlanId
+);

@@ -6,7 +6,7 @@ mod ids;
 mod role;
 
 pub use actor::Actor;
-pub use ids::{UnitId, UserId, VendorId};
+pub use ids::{BoxId, CheckinId, PlanId, UnitId, UserId, VendorId};
 pub use role::{Role, UnitKind};
 
 use crate::error::FieldErrors;

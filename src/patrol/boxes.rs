@@ -1,0 +1,556 @@
+//! Patrol boxes: create, update, retire (never delete), reissue a sticker,
+//! bulk import from CSV, and the signed payload of each box's QR code.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::code::{BoxCode, CodeKeys};
+use super::store::{self, BoxChanges, BoxFilter, BoxRow, NewBox};
+use crate::db::{DbConn, now, write_txn};
+use crate::domain::{Actor, BoxId, Role, UnitId};
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::org::store::UnitRow;
+use crate::org::users::UnitBrief;
+use crate::org::{is_unique_violation, valid_code};
+use crate::pagination::{Page, PageQuery};
+
+pub const DEFAULT_RADIUS_M: f64 = 30.0;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoxView {
+    pub id: BoxId,
+    #[schema(example = "P01-S1-B001")]
+    pub code: String,
+    pub unit: UnitBrief,
+    #[schema(example = "東門圓環巡邏箱")]
+    pub name: String,
+    #[schema(example = "臺南市東區東門路一段1號")]
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Geofence radius in metres.
+    pub radius_m: f64,
+    /// Minimum stay between tap-in and tap-out (守望); absent when the box needs no dwell.
+    pub min_dwell_secs: Option<i32>,
+    /// Serial of the sticker now on the box.
+    pub code_serial: i32,
+    /// Key version the sticker is signed with.
+    pub key_version: i32,
+    pub retired: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn view(b: BoxRow, unit: UnitRow) -> BoxView {
+    BoxView {
+        id: b.id,
+        code: b.code,
+        unit: UnitBrief {
+            id: unit.id,
+            code: unit.code,
+            name: unit.name,
+        },
+        name: b.name,
+        address: b.address,
+        lat: b.lat,
+        lon: b.lon,
+        radius_m: b.radius_m,
+        min_dwell_secs: b.min_dwell_secs,
+        code_serial: b.code_serial,
+        key_version: b.key_version,
+        retired: b.retired_at.is_some(),
+        created_at: b.created_at.and_utc(),
+        updated_at: b.updated_at.and_utc(),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBox {
+    #[schema(example = "P01-S1-B001")]
+    pub code: String,
+    pub unit_id: UnitId,
+    #[schema(example = "東門圓環巡邏箱")]
+    pub name: String,
+    #[schema(example = "臺南市東區東門路一段1號")]
+    pub address: String,
+    #[schema(example = 22.9917)]
+    pub lat: f64,
+    #[schema(example = 120.2047)]
+    pub lon: f64,
+    /// Geofence radius, 5–1000 m (default 30).
+    pub radius_m: Option<f64>,
+    /// Minimum stay for tap-in/tap-out boxes, 1–7200 s.
+    pub min_dwell_secs: Option<i32>,
+}
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBox {
+    pub unit_id: Option<UnitId>,
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub radius_m: Option<f64>,
+    /// 0 removes the dwell requirement.
+    pub min_dwell_secs: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BoxListQuery {
+    pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub include_retired: bool,
+}
+
+fn check_text(value: &str, field: &str, max: usize, errors: &mut FieldErrors) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.add(field, "required", "must not be empty");
+    } else if v.chars().count() > max {
+        errors.add(field, "too_long", format!("at most {max} characters"));
+    } else if v.chars().any(char::is_control) {
+        errors.add(field, "charset", "must not contain control characters");
+    }
+    v.to_owned()
+}
+
+fn check_lat(v: f64, field: &str, errors: &mut FieldErrors) {
+    if !v.is_finite() || !(-90.0..=90.0).contains(&v) {
+        errors.add(field, "out_of_range", "latitude is between -90 and 90");
+    }
+}
+
+fn check_lon(v: f64, field: &str, errors: &mut FieldErrors) {
+    if !v.is_finite() || !(-180.0..=180.0).contains(&v) {
+        errors.add(field, "out_of_range", "longitude is between -180 and 180");
+    }
+}
+
+fn check_radius(v: f64, field: &str, errors: &mut FieldErrors) {
+    if !v.is_finite() || !(5.0..=1000.0).contains(&v) {
+        errors.add(field, "out_of_range", "geofence radius is 5 to 1000 metres");
+    }
+}
+
+fn check_dwell(v: i32, field: &str, allow_zero: bool, errors: &mut FieldErrors) {
+    let min = if allow_zero { 0 } else { 1 };
+    if !(min..=7200).contains(&v) {
+        errors.add(field, "out_of_range", "minimum stay is 1 to 7200 seconds");
+    }
+}
+
+/// Checks a new box's fields; `prefix` names the row in an import.
+pub fn validate_new(input: &CreateBox, prefix: &str, errors: &mut FieldErrors) -> CreateBox {
+    let f = |name: &str| format!("{prefix}{name}");
+    let code = input.code.trim().to_ascii_uppercase();
+    if !valid_code(&code) {
+        errors.add(
+            f("code"),
+            "format",
+            "2–32 upper-case letters, digits or hyphens",
+        );
+    }
+    let name = check_text(&input.name, &f("name"), 100, errors);
+    let address = check_text(&input.address, &f("address"), 200, errors);
+    check_lat(input.lat, &f("lat"), errors);
+    check_lon(input.lon, &f("lon"), errors);
+    let radius = input.radius_m.unwrap_or(DEFAULT_RADIUS_M);
+    check_radius(radius, &f("radius_m"), errors);
+    if let Some(d) = input.min_dwell_secs {
+        check_dwell(d, &f("min_dwell_secs"), false, errors);
+    }
+    CreateBox {
+        code,
+        name,
+        address,
+        radius_m: Some(radius),
+        ..input.clone()
+    }
+}
+
+fn ensure_admin(actor: &Actor) -> ApiResult<()> {
+    if actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("role_not_allowed"))
+    }
+}
+
+/// The unit, if the actor reaches it; `field` names it in errors.
+fn reachable_unit(conn: &mut DbConn, actor: &Actor, id: UnitId, field: &str) -> ApiResult<UnitRow> {
+    match crate::org::store::unit_by_id(conn, id)? {
+        Some(u) if actor.reaches(&u.path) => Ok(u),
+        Some(_) => Err(ApiError::Forbidden("outside_your_units")),
+        None => Err(ApiError::field(field, "not_found", "no such unit")),
+    }
+}
+
+fn insert(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &CreateBox,
+    key_version: i32,
+) -> ApiResult<BoxId> {
+    let at = now();
+    let id = store::insert_box(
+        conn,
+        &NewBox {
+            code: input.code.clone(),
+            unit_id: input.unit_id,
+            name: input.name.clone(),
+            address: input.address.clone(),
+            lat: input.lat,
+            lon: input.lon,
+            radius_m: input.radius_m.unwrap_or(DEFAULT_RADIUS_M),
+            min_dwell_secs: input.min_dwell_secs,
+            code_serial: 1,
+            key_version,
+            created_at: at,
+            updated_at: at,
+        },
+    )
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            ApiError::conflict(
+                "code_taken",
+                format!("box code {} is already used", input.code),
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    crate::audit::append(
+        conn,
+        actor
+            .audit("box.create", "patrol_box")
+            .object(id)
+            .unit(input.unit_id)
+            .details(serde_json::json!({"code": input.code, "lat": input.lat, "lon": input.lon, "radius_m": input.radius_m})),
+    )?;
+    Ok(id)
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateBox) -> ApiResult<BoxView> {
+    ensure_admin(actor)?;
+    let mut errors = FieldErrors::new();
+    let input = validate_new(&input, "", &mut errors);
+    errors.into_result(())?;
+    write_txn(conn, |conn| {
+        reachable_unit(conn, actor, input.unit_id, "unit_id")?;
+        let version = store::current_key_version(conn)?;
+        let id = insert(conn, actor, &input, version)?;
+        get(conn, actor, id)
+    })
+}
+
+/// A box the actor reaches; one outside is "not found".
+pub fn get_reachable(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<(BoxRow, UnitRow)> {
+    match store::box_with_unit(conn, id)? {
+        Some((b, u)) if actor.reaches(&u.path) => Ok((b, u)),
+        _ => Err(ApiError::NotFound("patrol box")),
+    }
+}
+
+pub fn get(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<BoxView> {
+    let (b, u) = get_reachable(conn, actor, id)?;
+    Ok(view(b, u))
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    actor: &Actor,
+    q: &BoxListQuery,
+    page: PageQuery,
+) -> ApiResult<Page<BoxView>> {
+    let rows = store::list_boxes(
+        conn,
+        &BoxFilter {
+            within_path: actor.unit_path.as_deref(),
+            unit_id: q.unit_id.map(UnitId),
+            include_retired: q.include_retired,
+            after: page.after,
+            limit: page.limit(),
+        },
+    )?;
+    let views: Vec<BoxView> = rows.into_iter().map(|(b, u)| view(b, u)).collect();
+    Ok(Page::from_rows(views, page.limit(), |b| b.id.0))
+}
+
+pub fn update(conn: &mut DbConn, actor: &Actor, id: BoxId, input: UpdateBox) -> ApiResult<BoxView> {
+    ensure_admin(actor)?;
+    let mut errors = FieldErrors::new();
+    let mut changes = BoxChanges {
+        updated_at: Some(now()),
+        ..Default::default()
+    };
+    if let Some(name) = &input.name {
+        changes.name = Some(check_text(name, "name", 100, &mut errors));
+    }
+    if let Some(address) = &input.address {
+        changes.address = Some(check_text(address, "address", 200, &mut errors));
+    }
+    if let Some(lat) = input.lat {
+        check_lat(lat, "lat", &mut errors);
+        changes.lat = Some(lat);
+    }
+    if let Some(lon) = input.lon {
+        check_lon(lon, "lon", &mut errors);
+        changes.lon = Some(lon);
+    }
+    if let Some(r) = input.radius_m {
+        check_radius(r, "radius_m", &mut errors);
+        changes.radius_m = Some(r);
+    }
+    if let Some(d) = input.min_dwell_secs {
+        check_dwell(d, "min_dwell_secs", true, &mut errors);
+        changes.min_dwell_secs = Some((d > 0).then_some(d));
+    }
+    errors.into_result(())?;
+    write_txn(conn, |conn| {
+        let (before, _) = get_reachable(conn, actor, id)?;
+        if before.retired_at.is_some() {
+            return Err(ApiError::conflict(
+                "box_retired",
+                "a retired box cannot be changed",
+            ));
+        }
+        if let Some(unit) = input.unit_id {
+            reachable_unit(conn, actor, unit, "unit_id")?;
+            changes.unit_id = Some(unit);
+        }
+        store::update_box(conn, id, &changes)?;
+        crate::audit::append(
+            conn,
+            actor
+                .audit("box.update", "patrol_box")
+                .object(id)
+                .unit(changes.unit_id.unwrap_or(before.unit_id))
+                .details(serde_json::json!({
+                    "before": {"unit_id": before.unit_id, "name": before.name, "address": before.address,
+                               "lat": before.lat, "lon": before.lon, "radius_m": before.radius_m,
+                               "min_dwell_secs": before.min_dwell_secs},
+                    "changes": {"unit_id": input.unit_id, "name": input.name, "address": input.address,
+                                "lat": input.lat, "lon": input.lon, "radius_m": input.radius_m,
+                                "min_dwell_secs": input.min_dwell_secs},
+                })),
+        )?;
+        get(conn, actor, id)
+    })
+}
+
+/// Retires a box: its sticker stops working; its check-ins stay.
+pub fn retire(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<BoxView> {
+    ensure_admin(actor)?;
+    write_txn(conn, |conn| {
+        let (b, _) = get_reachable(conn, actor, id)?;
+        if b.retired_at.is_none() {
+            let at = now();
+            store::update_box(
+                conn,
+                id,
+                &BoxChanges {
+                    retired_at: Some(Some(at)),
+                    updated_at: Some(at),
+                    ..Default::default()
+                },
+            )?;
+            crate::audit::append(
+                conn,
+                actor
+                    .audit("box.retire", "patrol_box")
+                    .object(id)
+                    .unit(b.unit_id),
+            )?;
+        }
+        get(conn, actor, id)
+    })
+}
+
+/// Voids the box's current sticker and issues a new one (new serial, the
+/// current key version).
+pub fn reissue_code(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<BoxView> {
+    ensure_admin(actor)?;
+    write_txn(conn, |conn| {
+        let (b, _) = get_reachable(conn, actor, id)?;
+        if b.retired_at.is_some() {
+            return Err(ApiError::conflict(
+                "box_retired",
+                "a retired box gets no new code",
+            ));
+        }
+        let version = store::current_key_version(conn)?;
+        store::update_box(
+            conn,
+            id,
+            &BoxChanges {
+                code_serial: Some(b.code_serial + 1),
+                key_version: Some(version),
+                updated_at: Some(now()),
+                ..Default::default()
+            },
+        )?;
+        crate::audit::append(
+            conn,
+            actor
+                .audit("box.reissue_code", "patrol_box")
+                .object(id)
+                .unit(b.unit_id)
+                .details(serde_json::json!({"serial": b.code_serial + 1, "key_version": version})),
+        )?;
+        get(conn, actor, id)
+    })
+}
+
+/// The payload printed in the box's QR code.
+pub fn payload(keys: &CodeKeys, b: &BoxView) -> String {
+    keys.sign(&BoxCode {
+        box_id: b.id,
+        serial: b.code_serial,
+        key_version: b.key_version,
+    })
+}
+
+/// One row of a box import file.
+#[derive(Debug, Deserialize)]
+struct ImportRow {
+    code: String,
+    unit_code: String,
+    name: String,
+    address: String,
+    lat: f64,
+    lon: f64,
+    radius_m: Option<f64>,
+    min_dwell_secs: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub imported: usize,
+}
+
+/// The columns of an import file, in order.
+pub const IMPORT_COLUMNS: &str = "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs";
+
+/// Imports boxes from CSV: every row is checked first and every bad row
+/// reported (`rows[N].field`, N counting data rows from 1); if any row is
+/// bad, nothing is imported. `progress` is called as rows are written.
+pub fn import_csv(
+    conn: &mut DbConn,
+    actor: &Actor,
+    csv_text: &[u8],
+    progress: &dyn Fn(u64, u64),
+) -> ApiResult<ImportReport> {
+    ensure_admin(actor)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(csv_text);
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::bad_request("malformed_csv", e.to_string()))?
+        .clone();
+    let expected: Vec<&str> = IMPORT_COLUMNS.split(',').collect();
+    if headers.iter().collect::<Vec<_>>() != expected {
+        return Err(ApiError::field(
+            "header",
+            "columns",
+            format!("the first line must be: {IMPORT_COLUMNS}"),
+        ));
+    }
+    let mut errors = FieldErrors::new();
+    let mut rows: Vec<(usize, ImportRow)> = Vec::new();
+    for (i, record) in reader.deserialize::<ImportRow>().enumerate() {
+        let n = i + 1;
+        match record {
+            Ok(row) => rows.push((n, row)),
+            Err(e) => errors.add(format!("rows[{n}]"), "malformed", e.to_string()),
+        }
+        if n > 100_000 {
+            return Err(ApiError::bad_request(
+                "too_many_rows",
+                "import at most 100000 boxes at once",
+            ));
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(ApiError::field("rows", "required", "the file has no boxes"));
+    }
+    write_txn(conn, |conn| {
+        let mut units: std::collections::HashMap<String, Option<UnitRow>> = Default::default();
+        let mut seen = std::collections::HashSet::new();
+        let mut boxes = Vec::with_capacity(rows.len());
+        for (n, row) in &rows {
+            let prefix = format!("rows[{n}].");
+            let unit = match units.get(&row.unit_code) {
+                Some(u) => u.clone(),
+                None => {
+                    let u = crate::org::store::unit_by_code(conn, &row.unit_code)?;
+                    units.insert(row.unit_code.clone(), u.clone());
+                    u
+                }
+            };
+            let unit_id = match unit {
+                Some(u) if actor.reaches(&u.path) && u.disabled_at.is_none() => u.id,
+                Some(_) => {
+                    errors.add(
+                        format!("{prefix}unit_code"),
+                        "not_allowed",
+                        "unit outside your reach or disabled",
+                    );
+                    UnitId(0)
+                }
+                None => {
+                    errors.add(format!("{prefix}unit_code"), "not_found", "no such unit");
+                    UnitId(0)
+                }
+            };
+            let input = validate_new(
+                &CreateBox {
+                    code: row.code.clone(),
+                    unit_id,
+                    name: row.name.clone(),
+                    address: row.address.clone(),
+                    lat: row.lat,
+                    lon: row.lon,
+                    radius_m: row.radius_m,
+                    min_dwell_secs: row.min_dwell_secs,
+                },
+                &prefix,
+                &mut errors,
+            );
+            if !seen.insert(input.code.clone()) {
+                errors.add(
+                    format!("{prefix}code"),
+                    "duplicate",
+                    "the code appears twice in the file",
+                );
+            }
+            boxes.push((*n, input));
+        }
+        let codes: Vec<String> = boxes.iter().map(|(_, b)| b.code.clone()).collect();
+        let taken = store::box_codes_taken(conn, &codes)?;
+        for (n, b) in &boxes {
+            if taken.contains(&b.code) {
+                errors.add(
+                    format!("rows[{n}].code"),
+                    "taken",
+                    "a box with this code exists",
+                );
+            }
+        }
+        std::mem::take(&mut errors).into_result(())?;
+        let version = store::current_key_version(conn)?;
+        let total = boxes.len() as u64;
+        for (i, (_, b)) in boxes.iter().enumerate() {
+            insert(conn, actor, b, version)?;
+            progress(i as u64 + 1, total);
+        }
+        Ok(ImportReport {
+            imported: boxes.len(),
+        })
+    })
+}

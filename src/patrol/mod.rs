@@ -1,0 +1,16 @@
+//! Electronic patrol sign-in (電子巡簽): patrol boxes and their signed
+//! codes, check-ins online and offline, patrol plans, coverage audits.
+
+pub mod boxes;
+pub mod checkin;
+pub mod clock;
+pub mod code;
+pub mod coverage;
+pub mod flags;
+pub mod geo;
+pub mod http;
+pub mod plans;
+pub mod render;
+pub mod schedule;
+pub mod store;
+pub mod travel;

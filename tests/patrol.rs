@@ -1,0 +1,972 @@
+//! Patrol sign-in over HTTP: boxes, codes, check-ins and every flag,
+//! idempotent uploads, plans and coverage, refusals across units.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use actix_web::http::Method;
+use chrono::{Duration, Utc};
+use common::*;
+use diesel::RunQueryDsl;
+use epatrol::domain::Role;
+use serde_json::{Value, json};
+
+// Two boxes about 500 m apart in Tainan, one far away in Kaohsiung.
+const B1: (f64, f64) = (22.9917, 120.2047);
+const B2: (f64, f64) = (22.9962, 120.2047);
+const FAR: (f64, f64) = (22.6273, 120.3014);
+
+struct World {
+    app: TestApp,
+    admin: String,
+    sup: String,
+    officer: String,
+    b1: i64,
+    b2: i64,
+    far: i64,
+    dwell: i64,
+}
+
+async fn create_box(
+    srv: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    token: &str,
+    code: &str,
+    unit: i64,
+    at: (f64, f64),
+    dwell: Option<i32>,
+) -> i64 {
+    let r = post(
+        srv,
+        "/api/v1/boxes",
+        Some(token),
+        json!({"code": code, "unit_id": unit, "name": format!("{code} 巡邏箱"), "address": "臺南市東區", "lat": at.0, "lon": at.1, "radius_m": 30.0, "min_dwell_secs": dwell}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body["id"].as_i64().unwrap()
+}
+
+fn payload(app: &TestApp, id: i64) -> String {
+    let mut conn = app.conn();
+    let view = epatrol::patrol::boxes::get(
+        &mut conn,
+        &epatrol::domain::Actor::system(),
+        epatrol::domain::BoxId(id),
+    )
+    .unwrap();
+    epatrol::patrol::boxes::payload(&app.state.box_codes, &view)
+}
+
+fn scan(app: &TestApp, box_id: i64, at: (f64, f64)) -> Value {
+    json!({
+        "client_id": uuid::Uuid::new_v4().to_string(),
+        "payload": payload(app, box_id),
+        "position": {"lat": at.0, "lon": at.1, "accuracy_m": 5.0},
+        "scanned_at": Utc::now().to_rfc3339(),
+    })
+}
+
+/// A scan that happened `ago` before now, timed by the monotonic clock.
+fn scan_ago(app: &TestApp, box_id: i64, at: (f64, f64), ago: Duration) -> Value {
+    let mut s = scan(app, box_id, at);
+    s["scanned_at"] = json!((Utc::now() - ago).to_rfc3339());
+    s["scan_monotonic"] = json!({"boot_id": "boot-1", "elapsed_ms": 1_000});
+    s["sent_monotonic"] =
+        json!({"boot_id": "boot-1", "elapsed_ms": 1_000 + ago.num_milliseconds()});
+    s
+}
+
+fn flags(r: &Value) -> Vec<String> {
+    r["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A plan for the officer over B1, B2 and the dwell box, running all day
+/// every day around now, created (as far as the rules know) a week ago.
+async fn plan_all_day(
+    w: &World,
+    srv: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    officer_ids: Vec<i64>,
+) -> i64 {
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let r = post(
+        srv,
+        "/api/v1/plans",
+        Some(&w.sup),
+        json!({
+            "unit_id": w.app.fx.p1s1, "name": "全日巡邏",
+            "starts_on": (today - Duration::days(7)).to_string(), "ends_on": (today + Duration::days(1)).to_string(),
+            "weekdays": ["mon","tue","wed","thu","fri","sat","sun"],
+            "window_start": "00:00", "window_end": "00:00", "visits_per_window": 1, "grace_minutes": 0,
+            "officer_ids": officer_ids, "box_ids": [w.b1, w.b2, w.dwell],
+        }),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    backdate_plan(&w.app, id);
+    id
+}
+
+fn backdate_plan(app: &TestApp, id: i64) {
+    let week_ago = epatrol::db::now() - Duration::days(8);
+    let sql = format!(
+        "UPDATE patrol_plans SET created_at = '{}' WHERE id = {id}",
+        week_ago.format("%Y-%m-%d %H:%M:%S%.6f")
+    );
+    diesel::sql_query(sql).execute(&mut *app.conn()).unwrap();
+}
+
+async fn world() -> World {
+    let app = TestApp::new();
+    app.user("A0001", app.fx.hq, Role::Admin);
+    app.user("S1100", app.fx.p1s1, Role::Supervisor);
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let (admin, sup, officer, b1, b2, far, dwell) = {
+        let srv = app.service().await;
+        let admin = login(&srv, "A0001").await;
+        let sup = login(&srv, "S1100").await;
+        let officer = login(&srv, "O1101").await;
+        let p1s1 = app.fx.p1s1.0;
+        let b1 = create_box(&srv, &admin, "B-1", p1s1, B1, None).await;
+        let b2 = create_box(&srv, &admin, "B-2", p1s1, B2, None).await;
+        let far = create_box(&srv, &admin, "B-FAR", p1s1, FAR, None).await;
+        let dwell = create_box(
+            &srv,
+            &admin,
+            "B-DWELL",
+            p1s1,
+            (22.9930, 120.2100),
+            Some(300),
+        )
+        .await;
+        (admin, sup, officer, b1, b2, far, dwell)
+    };
+    World {
+        app,
+        admin,
+        sup,
+        officer,
+        b1,
+        b2,
+        far,
+        dwell,
+    }
+}
+
+#[actix_web::test]
+async fn a_good_scan_on_plan_is_accepted_and_listed() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    let r = post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        scan(&w.app, w.b1, B1),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["result"], "accepted");
+    assert!(flags(&r.body).is_empty());
+    let id = r.body["checkin_id"].as_i64().unwrap();
+    let mine = get(&srv, "/api/v1/checkins", &w.officer).await;
+    assert_eq!(mine.body["items"][0]["id"], id);
+    let seen = get(&srv, &format!("/api/v1/checkins/{id}"), &w.sup).await;
+    assert_eq!(seen.status, 200);
+    assert!(seen.body["plan_id"].is_i64());
+}
+
+fn officer_id(app: &TestApp, badge: &str) -> i64 {
+    epatrol::org::store::user_by_badge(&mut app.conn(), badge)
+        .unwrap()
+        .unwrap()
+        .0
+        .id
+        .0
+}
+
+#[actix_web::test]
+async fn every_flag() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    let tok = &w.officer;
+    let post_scan = |body: Value| post(&srv, "/api/v1/checkins", Some(tok), body);
+
+    // Scans ten minutes or so apart (timed by the monotonic clock), so that
+    // only the flag under test applies.
+    let m = Duration::minutes;
+
+    // Outside the geofence: 200 m away.
+    let r = post_scan(scan_ago(&w.app, w.b1, (B1.0 + 0.0018, B1.1), m(60))).await;
+    assert_eq!(flags(&r.body), vec!["outside_geofence"]);
+    assert_eq!(r.body["result"], "flagged");
+
+    // Poor accuracy.
+    let mut s = scan_ago(&w.app, w.b2, B2, m(50));
+    s["position"]["accuracy_m"] = json!(400.0);
+    assert_eq!(flags(&post_scan(s).await.body), vec!["poor_accuracy"]);
+
+    // Mock location.
+    let mut s = scan_ago(&w.app, w.b1, B1, m(40));
+    s["mock_location"] = json!(true);
+    assert_eq!(flags(&post_scan(s).await.body), vec!["mock_location"]);
+
+    // Duplicate: the same box again two minutes later.
+    let r = post_scan(scan_ago(&w.app, w.b1, B1, m(38))).await;
+    assert_eq!(flags(&r.body), vec!["duplicate"]);
+
+    // Clock set back: the device says an hour earlier than its monotonic clock.
+    let mut s = scan_ago(&w.app, w.b2, B2, m(30));
+    s["scanned_at"] = json!((Utc::now() - m(90)).to_rfc3339());
+    assert_eq!(flags(&post_scan(s).await.body), vec!["clock_skew"]);
+
+    // Late upload with no monotonic evidence.
+    let mut s = scan(&w.app, w.dwell, (22.9930, 120.2100));
+    s["scanned_at"] = json!((Utc::now() - Duration::hours(3)).to_rfc3339());
+    assert_eq!(flags(&post_scan(s).await.body), vec!["time_unverified"]);
+
+    // Kaohsiung a minute after Tainan: impossible, and the box is not on the plan.
+    let r = post_scan(scan_ago(&w.app, w.far, FAR, m(29))).await;
+    assert_eq!(flags(&r.body), vec!["impossible_travel", "not_on_plan"]);
+
+    // A clean scan for contrast: nothing is flagged by default.
+    let r = post_scan(scan(&w.app, w.b1, B1)).await;
+    assert_eq!(r.body["result"], "accepted", "{}", r.body);
+}
+
+#[actix_web::test]
+async fn dwell_needs_a_tap_in_and_a_long_enough_stay() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    let at = (22.9930, 120.2100);
+    let tap = |kind: &str, ago_secs: i64| {
+        let mut s = scan_ago(&w.app, w.dwell, at, Duration::seconds(ago_secs));
+        s["kind"] = json!(kind);
+        s
+    };
+    let r = post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        tap("tap_out", 2000),
+    )
+    .await;
+    assert_eq!(flags(&r.body), vec!["dwell_unpaired"]);
+    post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        tap("tap_in", 1000),
+    )
+    .await;
+    let r = post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        tap("tap_out", 900),
+    )
+    .await;
+    assert_eq!(
+        flags(&r.body),
+        vec!["dwell_too_short"],
+        "100 s of a 300 s stay"
+    );
+    post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        tap("tap_in", 600),
+    )
+    .await;
+    let r = post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        tap("tap_out", 10),
+    )
+    .await;
+    assert_eq!(r.body["result"], "accepted", "{}", r.body);
+}
+
+#[actix_web::test]
+async fn forged_altered_and_replaced_codes_are_refused() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let good = scan(&w.app, w.b1, B1);
+    let genuine = good["payload"].as_str().unwrap().to_owned();
+
+    let mut altered = good.clone();
+    altered["payload"] =
+        json!(genuine.replacen(&format!("EPB1.{}.", w.b1), &format!("EPB1.{}.", w.b2), 1));
+    let r = post(&srv, "/api/v1/checkins", Some(&w.officer), altered).await;
+    assert_eq!((r.status, r.code()), (422, "bad_signature"));
+
+    let mut forged = good.clone();
+    forged["payload"] = json!(format!("EPB1.{}.1.1.AAAAAAAAAAAAAAAAAAAAAA", w.b1));
+    assert_eq!(
+        post(&srv, "/api/v1/checkins", Some(&w.officer), forged)
+            .await
+            .code(),
+        "bad_signature"
+    );
+
+    let mut junk = good.clone();
+    junk["payload"] = json!("https://example.com/not-a-box");
+    assert_eq!(
+        post(&srv, "/api/v1/checkins", Some(&w.officer), junk)
+            .await
+            .code(),
+        "malformed_code"
+    );
+
+    // A photographed sticker: the box gets a new code and the old one stops working.
+    let r = post(
+        &srv,
+        &format!("/api/v1/boxes/{}/reissue-code", w.b1),
+        Some(&w.admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.body["code_serial"], 2);
+    let mut old = good.clone();
+    old["client_id"] = json!(uuid::Uuid::new_v4().to_string());
+    assert_eq!(
+        post(&srv, "/api/v1/checkins", Some(&w.officer), old)
+            .await
+            .code(),
+        "code_superseded"
+    );
+    let fresh = post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        scan(&w.app, w.b1, B1),
+    )
+    .await;
+    assert_eq!(fresh.status, 201);
+
+    // A retired box.
+    post(
+        &srv,
+        &format!("/api/v1/boxes/{}/retire", w.b2),
+        Some(&w.admin),
+        json!({}),
+    )
+    .await;
+    let r = post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        scan(&w.app, w.b2, B2),
+    )
+    .await;
+    assert_eq!(r.code(), "box_retired");
+
+    // Rejections are audited; nothing was stored for them.
+    let rejected =
+        epatrol::audit::store::list(&mut w.app.conn(), Some("checkin"), None, None, 100).unwrap();
+    assert_eq!(
+        rejected
+            .iter()
+            .filter(|e| e.action == "checkin.rejected")
+            .count(),
+        5
+    );
+    let all = get(&srv, "/api/v1/checkins?limit=100", &w.sup).await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn a_rotated_key_keeps_old_stickers_until_retired() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let old_sticker = scan(&w.app, w.b1, B1);
+    {
+        let mut conn = w.app.conn();
+        let v2 = epatrol::patrol::store::add_key_version(&mut conn, epatrol::db::now()).unwrap();
+        assert_eq!(v2, 2);
+    }
+    assert_eq!(
+        post(
+            &srv,
+            "/api/v1/checkins",
+            Some(&w.officer),
+            old_sticker.clone()
+        )
+        .await
+        .status,
+        201
+    );
+    epatrol::patrol::store::retire_key_version(&mut w.app.conn(), 1, epatrol::db::now()).unwrap();
+    let mut again = old_sticker.clone();
+    again["client_id"] = json!(uuid::Uuid::new_v4().to_string());
+    assert_eq!(
+        post(&srv, "/api/v1/checkins", Some(&w.officer), again)
+            .await
+            .code(),
+        "code_key_retired"
+    );
+    // Reprinting signs with the new version.
+    let r = post(
+        &srv,
+        &format!("/api/v1/boxes/{}/reissue-code", w.b1),
+        Some(&w.admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.body["key_version"], 2);
+    assert_eq!(
+        post(
+            &srv,
+            "/api/v1/checkins",
+            Some(&w.officer),
+            scan(&w.app, w.b1, B1)
+        )
+        .await
+        .status,
+        201
+    );
+}
+
+#[actix_web::test]
+async fn the_same_scan_twice_is_stored_once_and_answered_alike() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let s = scan(&w.app, w.b1, B1);
+    let first = post(&srv, "/api/v1/checkins", Some(&w.officer), s.clone()).await;
+    let second = post(&srv, "/api/v1/checkins", Some(&w.officer), s.clone()).await;
+    assert_eq!((first.status, second.status), (201, 200));
+    assert_eq!(second.body["replayed"], true);
+    for key in ["checkin_id", "result", "flags", "occurred_at"] {
+        assert_eq!(first.body[key], second.body[key], "{key}");
+    }
+    // Concurrent identical uploads.
+    let s = scan(&w.app, w.b2, B2);
+    let results = futures_util::future::join_all(
+        (0..6).map(|_| post(&srv, "/api/v1/checkins", Some(&w.officer), s.clone())),
+    )
+    .await;
+    let ids: std::collections::HashSet<i64> = results
+        .iter()
+        .map(|r| r.body["checkin_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(results.iter().filter(|r| r.status == 201).count(), 1);
+    let all = get(&srv, "/api/v1/checkins?limit=100", &w.sup).await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
+    // Another officer presenting the same client id is refused.
+    w.app.user("O1102", w.app.fx.p1s1, Role::Officer);
+    let other = login(&srv, "O1102").await;
+    let r = post(&srv, "/api/v1/checkins", Some(&other), s).await;
+    assert_eq!(r.code(), "client_id_conflict");
+}
+
+#[actix_web::test]
+async fn an_offline_batch_is_judged_item_by_item_and_replays_exactly() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    let mut items = Vec::new();
+    for i in 0..20 {
+        let (b, at) = if i % 2 == 0 { (w.b1, B1) } else { (w.b2, B2) };
+        // One scan every ten minutes over the last 200 minutes, timed by the monotonic clock.
+        let mut s = scan_ago(&w.app, b, at, Duration::minutes(200 - i * 10));
+        s.as_object_mut().unwrap().remove("sent_monotonic");
+        items.push(s);
+    }
+    let mut forged = scan(&w.app, w.b1, B1);
+    forged["payload"] = json!("EPB1.1.1.1.AAAAAAAAAAAAAAAAAAAAAA");
+    items.push(forged);
+    items.push(json!({"client_id": "broken-item-1", "payload": 42}));
+    let batch =
+        json!({"items": items, "sent_monotonic": {"boot_id": "boot-1", "elapsed_ms": 1_000}});
+    // sent_monotonic at 1000 ms equals scan time of an item "0 minutes ago"; items sent
+    // `ago` earlier have scan elapsed 1000 - ago... rebuild with consistent readings:
+    let batch = consistent(batch);
+    let r = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        batch.clone(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.body["accepted"].as_u64(), r.body["rejected"].as_u64()),
+        (Some(20), Some(2)),
+        "{}",
+        r.body
+    );
+    let results = r.body["results"].as_array().unwrap();
+    assert_eq!(results[20]["error"]["code"], "bad_signature");
+    assert_eq!(results[21]["error"]["code"], "malformed_item");
+    assert_eq!(results[21]["client_id"], "broken-item-1");
+
+    // The same batch again: nothing new, the same answers.
+    let again = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        batch.clone(),
+    )
+    .await;
+    assert_eq!(again.body["replayed"], 20);
+    for (a, b) in results
+        .iter()
+        .zip(again.body["results"].as_array().unwrap())
+    {
+        assert_eq!(a["checkin_id"], b["checkin_id"]);
+        assert_eq!(a["result"], b["result"]);
+    }
+    // Twice at once.
+    let twice = futures_util::future::join_all((0..2).map(|_| {
+        post(
+            &srv,
+            "/api/v1/checkins/batch",
+            Some(&w.officer),
+            batch.clone(),
+        )
+    }))
+    .await;
+    assert!(
+        twice
+            .iter()
+            .all(|r| r.status == 200 && r.body["replayed"] == 20)
+    );
+    let stored = get(&srv, "/api/v1/checkins?limit=500", &w.sup).await;
+    assert_eq!(stored.body["items"].as_array().unwrap().len(), 20);
+
+    // Limits.
+    let empty = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        json!({"items": []}),
+    )
+    .await;
+    assert_eq!(empty.status, 422);
+    let too_many: Vec<Value> = (0..1001).map(|_| json!({})).collect();
+    let r = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        json!({"items": too_many}),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+}
+
+/// Rewrites the items' scan_monotonic so that each item's `scanned_at`
+/// matches the batch's sent_monotonic reading taken now.
+fn consistent(mut batch: Value) -> Value {
+    let sent = 100_000_000i64;
+    batch["sent_monotonic"] = json!({"boot_id": "boot-1", "elapsed_ms": sent});
+    let now = Utc::now();
+    for item in batch["items"].as_array_mut().unwrap() {
+        if let Some(at) = item.get("scanned_at").and_then(|v| v.as_str()) {
+            let at: chrono::DateTime<Utc> = at.parse().unwrap();
+            let ago = (now - at).num_milliseconds();
+            item["scan_monotonic"] = json!({"boot_id": "boot-1", "elapsed_ms": sent - ago});
+        }
+    }
+    batch
+}
+
+#[actix_web::test]
+async fn coverage_of_a_known_scenario() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    w.app.user("O1102", w.app.fx.p1s1, Role::Officer);
+    let o1 = officer_id(&w.app, "O1101");
+    let o2 = officer_id(&w.app, "O1102");
+    let o2_token = login(&srv, "O1102").await;
+    // Daily 08:00–10:00 Taipei, one visit per officer per box, 30 min grace,
+    // over the three days before today.
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let (from, to) = (today - Duration::days(3), today - Duration::days(1));
+    let r = post(
+        &srv,
+        "/api/v1/plans",
+        Some(&w.sup),
+        json!({
+            "unit_id": w.app.fx.p1s1, "name": "早班", "starts_on": from.to_string(), "ends_on": to.to_string(),
+            "weekdays": ["mon","tue","wed","thu","fri","sat","sun"], "window_start": "08:00", "window_end": "10:00",
+            "visits_per_window": 1, "grace_minutes": 30, "officer_ids": [o1, o2], "box_ids": [w.b1, w.b2],
+        }),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let plan = r.body["id"].as_i64().unwrap();
+    backdate_plan(&w.app, plan);
+    let expected = get(
+        &srv,
+        &format!("/api/v1/plans/{plan}/expected?from={from}&to={to}"),
+        &w.sup,
+    )
+    .await;
+    assert_eq!(expected.body.as_array().unwrap().len(), 12);
+
+    // Local time on day `d` (0..3) → how long ago that was.
+    let ago = |day: i64, hh: u32, mm: u32| {
+        let local = (from + Duration::days(day)).and_hms_opt(hh, mm, 0).unwrap();
+        Utc::now().naive_utc() - (local - Duration::hours(8))
+    };
+    let mut items = Vec::new();
+    for day in 0..3 {
+        items.push(scan_ago(&w.app, w.b1, B1, ago(day, 9, 0))); // O1 at B1, on time
+    }
+    items.push(scan_ago(&w.app, w.b2, B2, ago(0, 10, 15))); // O1 at B2, late
+    let r = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        json!({"items": items}),
+    )
+    .await;
+    assert_eq!(r.body["accepted"], 4, "{}", r.body);
+    let mut flagged = scan_ago(&w.app, w.b1, B1, ago(1, 9, 0));
+    flagged["mock_location"] = json!(true);
+    let r = post(&srv, "/api/v1/checkins", Some(&o2_token), flagged).await;
+    assert_eq!(r.body["result"], "flagged");
+
+    let report = get(
+        &srv,
+        &format!(
+            "/api/v1/coverage?unit_id={}&from={from}&to={to}",
+            w.app.fx.p1s1
+        ),
+        &w.sup,
+    )
+    .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    let t = &report.body["totals"];
+    assert_eq!(
+        (
+            t["expected"].as_i64(),
+            t["on_time"].as_i64(),
+            t["late"].as_i64(),
+            t["missed"].as_i64(),
+            t["flagged"].as_i64()
+        ),
+        (Some(12), Some(3), Some(1), Some(8), Some(1))
+    );
+    assert_eq!(t["coverage_pct"], 33.3);
+    let by_box = report.body["by_box"].as_array().unwrap();
+    let b1 = by_box.iter().find(|l| l["id"] == w.b1).unwrap();
+    assert_eq!(
+        (
+            b1["expected"].as_i64(),
+            b1["on_time"].as_i64(),
+            b1["missed"].as_i64(),
+            b1["flagged"].as_i64()
+        ),
+        (Some(6), Some(3), Some(3), Some(1))
+    );
+    let by_officer = report.body["by_officer"].as_array().unwrap();
+    let first = by_officer.iter().find(|l| l["code"] == "O1101").unwrap();
+    assert_eq!(
+        (
+            first["on_time"].as_i64(),
+            first["late"].as_i64(),
+            first["missed"].as_i64()
+        ),
+        (Some(3), Some(1), Some(2))
+    );
+    assert_eq!(report.body["misses"].as_array().unwrap().len(), 8);
+
+    let csv = send(
+        &srv,
+        Method::GET,
+        &format!(
+            "/api/v1/coverage?unit_id={}&from={from}&to={to}&format=csv",
+            w.app.fx.p1s1
+        ),
+        Some(&w.sup),
+        None,
+    )
+    .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.body.as_str().unwrap();
+    assert!(text.contains("section,id,code,name,expected"));
+    assert_eq!(text.lines().filter(|l| l.starts_with("miss,")).count(), 8);
+}
+
+#[actix_web::test]
+async fn refusals_across_units_and_roles() {
+    let w = world().await;
+    w.app.user("S2100", w.app.fx.p2s1, Role::Supervisor);
+    w.app.user("O2101", w.app.fx.p2s1, Role::Officer);
+    let srv = w.app.service().await;
+    let other_sup = login(&srv, "S2100").await;
+    let other_officer = login(&srv, "O2101").await;
+
+    let r = post(
+        &srv,
+        "/api/v1/checkins",
+        Some(&w.officer),
+        scan(&w.app, w.b1, B1),
+    )
+    .await;
+    let id = r.body["checkin_id"].as_i64().unwrap();
+    // Another station's supervisor sees neither the box, the check-in nor the coverage.
+    assert_eq!(
+        get(&srv, &format!("/api/v1/boxes/{}", w.b1), &other_sup)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        get(&srv, &format!("/api/v1/checkins/{id}"), &other_sup)
+            .await
+            .status,
+        404
+    );
+    let today = Utc::now().date_naive();
+    let cov = get(
+        &srv,
+        &format!(
+            "/api/v1/coverage?unit_id={}&from={today}&to={today}",
+            w.app.fx.p1s1
+        ),
+        &other_sup,
+    )
+    .await;
+    assert_eq!(cov.status, 404);
+    assert!(
+        get(&srv, "/api/v1/checkins", &other_sup).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Another officer does not see my check-ins.
+    assert_eq!(
+        get(&srv, &format!("/api/v1/checkins/{id}"), &other_officer)
+            .await
+            .status,
+        404
+    );
+    assert!(
+        get(&srv, "/api/v1/checkins", &other_officer).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Officers neither register boxes nor plan patrols nor read coverage.
+    let r = post(&srv, "/api/v1/boxes", Some(&w.officer), json!({"code": "X-1", "unit_id": w.app.fx.p1s1, "name": "x", "address": "x", "lat": 23.0, "lon": 120.0})).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(get(&srv, "/api/v1/plans", &w.officer).await.status, 403);
+    // A supervisor cannot plan with another station's officers or boxes.
+    let r = post(
+        &srv,
+        "/api/v1/plans",
+        Some(&other_sup),
+        json!({"unit_id": w.app.fx.p2s1, "name": "越區", "starts_on": today.to_string(), "ends_on": today.to_string(),
+               "weekdays": ["mon"], "window_start": "08:00", "window_end": "09:00", "visits_per_window": 1,
+               "officer_ids": [officer_id(&w.app, "O1101")], "box_ids": [w.b1]}),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let fields: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["officer_ids[0]", "box_ids[0]"]);
+}
+
+#[actix_web::test]
+async fn boxes_are_managed_and_imported_whole_or_not_at_all() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let r = send(
+        &srv,
+        Method::PATCH,
+        &format!("/api/v1/boxes/{}", w.b1),
+        Some(&w.admin),
+        Some(json!({"name": "東門圓環", "radius_m": 50.0})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.body["name"].as_str(), r.body["radius_m"].as_f64()),
+        (Some("東門圓環"), Some(50.0))
+    );
+    let r = send(
+        &srv,
+        Method::PATCH,
+        &format!("/api/v1/boxes/{}", w.b1),
+        Some(&w.admin),
+        Some(json!({"radius_m": 0.5, "lat": 100.0})),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["errors"].as_array().unwrap().len(), 2);
+
+    let bad = "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs\n\
+               N-1,P1-S1,一號,地址,22.99,120.20,30,\n\
+               N-2,NOPE,二號,地址,22.99,120.20,30,\n\
+               B-1,P1-S1,重複,地址,22.99,120.20,30,\n\
+               N-4,P1-S1,四號,地址,95.0,120.20,30,\n\
+               N-5,P1-S1,五號,地址,abc,120.20,30,\n";
+    let r = csv_post(&srv, &w.admin, bad).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let mut fields: Vec<String> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        vec![
+            "rows[2].unit_code",
+            "rows[3].code",
+            "rows[4].lat",
+            "rows[5]"
+        ]
+    );
+    let boxes = get(&srv, "/api/v1/boxes?limit=500", &w.admin).await;
+    assert_eq!(
+        boxes.body["items"].as_array().unwrap().len(),
+        4,
+        "nothing imported"
+    );
+
+    let good = "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs\n\
+                N-1,P1-S1,一號,地址,22.99,120.20,30,\n\
+                N-2,P1-S2,二號,地址,22.98,120.21,,600\n";
+    let r = csv_post(&srv, &w.admin, good).await;
+    assert_eq!(
+        (r.status, r.body["imported"].as_i64()),
+        (201, Some(2)),
+        "{}",
+        r.body
+    );
+    let boxes = get(&srv, "/api/v1/boxes?limit=500", &w.admin).await;
+    assert_eq!(boxes.body["items"].as_array().unwrap().len(), 6);
+
+    // Retired boxes leave the default list, and cannot be changed.
+    post(
+        &srv,
+        &format!("/api/v1/boxes/{}/retire", w.b2),
+        Some(&w.admin),
+        json!({}),
+    )
+    .await;
+    let boxes = get(&srv, "/api/v1/boxes?limit=500", &w.admin).await;
+    assert_eq!(boxes.body["items"].as_array().unwrap().len(), 5);
+    let r = send(
+        &srv,
+        Method::PATCH,
+        &format!("/api/v1/boxes/{}", w.b2),
+        Some(&w.admin),
+        Some(json!({"name": "x"})),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "box_retired"));
+}
+
+async fn csv_post(
+    srv: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    token: &str,
+    body: &str,
+) -> Resp {
+    let req = actix_web::test::TestRequest::post()
+        .uri("/api/v1/boxes/import")
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .insert_header(("content-type", "text/csv"))
+        .set_payload(body.to_owned())
+        .to_request();
+    let res = actix_web::test::call_service(srv, req).await;
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let body =
+        serde_json::from_slice(&actix_web::test::read_body(res).await).unwrap_or(Value::Null);
+    Resp {
+        status,
+        body,
+        headers,
+    }
+}
+
+#[actix_web::test]
+async fn box_qr_codes_decode_to_the_signed_payload() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let req = |format: &str| {
+        actix_web::test::TestRequest::get()
+            .uri(&format!("/api/v1/boxes/{}/qr?format={format}", w.b1))
+            .insert_header(("Authorization", format!("Bearer {}", w.sup)))
+            .to_request()
+    };
+    let res = actix_web::test::call_service(&srv, req("png")).await;
+    assert_eq!(res.status(), 200);
+    let payload = res
+        .headers()
+        .get("x-box-payload")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let bytes = actix_web::test::read_body(res).await;
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes.to_vec()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (wd, ht) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(wd, ht, |x, y| buf[y * wd + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, payload);
+    assert_eq!(content, payload_of(&w, w.b1));
+    // And the decoded payload checks in.
+    let mut s = scan(&w.app, w.b1, B1);
+    s["payload"] = json!(content);
+    assert_eq!(
+        post(&srv, "/api/v1/checkins", Some(&w.officer), s)
+            .await
+            .status,
+        201
+    );
+
+    let res = actix_web::test::call_service(&srv, req("svg")).await;
+    assert_eq!(res.headers().get("content-type").unwrap(), "image/svg+xml");
+    let svg = actix_web::test::read_body(res).await;
+    assert!(String::from_utf8_lossy(&svg).contains("<svg"));
+    let res = actix_web::test::call_service(&srv, req("gif")).await;
+    assert_eq!(res.status(), 400);
+}
+
+fn payload_of(w: &World, id: i64) -> String {
+    payload(&w.app, id)
+}
