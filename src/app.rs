@@ -56,6 +56,7 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(patrol::http::retire_plan)
                 .service(patrol::http::plan_expected)
                 .service(patrol::http::coverage_report)
+                .service(patrol::http::box_stickers)
                 .service(audit::http::list_audit)
                 .service(audit::http::verify_audit),
         );

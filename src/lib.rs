@@ -11,6 +11,7 @@ pub mod ops;
 pub mod org;
 pub mod pagination;
 pub mod patrol;
+pub mod print;
 pub mod secrets;
 pub mod seed;
 pub mod state;

@@ -47,6 +47,15 @@ enum Command {
     /// Inspect the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Bulk imports.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Signing keys of patrol box codes.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Generate synthetic history for benchmarks.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
     /// Print the OpenAPI document of this build.
     Openapi,
 }
@@ -113,6 +122,47 @@ enum SeedCommand {
 enum AuditCommand {
     /// Walk the hash chain; exit 1 and name the first broken link if any.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import patrol boxes from CSV with the columns
+    /// code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs.
+    /// Every bad row is reported; if any row is bad nothing is imported.
+    Boxes {
+        /// The CSV file (UTF-8).
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Start a new key version for box codes; stickers printed from now on use it,
+    /// stickers already on boxes keep working until their version is retired.
+    RotateBoxCode,
+    /// Retire a key version: stickers signed with it stop working.
+    RetireBoxCode {
+        #[arg(long)]
+        version: i32,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// Fill the demo city with months of patrol history: boxes, officers and
+    /// plans for every station, and the check-ins of each window.
+    PatrolHistory {
+        /// Days of history, ending yesterday.
+        #[arg(long, default_value_t = 182)]
+        days: u32,
+        #[arg(long, default_value_t = 25)]
+        boxes_per_station: u32,
+        #[arg(long, default_value_t = 20)]
+        officers_per_station: u32,
+        /// Share of owed visits that were made.
+        #[arg(long, default_value_t = 0.95)]
+        visit_rate: f64,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -240,6 +290,70 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             .map_err(api)?;
             let user = org::users::create(&mut conn, &system, prepared).map_err(api)?;
             println!("user {} created with id {}", user.badge, user.id);
+        }
+        Command::Import(ImportCommand::Boxes { file }) => {
+            let csv =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let pool = db::connect_and_migrate(&settings)?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} boxes")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let report = epatrol::patrol::boxes::import_csv(
+                &mut *pool.get()?,
+                &Actor::system(),
+                &csv,
+                &|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            );
+            bar.finish_and_clear();
+            let report = report.map_err(api)?;
+            println!("{} boxes imported", report.imported);
+        }
+        Command::Keys(KeysCommand::RotateBoxCode) => {
+            let pool = db::connect_and_migrate(&settings)?;
+            let version =
+                epatrol::patrol::keys::rotate(&mut *pool.get()?, &Actor::system()).map_err(api)?;
+            println!(
+                "box-code key version {version} is now current; reprint stickers, then retire the old version"
+            );
+        }
+        Command::Keys(KeysCommand::RetireBoxCode { version }) => {
+            let pool = db::connect_and_migrate(&settings)?;
+            epatrol::patrol::keys::retire(&mut *pool.get()?, &Actor::system(), version)
+                .map_err(api)?;
+            println!("box-code key version {version} retired: its stickers no longer work");
+        }
+        Command::Generate(GenerateCommand::PatrolHistory {
+            days,
+            boxes_per_station,
+            officers_per_station,
+            visit_rate,
+        }) => {
+            let pool = db::connect_and_migrate(&settings)?;
+            let mut conn = pool.get()?;
+            let spec = epatrol::patrol::generate::Spec {
+                days,
+                boxes_per_station,
+                officers_per_station,
+                visit_rate,
+            };
+            let bar = indicatif::ProgressBar::new(u64::from(days));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} day {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let total =
+                epatrol::patrol::generate::patrol_history(&mut conn, &spec, &|day, rows| {
+                    bar.set_position(day);
+                    bar.set_message(format!("{rows} check-ins"));
+                })
+                .map_err(api)?;
+            bar.finish_and_clear();
+            println!("{total} check-ins generated");
         }
         Command::Audit(AuditCommand::Verify) => {
             let pool = db::connect_and_migrate(&settings)?;

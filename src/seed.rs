@@ -101,6 +101,7 @@ pub fn demo(conn: &mut DbConn) -> ApiResult<()> {
             is_vendor.then_some(vendor.id),
         )?;
     }
+    demo_patrol(conn, &system)?;
     tracing::info!(accounts = DEMO_ACCOUNTS.len(), "demo city seeded");
     Ok(())
 }
@@ -132,5 +133,86 @@ fn add_user(
         },
     )?;
     users::create(conn, actor, prepared)?;
+    Ok(())
+}
+
+/// Boxes for the three stations of the first precinct (around 東門, 長榮,
+/// 勝利 in Tainan's East District) and two daily plans for 東門派出所.
+fn demo_patrol(conn: &mut DbConn, system: &Actor) -> ApiResult<()> {
+    use crate::patrol::boxes::{self, CreateBox};
+    use crate::patrol::plans::{self, CreatePlan, Weekday};
+    let places = [
+        ("東門圓環", "臺南市東區東門路一段與府連路口"),
+        ("東門城", "臺南市東區東門路一段"),
+        ("成功大學光復校區", "臺南市東區大學路1號"),
+        ("崇學公園", "臺南市東區崇學路"),
+    ];
+    let centres = [
+        ("P01-S1", 22.9897, 120.2148),
+        ("P01-S2", 22.9938, 120.2233),
+        ("P01-S3", 22.9862, 120.2272),
+    ];
+    let mut s1_boxes = Vec::new();
+    for (station, lat, lon) in centres {
+        let unit_id = unit_id(conn, station)?;
+        for (i, (name, address)) in places.iter().enumerate() {
+            let b = boxes::create(
+                conn,
+                system,
+                CreateBox {
+                    code: format!("{station}-B{:02}", i + 1),
+                    unit_id,
+                    name: format!("{name}巡邏箱"),
+                    address: (*address).into(),
+                    lat: lat + 0.0015 * i as f64,
+                    lon: lon - 0.001 * i as f64,
+                    radius_m: Some(30.0),
+                    min_dwell_secs: (i == 3).then_some(600),
+                },
+            )?;
+            if station == "P01-S1" {
+                s1_boxes.push(b.id);
+            }
+        }
+    }
+    let station = unit_id(conn, "P01-S1")?;
+    let officers = ["O0111", "O0112"]
+        .iter()
+        .map(|b| crate::org::store::user_by_badge(conn, b).map(|u| u.map(|(u, _)| u.id)))
+        .collect::<Result<Option<Vec<_>>, _>>()?
+        .unwrap_or_default();
+    let today = crate::patrol::schedule::utc_to_local(crate::db::now()).date();
+    let every_day = vec![
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    for (name, start, end) in [
+        ("東門所日間巡邏", "08:00", "12:00"),
+        ("東門所夜間巡邏", "20:00", "00:00"),
+    ] {
+        plans::create(
+            conn,
+            system,
+            CreatePlan {
+                unit_id: station,
+                name: name.into(),
+                starts_on: today,
+                ends_on: today + chrono::Duration::days(90),
+                weekdays: every_day.clone(),
+                window_start: start.into(),
+                window_end: end.into(),
+                visits_per_window: 1,
+                ordered: false,
+                grace_minutes: 30,
+                officer_ids: officers.clone(),
+                box_ids: s1_boxes.clone(),
+            },
+        )?;
+    }
     Ok(())
 }

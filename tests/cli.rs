@@ -103,3 +103,83 @@ fn an_unknown_database_scheme_is_refused_by_name() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("EPATROL_DATABASE_URL"));
     assert!(!std::path::Path::new("host=localhost dbname=epatrol").exists());
 }
+
+#[test]
+fn boxes_import_from_csv_and_box_code_keys_rotate() {
+    let db = TestDb::new();
+    assert!(
+        epatrol(&db)
+            .args(["seed", "demo"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs\nN-1,P02-S1,一,址,22.9,120.2,30,\nN-2,P99,二,址,22.9,120.2,30,\n",
+    )
+    .unwrap();
+    let out = epatrol(&db)
+        .args(["import", "boxes"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rows[2].unit_code"), "{err}");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs\nN-1,P02-S1,一,址,22.9,120.2,30,\nN-2,P02-S2,二,址,22.9,120.2,,\n",
+    )
+    .unwrap();
+    let out = epatrol(&db)
+        .args(["import", "boxes"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 boxes imported"));
+
+    // The current version cannot be retired; after a rotation the old one can.
+    assert!(
+        !epatrol(&db)
+            .args(["keys", "retire-box-code", "--version", "1"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    assert!(
+        epatrol(&db)
+            .args(["keys", "rotate-box-code"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    assert!(
+        epatrol(&db)
+            .args(["keys", "retire-box-code", "--version", "1"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    assert!(
+        epatrol(&db)
+            .args(["audit", "verify"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+}

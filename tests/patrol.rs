@@ -58,7 +58,8 @@ fn payload(app: &TestApp, id: i64) -> String {
         epatrol::domain::BoxId(id),
     )
     .unwrap();
-    epatrol::patrol::boxes::payload(&app.state.box_codes, &view)
+    let version = epatrol::patrol::store::current_key_version(&mut conn).unwrap();
+    epatrol::patrol::boxes::payload(&app.state.box_codes, &view, version)
 }
 
 fn scan(app: &TestApp, box_id: i64, at: (f64, f64)) -> Value {
@@ -421,24 +422,32 @@ async fn a_rotated_key_keeps_old_stickers_until_retired() {
             .code(),
         "code_key_retired"
     );
-    // Reprinting signs with the new version.
-    let r = post(
+    // Stickers printed now carry the new version, and work.
+    let res = actix_web::test::call_service(
         &srv,
-        &format!("/api/v1/boxes/{}/reissue-code", w.b1),
-        Some(&w.admin),
-        json!({}),
+        actix_web::test::TestRequest::get()
+            .uri(&format!("/api/v1/boxes/{}/qr", w.b1))
+            .insert_header(("Authorization", format!("Bearer {}", w.sup)))
+            .to_request(),
     )
     .await;
-    assert_eq!(r.body["key_version"], 2);
+    let printed = res
+        .headers()
+        .get("x-box-payload")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        printed.starts_with(&format!("EPB1.{}.1.2.", w.b1)),
+        "{printed}"
+    );
+    let mut s = scan(&w.app, w.b1, B1);
+    s["payload"] = json!(printed);
     assert_eq!(
-        post(
-            &srv,
-            "/api/v1/checkins",
-            Some(&w.officer),
-            scan(&w.app, w.b1, B1)
-        )
-        .await
-        .status,
+        post(&srv, "/api/v1/checkins", Some(&w.officer), s)
+            .await
+            .status,
         201
     );
 }
@@ -969,4 +978,56 @@ async fn box_qr_codes_decode_to_the_signed_payload() {
 
 fn payload_of(w: &World, id: i64) -> String {
     payload(&w.app, id)
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+#[actix_web::test]
+async fn sticker_sheets_and_the_coverage_report_print_in_chinese() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let res = actix_web::test::call_service(
+        &srv,
+        actix_web::test::TestRequest::get()
+            .uri(&format!("/api/v1/units/{}/box-stickers", w.app.fx.p1))
+            .insert_header(("Authorization", format!("Bearer {}", w.admin)))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/pdf"
+    );
+    let pdf = actix_web::test::read_body(res).await;
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(
+        pdf.len() < 300_000,
+        "font must be subset: {} bytes",
+        pdf.len()
+    );
+    let text = pdf_text(&pdf);
+    assert!(text.contains("B-DWELL"), "{text}");
+    assert!(text.contains("巡邏箱"), "{text}");
+    assert!(text.contains("電子巡簽"), "{text}");
+
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let res = actix_web::test::call_service(
+        &srv,
+        actix_web::test::TestRequest::get()
+            .uri(&format!(
+                "/api/v1/coverage?unit_id={}&from={today}&to={today}&format=pdf",
+                w.app.fx.p1s1
+            ))
+            .insert_header(("Authorization", format!("Bearer {}", w.sup)))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let pdf = actix_web::test::read_body(res).await;
+    assert!(pdf_text(&pdf).contains("巡邏簽到稽核報表"));
 }

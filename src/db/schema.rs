@@ -113,7 +113,6 @@ diesel::table! {
         radius_m -> Double,
         min_dwell_secs -> Nullable<Integer>,
         code_serial -> Integer,
-        key_version -> Integer,
         retired_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,

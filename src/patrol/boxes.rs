@@ -35,8 +35,6 @@ pub struct BoxView {
     pub min_dwell_secs: Option<i32>,
     /// Serial of the sticker now on the box.
     pub code_serial: i32,
-    /// Key version the sticker is signed with.
-    pub key_version: i32,
     pub retired: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -58,7 +56,6 @@ pub fn view(b: BoxRow, unit: UnitRow) -> BoxView {
         radius_m: b.radius_m,
         min_dwell_secs: b.min_dwell_secs,
         code_serial: b.code_serial,
-        key_version: b.key_version,
         retired: b.retired_at.is_some(),
         created_at: b.created_at.and_utc(),
         updated_at: b.updated_at.and_utc(),
@@ -190,12 +187,7 @@ fn reachable_unit(conn: &mut DbConn, actor: &Actor, id: UnitId, field: &str) -> 
     }
 }
 
-fn insert(
-    conn: &mut DbConn,
-    actor: &Actor,
-    input: &CreateBox,
-    key_version: i32,
-) -> ApiResult<BoxId> {
+fn insert(conn: &mut DbConn, actor: &Actor, input: &CreateBox) -> ApiResult<BoxId> {
     let at = now();
     let id = store::insert_box(
         conn,
@@ -209,7 +201,6 @@ fn insert(
             radius_m: input.radius_m.unwrap_or(DEFAULT_RADIUS_M),
             min_dwell_secs: input.min_dwell_secs,
             code_serial: 1,
-            key_version,
             created_at: at,
             updated_at: at,
         },
@@ -242,8 +233,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateBox) -> ApiResult<B
     errors.into_result(())?;
     write_txn(conn, |conn| {
         reachable_unit(conn, actor, input.unit_id, "unit_id")?;
-        let version = store::current_key_version(conn)?;
-        let id = insert(conn, actor, &input, version)?;
+        let id = insert(conn, actor, &input)?;
         get(conn, actor, id)
     })
 }
@@ -279,6 +269,24 @@ pub fn list(
     )?;
     let views: Vec<BoxView> = rows.into_iter().map(|(b, u)| view(b, u)).collect();
     Ok(Page::from_rows(views, page.limit(), |b| b.id.0))
+}
+
+/// Every active box of a unit and the units below it, in code order.
+pub fn all_within(conn: &mut DbConn, actor: &Actor, unit: UnitId) -> ApiResult<Vec<BoxView>> {
+    let unit = reachable_unit(conn, actor, unit, "unit_id")?;
+    let rows = store::list_boxes(
+        conn,
+        &BoxFilter {
+            within_path: Some(&unit.path),
+            unit_id: None,
+            include_retired: false,
+            after: None,
+            limit: 100_000,
+        },
+    )?;
+    let mut views: Vec<BoxView> = rows.into_iter().map(|(b, u)| view(b, u)).collect();
+    views.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(views)
 }
 
 pub fn update(conn: &mut DbConn, actor: &Actor, id: BoxId, input: UpdateBox) -> ApiResult<BoxView> {
@@ -371,8 +379,7 @@ pub fn retire(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<BoxView>
     })
 }
 
-/// Voids the box's current sticker and issues a new one (new serial, the
-/// current key version).
+/// Voids the box's current sticker and issues a new one (a new serial).
 pub fn reissue_code(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<BoxView> {
     ensure_admin(actor)?;
     write_txn(conn, |conn| {
@@ -383,13 +390,11 @@ pub fn reissue_code(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<Bo
                 "a retired box gets no new code",
             ));
         }
-        let version = store::current_key_version(conn)?;
         store::update_box(
             conn,
             id,
             &BoxChanges {
                 code_serial: Some(b.code_serial + 1),
-                key_version: Some(version),
                 updated_at: Some(now()),
                 ..Default::default()
             },
@@ -400,18 +405,20 @@ pub fn reissue_code(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<Bo
                 .audit("box.reissue_code", "patrol_box")
                 .object(id)
                 .unit(b.unit_id)
-                .details(serde_json::json!({"serial": b.code_serial + 1, "key_version": version})),
+                .details(serde_json::json!({"serial": b.code_serial + 1})),
         )?;
         get(conn, actor, id)
     })
 }
 
-/// The payload printed in the box's QR code.
-pub fn payload(keys: &CodeKeys, b: &BoxView) -> String {
+/// The payload printed in the box's QR code, signed with `key_version`
+/// (the current one: see [`store::current_key_version`]). Stickers printed
+/// under an older version keep working until that version is retired.
+pub fn payload(keys: &CodeKeys, b: &BoxView, key_version: i32) -> String {
     keys.sign(&BoxCode {
         box_id: b.id,
         serial: b.code_serial,
-        key_version: b.key_version,
+        key_version,
     })
 }
 
@@ -543,10 +550,9 @@ pub fn import_csv(
             }
         }
         std::mem::take(&mut errors).into_result(())?;
-        let version = store::current_key_version(conn)?;
         let total = boxes.len() as u64;
         for (i, (_, b)) in boxes.iter().enumerate() {
-            insert(conn, actor, b, version)?;
+            insert(conn, actor, b)?;
             progress(i as u64 + 1, total);
         }
         Ok(ImportReport {

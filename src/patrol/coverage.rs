@@ -23,6 +23,7 @@ pub enum ReportFormat {
     #[default]
     Json,
     Csv,
+    Pdf,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -33,7 +34,7 @@ pub struct CoverageQuery {
     pub from: NaiveDate,
     /// Last local date, inclusive.
     pub to: NaiveDate,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv` or `pdf`.
     #[serde(default)]
     pub format: ReportFormat,
 }

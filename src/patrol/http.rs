@@ -10,8 +10,8 @@ use super::checkin::{
 };
 use super::coverage::{self, CoverageQuery, CoverageReport, ReportFormat};
 use super::plans::{self, CreatePlan, ExpectedVisit, PeriodQuery, PlanListQuery, PlanView};
-use super::render;
 use super::store::{self, CheckinFilter};
+use super::{documents, render};
 use crate::auth::{Admin, Police, Supervisor};
 use crate::db::write_txn;
 use crate::domain::{BoxId, CheckinId, PlanId, Role, UnitId, UserId};
@@ -218,8 +218,11 @@ pub async fn box_qr(
     let keys = state.box_codes.clone();
     let (payload, content_type, bytes) = state
         .blocking(move |s| {
-            let b = boxes::get(&mut *s.conn()?, &caller.actor, id)?;
-            let payload = boxes::payload(&keys, &b);
+            let mut conn = s.conn()?;
+            let b = boxes::get(&mut conn, &caller.actor, id)?;
+            let version = store::current_key_version(&mut conn)?;
+            drop(conn);
+            let payload = boxes::payload(&keys, &b, version);
             Ok(match format.as_str() {
                 "png" => (payload.clone(), "image/png", render::png(&payload, 8)?),
                 _ => (
@@ -553,6 +556,7 @@ pub async fn plan_expected(
         (status = 200, description = "The report", content(
             (CoverageReport = "application/json"),
             (String = "text/csv"),
+            (Vec<u8> = "application/pdf"),
         )),
         (status = 404, description = "No such unit within your reach", body = Problem, content_type = "application/problem+json"),
     )
@@ -584,5 +588,61 @@ pub async fn coverage_report(
                 ),
             ))
             .body(coverage::to_csv(&report)?),
+        ReportFormat::Pdf => {
+            let name = format!(
+                "coverage-{}-{}-{}.pdf",
+                report.unit.code, report.from, report.to
+            );
+            let pdf = web::block(move || documents::coverage_pdf(&report)).await??;
+            HttpResponse::Ok()
+                .content_type("application/pdf")
+                .insert_header((
+                    "Content-Disposition",
+                    format!("attachment; filename=\"{name}\""),
+                ))
+                .body(pdf)
+        }
     })
+}
+
+/// Printable A4 sheets of QR stickers for every active box of a unit and
+/// the units below it.
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Unit id")),
+    responses(
+        (status = 200, description = "The sticker sheets", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "No such unit within your reach", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/units/{id}/box-stickers")]
+pub async fn box_stickers(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let unit = UnitId(id.into_inner());
+    let keys = state.box_codes.clone();
+    let (code, pdf) = state
+        .blocking(move |s| {
+            let (unit, boxes, version) = {
+                let mut conn = s.conn()?;
+                let unit = crate::org::units::get(&mut conn, &caller.actor, unit)?;
+                let boxes = boxes::all_within(&mut conn, &caller.actor, unit.id)?;
+                (unit, boxes, store::current_key_version(&mut conn)?)
+            };
+            Ok((
+                unit.code.clone(),
+                documents::sticker_sheet(&keys, version, &unit.name, &boxes)?,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"box-stickers-{code}.pdf\""),
+        ))
+        .body(pdf))
 }

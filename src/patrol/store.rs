@@ -24,7 +24,6 @@ pub struct BoxRow {
     pub radius_m: f64,
     pub min_dwell_secs: Option<i32>,
     pub code_serial: i32,
-    pub key_version: i32,
     pub retired_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -42,7 +41,6 @@ pub struct NewBox {
     pub radius_m: f64,
     pub min_dwell_secs: Option<i32>,
     pub code_serial: i32,
-    pub key_version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -58,7 +56,6 @@ pub struct BoxChanges {
     pub radius_m: Option<f64>,
     pub min_dwell_secs: Option<Option<i32>>,
     pub code_serial: Option<i32>,
-    pub key_version: Option<i32>,
     pub retired_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
 }
@@ -372,7 +369,7 @@ pub struct CheckinRow {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = checkins)]
+#[diesel(table_name = checkins, treat_none_as_default_value = false)]
 pub struct NewCheckin {
     pub client_id: String,
     pub officer_id: UserId,

@@ -17,9 +17,8 @@ CREATE TABLE patrol_boxes (
     radius_m DOUBLE PRECISION NOT NULL,
     -- Set when the box needs tap-in and tap-out with a minimum stay (守望).
     min_dwell_secs INTEGER,
-    -- The sticker on the box: its serial and the key version it is signed with.
+    -- Serial of the sticker on the box; reissuing a sticker voids the old one.
     code_serial INTEGER NOT NULL,
-    key_version INTEGER NOT NULL REFERENCES box_code_keys(version),
     retired_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL

@@ -1,0 +1,134 @@
+//! A small builder for A4 PDF documents: text in the bundled CJK font,
+//! filled rectangles, QR codes drawn as vector squares. Coordinates are
+//! millimetres from the top-left corner, as people measure a page.
+
+use printpdf::{
+    Color, FontId, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Pt, Rect, Rgb, TextItem,
+};
+
+use super::fonts::default_face;
+use crate::error::{ApiError, ApiResult};
+
+pub const A4_WIDTH_MM: f32 = 210.0;
+pub const A4_HEIGHT_MM: f32 = 297.0;
+
+pub struct Document {
+    doc: PdfDocument,
+    font: FontId,
+    pages: Vec<PdfPage>,
+    ops: Vec<Op>,
+}
+
+fn mm_to_pt(mm: f32) -> Pt {
+    Mm(mm).into_pt()
+}
+
+impl Document {
+    pub fn new(title: &str) -> ApiResult<Self> {
+        let face = default_face()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
+        let mut doc = PdfDocument::new(title);
+        let font = doc.add_font(&face.pdf);
+        Ok(Document {
+            doc,
+            font,
+            pages: Vec::new(),
+            ops: Vec::new(),
+        })
+    }
+
+    /// Starts a new page; the first page exists from the start.
+    pub fn new_page(&mut self) {
+        let ops = std::mem::take(&mut self.ops);
+        self.pages
+            .push(PdfPage::new(Mm(A4_WIDTH_MM), Mm(A4_HEIGHT_MM), ops));
+    }
+
+    /// Text with its baseline at `y_mm` from the top.
+    pub fn text(&mut self, x_mm: f32, y_mm: f32, size_pt: f32, text: &str) {
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::External(self.font.clone()),
+                size: Pt(size_pt),
+            },
+            Op::SetTextCursor {
+                pos: Point::new(Mm(x_mm), Mm(A4_HEIGHT_MM - y_mm)),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_owned())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// A filled black rectangle with its top-left corner at (x, y).
+    pub fn fill_rect(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32) {
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: mm_to_pt(x_mm),
+                y: mm_to_pt(A4_HEIGHT_MM - y_mm - h_mm),
+                width: mm_to_pt(w_mm),
+                height: mm_to_pt(h_mm),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+    }
+
+    /// An outlined rectangle (cut lines, table frames).
+    pub fn stroke_rect(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32) {
+        self.ops.extend([
+            Op::SetOutlineThickness { pt: Pt(0.3) },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    x: mm_to_pt(x_mm),
+                    y: mm_to_pt(A4_HEIGHT_MM - y_mm - h_mm),
+                    width: mm_to_pt(w_mm),
+                    height: mm_to_pt(h_mm),
+                    mode: Some(PaintMode::Stroke),
+                    winding_order: None,
+                },
+            },
+        ]);
+    }
+
+    /// A QR code of `payload`, `size_mm` wide including its quiet zone.
+    pub fn qr(&mut self, x_mm: f32, y_mm: f32, size_mm: f32, payload: &str) -> ApiResult<()> {
+        let code =
+            qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("QR encoding: {e}")))?;
+        let n = code.width();
+        let module = size_mm / (n + 8) as f32;
+        self.ops.push(Op::SetFillColor {
+            col: Color::Rgb(Rgb {
+                r: 0.0,
+                g: 0.0,
+                b: 0.0,
+                icc_profile: None,
+            }),
+        });
+        for (i, c) in code.to_colors().iter().enumerate() {
+            if *c == qrcode::Color::Dark {
+                let (mx, my) = ((i % n + 4) as f32, (i / n + 4) as f32);
+                self.fill_rect(x_mm + mx * module, y_mm + my * module, module, module);
+            }
+        }
+        Ok(())
+    }
+
+    /// The finished document, with the font subset to the characters used.
+    pub fn finish(mut self) -> Vec<u8> {
+        if !self.ops.is_empty() || self.pages.is_empty() {
+            self.new_page();
+        }
+        let opts = PdfSaveOptions {
+            subset_fonts: true,
+            ..Default::default()
+        };
+        self.doc
+            .with_pages(std::mem::take(&mut self.pages))
+            .save(&opts, &mut Vec::new())
+    }
+}
