@@ -50,6 +50,7 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(patrol::http::batch_checkins)
                 .service(patrol::http::list_checkins)
                 .service(patrol::http::get_checkin)
+                .service(patrol::http::review_checkin)
                 .service(patrol::http::create_plan)
                 .service(patrol::http::list_plans)
                 .service(patrol::http::get_plan)

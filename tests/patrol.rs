@@ -721,6 +721,63 @@ async fn coverage_of_a_known_scenario() {
     let text = csv.body.as_str().unwrap();
     assert!(text.contains("section,id,code,name,expected"));
     assert_eq!(text.lines().filter(|l| l.starts_with("miss,")).count(), 8);
+
+    // The supervisor checks the flagged visit and clears it: now it counts.
+    let flagged_id = r.body["checkin_id"].as_i64().unwrap();
+    let review = post(
+        &srv,
+        &format!("/api/v1/checkins/{flagged_id}/review"),
+        Some(&w.sup),
+        json!({"decision": "accept", "note": "監視器確認到場"}),
+    )
+    .await;
+    assert_eq!(review.status, 201, "{}", review.body);
+    let report = get(
+        &srv,
+        &format!(
+            "/api/v1/coverage?unit_id={}&from={from}&to={to}",
+            w.app.fx.p1s1
+        ),
+        &w.sup,
+    )
+    .await;
+    let t = &report.body["totals"];
+    assert_eq!(
+        (
+            t["on_time"].as_i64(),
+            t["missed"].as_i64(),
+            t["flagged"].as_i64()
+        ),
+        (Some(4), Some(7), Some(0))
+    );
+    let seen = get(&srv, &format!("/api/v1/checkins/{flagged_id}"), &w.sup).await;
+    assert_eq!(
+        seen.body["result"], "flagged",
+        "the check-in itself never changes"
+    );
+    assert_eq!(seen.body["review"]["decision"], "accept");
+    // Only flagged check-ins are reviewed, only by supervisors.
+    let accepted_id = get(&srv, "/api/v1/checkins?status=accepted", &w.sup)
+        .await
+        .body["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = post(
+        &srv,
+        &format!("/api/v1/checkins/{accepted_id}/review"),
+        Some(&w.sup),
+        json!({"decision": "reject", "note": "x"}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "not_flagged"));
+    let r = post(
+        &srv,
+        &format!("/api/v1/checkins/{flagged_id}/review"),
+        Some(&o2_token),
+        json!({"decision": "accept", "note": "我有到"}),
+    )
+    .await;
+    assert_eq!(r.status, 403);
 }
 
 #[actix_web::test]

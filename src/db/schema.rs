@@ -177,6 +177,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    checkin_reviews (id) {
+        id -> BigInt,
+        checkin_id -> BigInt,
+        reviewer_id -> BigInt,
+        decision -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(checkin_reviews -> checkins (checkin_id));
 diesel::joinable!(patrol_boxes -> units (unit_id));
 diesel::joinable!(patrol_plans -> units (unit_id));
 diesel::joinable!(patrol_plan_officers -> patrol_plans (plan_id));
@@ -200,4 +212,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     patrol_plan_officers,
     patrol_plan_boxes,
     checkins,
+    checkin_reviews,
 );

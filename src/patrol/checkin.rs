@@ -584,6 +584,28 @@ pub struct CheckinView {
     pub result: Outcome,
     pub flags: Vec<Flag>,
     pub plan_id: Option<PlanId>,
+    /// The standing review of a flagged check-in.
+    pub review: Option<super::review::ReviewView>,
+}
+
+/// Views of check-ins with their standing reviews.
+pub fn checkin_views(conn: &mut DbConn, rows: Vec<CheckinRow>) -> ApiResult<Vec<CheckinView>> {
+    let flagged: Vec<CheckinId> = rows
+        .iter()
+        .filter(|r| r.status != "accepted")
+        .map(|r| r.id)
+        .collect();
+    let mut reviews = store::latest_reviews(conn, &flagged)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let review = reviews.remove(&row.id).map(Into::into);
+            CheckinView {
+                review,
+                ..checkin_view(row)
+            }
+        })
+        .collect())
 }
 
 pub fn checkin_view(row: CheckinRow) -> CheckinView {
@@ -608,5 +630,6 @@ pub fn checkin_view(row: CheckinRow) -> CheckinView {
         result: result.result,
         flags: result.flags,
         plan_id: row.plan_id,
+        review: None,
     }
 }

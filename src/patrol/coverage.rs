@@ -126,12 +126,21 @@ pub fn report(
     // What happened, over the whole period plus the longest grace.
     let first = local_to_utc(period.from.and_hms_opt(0, 0, 0).unwrap_or_default());
     let last = local_to_utc(period.to.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::days(2);
+    let rows = store::visits_at_boxes(conn, &all_boxes, first, last)?;
+    // A flagged check-in counts once a supervisor has cleared it.
+    let flagged: Vec<_> = rows
+        .iter()
+        .filter(|r| r.5 != "accepted")
+        .map(|r| r.0)
+        .collect();
+    let reviews = store::latest_reviews(conn, &flagged)?;
     let mut visits: HashMap<(UserId, BoxId), Vec<Visit>> = HashMap::new();
-    for (officer, b, at, kind, status) in store::visits_at_boxes(conn, &all_boxes, first, last)? {
+    for (id, officer, b, at, kind, status) in rows {
         if CheckinKind::parse(&kind).is_some_and(CheckinKind::counts_as_visit) {
+            let cleared = reviews.get(&id).is_some_and(|r| r.decision == "accept");
             visits.entry((officer, b)).or_default().push(Visit {
                 at,
-                valid: status == "accepted",
+                valid: status == "accepted" || cleared,
             });
         }
     }

@@ -10,6 +10,7 @@ use super::checkin::{
 };
 use super::coverage::{self, CoverageQuery, CoverageReport, ReportFormat};
 use super::plans::{self, CreatePlan, ExpectedVisit, PeriodQuery, PlanListQuery, PlanView};
+use super::review::{self, ReviewInput, ReviewView};
 use super::store::{self, CheckinFilter};
 use super::{documents, render};
 use crate::auth::{Admin, Police, Supervisor};
@@ -430,7 +431,9 @@ pub async fn get_checkin(
             if !visible {
                 return Err(ApiError::NotFound("checkin"));
             }
-            Ok(checkin::checkin_view(row))
+            checkin::checkin_views(c, vec![row])?
+                .pop()
+                .ok_or(ApiError::NotFound("checkin"))
         })
         .await?;
     Ok(web::Json(view))
@@ -645,4 +648,32 @@ pub async fn box_stickers(
             format!("attachment; filename=\"box-stickers-{code}.pdf\""),
         ))
         .body(pdf))
+}
+
+/// Review a flagged check-in: `accept` makes it count towards coverage,
+/// `reject` confirms it does not. The check-in itself never changes; the
+/// latest review stands. Nobody reviews their own check-in.
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Check-in id")),
+    request_body = ReviewInput,
+    responses(
+        (status = 201, description = "Recorded", body = ReviewView),
+        (status = 403, description = "Own check-in, or not a supervisor", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The check-in is not flagged (`not_flagged`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/checkins/{id}/review")]
+pub async fn review_checkin(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    id: web::Path<i64>,
+    body: web::Json<ReviewInput>,
+) -> ApiResult<HttpResponse> {
+    let (id, body) = (CheckinId(id.into_inner()), body.into_inner());
+    let view = state
+        .db(move |c| review::review(c, &caller.actor, id, body))
+        .await?;
+    Ok(HttpResponse::Created().json(view))
 }

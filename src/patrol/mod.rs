@@ -14,6 +14,7 @@ pub mod http;
 pub mod keys;
 pub mod plans;
 pub mod render;
+pub mod review;
 pub mod schedule;
 pub mod store;
 pub mod travel;

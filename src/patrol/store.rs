@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::{
-    box_code_keys, checkins, patrol_boxes, patrol_plan_boxes, patrol_plan_officers, patrol_plans,
-    units, users,
+    box_code_keys, checkin_reviews, checkins, patrol_boxes, patrol_plan_boxes,
+    patrol_plan_officers, patrol_plans, units, users,
 };
 use crate::domain::{BoxId, CheckinId, PlanId, UnitId, UserId};
 use crate::org::store::UnitRow;
@@ -498,8 +498,8 @@ pub fn list_checkins(conn: &mut DbConn, f: &CheckinFilter<'_>) -> QueryResult<Ve
     q.order(checkins::id.asc()).limit(f.limit + 1).load(conn)
 }
 
-/// What the coverage report needs of a check-in: (officer, box, time, kind, status).
-pub type VisitRow = (UserId, BoxId, NaiveDateTime, String, String);
+/// What the coverage report needs of a check-in: (id, officer, box, time, kind, status).
+pub type VisitRow = (CheckinId, UserId, BoxId, NaiveDateTime, String, String);
 
 /// The check-ins at the given boxes in a time range.
 pub fn visits_at_boxes(
@@ -514,6 +514,7 @@ pub fn visits_at_boxes(
             .filter(checkins::box_id.eq_any(chunk))
             .filter(checkins::occurred_at.between(from, to))
             .select((
+                checkins::id,
                 checkins::officer_id,
                 checkins::box_id,
                 checkins::occurred_at,
@@ -538,4 +539,54 @@ pub fn boxes_by_ids(conn: &mut DbConn, ids: &[BoxId]) -> QueryResult<Vec<BoxRow>
         .filter(patrol_boxes::id.eq_any(ids))
         .select(BoxRow::as_select())
         .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = checkin_reviews)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub checkin_id: CheckinId,
+    pub reviewer_id: UserId,
+    pub decision: String,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_review(
+    conn: &mut DbConn,
+    checkin: CheckinId,
+    reviewer: UserId,
+    decision: &str,
+    note: &str,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(checkin_reviews::table)
+        .values((
+            checkin_reviews::checkin_id.eq(checkin),
+            checkin_reviews::reviewer_id.eq(reviewer),
+            checkin_reviews::decision.eq(decision),
+            checkin_reviews::note.eq(note),
+            checkin_reviews::created_at.eq(at),
+        ))
+        .returning(checkin_reviews::id)
+        .get_result(conn)
+}
+
+/// The standing (latest) review of each of the given check-ins.
+pub fn latest_reviews(
+    conn: &mut DbConn,
+    ids: &[CheckinId],
+) -> QueryResult<std::collections::HashMap<CheckinId, ReviewRow>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<ReviewRow> = checkin_reviews::table
+            .filter(checkin_reviews::checkin_id.eq_any(chunk))
+            .order(checkin_reviews::id.asc())
+            .select(ReviewRow::as_select())
+            .load(conn)?;
+        for r in rows {
+            out.insert(r.checkin_id, r);
+        }
+    }
+    Ok(out)
 }
