@@ -156,6 +156,12 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// SQLite has one writer at a time. Writers of this process queue here, on
+/// a futex, rather than in SQLite's busy handler, which polls with growing
+/// sleeps: under load that left the lock idle while writers slept, and
+/// collapsed throughput to a third with "database is locked" failures.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a transaction that may write. On SQLite it begins with
 /// `BEGIN IMMEDIATE`, taking the write lock up front: a deferred transaction
 /// that reads and then writes fails with "database is locked" under
@@ -169,6 +175,11 @@ where
     match conn {
         DbConn::Pg(_) => conn.transaction(f),
         DbConn::Sqlite(inner) => {
+            // The lock guards no data: after a panic elsewhere it is still
+            // good (the pool discards a connection left mid-transaction).
+            let _writer = SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(value) => {

@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -21,7 +20,6 @@ use super::travel::{self, Fix};
 use crate::db::{DbConn, now};
 use crate::domain::{Actor, BoxId, CheckinId, PlanId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
-use crate::org::is_unique_violation;
 
 /// Most items one batch may carry.
 pub const MAX_BATCH: usize = 1000;
@@ -232,6 +230,10 @@ pub struct Upload<'a> {
     boxes: HashMap<BoxId, Option<BoxRow>>,
     plans: HashMap<BoxId, Vec<PlanRow>>,
     key_versions: HashMap<i32, bool>,
+    /// Check-ins already stored under this upload's client ids.
+    known: HashMap<String, CheckinRow>,
+    /// Audit entries, appended together when the upload is done.
+    audit: Vec<crate::audit::Entry>,
 }
 
 impl<'a> Upload<'a> {
@@ -250,7 +252,23 @@ impl<'a> Upload<'a> {
             boxes: HashMap::new(),
             plans: HashMap::new(),
             key_versions: HashMap::new(),
+            known: HashMap::new(),
+            audit: Vec::new(),
         }
+    }
+
+    /// Looks up at once which of these client ids are already stored.
+    pub fn prefetch(&mut self, conn: &mut DbConn, client_ids: &[String]) -> ApiResult<()> {
+        for row in store::checkins_by_client_ids(conn, client_ids)? {
+            self.known.insert(row.client_id.clone(), row);
+        }
+        Ok(())
+    }
+
+    /// Writes the upload's audit entries; call it last in the transaction.
+    pub fn finish(&mut self, conn: &mut DbConn) -> ApiResult<()> {
+        crate::audit::store::append_all(conn, std::mem::take(&mut self.audit))?;
+        Ok(())
     }
 
     fn find_box(&mut self, conn: &mut DbConn, id: BoxId) -> ApiResult<Option<BoxRow>> {
@@ -293,8 +311,9 @@ pub fn schedule_of(p: &PlanRow) -> Schedule {
     }
 }
 
-/// Records one scan inside the caller's transaction. Rejections are answers,
-/// not errors: they are audited and the transaction goes on.
+/// Records one scan inside the caller's transaction (which must end with
+/// [`Upload::finish`]). Rejections are answers, not errors: they are
+/// audited and the transaction goes on.
 pub fn record(
     conn: &mut DbConn,
     up: &mut Upload<'_>,
@@ -311,24 +330,10 @@ pub fn record(
         }
         return Ok(r);
     }
-    if let Some(existing) = store::checkin_by_client_id(conn, &input.client_id)? {
-        return Ok(replay(&existing, up.officer));
+    if let Some(existing) = up.known.get(&input.client_id) {
+        return Ok(replay(existing, up.officer));
     }
-    // Insert in a savepoint: an identical upload racing this one makes the
-    // insert fail on the unique client id, and the winner's row is the answer.
-    match conn.transaction(|c| judge_and_insert(c, up, input)) {
-        Ok(result) => Ok(result),
-        Err(ApiError::Internal(e))
-            if e.downcast_ref::<diesel::result::Error>()
-                .is_some_and(is_unique_violation) =>
-        {
-            match store::checkin_by_client_id(conn, &input.client_id)? {
-                Some(existing) => Ok(replay(&existing, up.officer)),
-                None => Err(ApiError::Internal(e)),
-            }
-        }
-        Err(e) => Err(e),
-    }
+    judge_and_insert(conn, up, input)
 }
 
 fn replay(existing: &CheckinRow, officer: UserId) -> CheckinResult {
@@ -344,19 +349,17 @@ fn replay(existing: &CheckinRow, officer: UserId) -> CheckinResult {
 }
 
 fn reject_audited(
-    conn: &mut DbConn,
-    up: &Upload<'_>,
+    up: &mut Upload<'_>,
     input: &CheckinInput,
     code: &str,
     message: &str,
 ) -> ApiResult<CheckinResult> {
-    crate::audit::append(
-        conn,
+    up.audit.push(
         up.actor
             .audit("checkin.rejected", "checkin")
             .object(&input.client_id)
             .details(serde_json::json!({"reason": code})),
-    )?;
+    );
     Ok(rejected(&input.client_id, code, message))
 }
 
@@ -368,33 +371,20 @@ fn judge_and_insert(
     let code = match up.keys.verify(&input.payload) {
         Ok(code) => code,
         Err(CodeError::Malformed) => {
-            return reject_audited(
-                conn,
-                up,
-                input,
-                "malformed_code",
-                "this is not a patrol box code",
-            );
+            return reject_audited(up, input, "malformed_code", "this is not a patrol box code");
         }
         Err(CodeError::BadSignature) => {
-            return reject_audited(
-                conn,
-                up,
-                input,
-                "bad_signature",
-                "the code is forged or altered",
-            );
+            return reject_audited(up, input, "bad_signature", "the code is forged or altered");
         }
     };
     let Some(bx) = up.find_box(conn, code.box_id)? else {
-        return reject_audited(conn, up, input, "unknown_box", "no such patrol box");
+        return reject_audited(up, input, "unknown_box", "no such patrol box");
     };
     if bx.retired_at.is_some() {
-        return reject_audited(conn, up, input, "box_retired", "this box is retired");
+        return reject_audited(up, input, "box_retired", "this box is retired");
     }
     if code.serial != bx.code_serial {
         return reject_audited(
-            conn,
             up,
             input,
             "code_superseded",
@@ -403,7 +393,6 @@ fn judge_and_insert(
     }
     if !up.key_in_force(conn, code.key_version)? {
         return reject_audited(
-            conn,
             up,
             input,
             "code_key_retired",
@@ -450,28 +439,35 @@ fn judge_and_insert(
         }
     }
 
-    // Again, so soon? And is a stay long enough?
-    let recent = store::officer_box_between(
+    // Again, so soon?
+    let same_kind = [input.kind.as_str()];
+    if store::latest_at_box(
         conn,
         up.officer,
         bx.id,
-        at - Duration::hours(DWELL_LOOKBACK_HOURS),
+        &same_kind,
+        at - Duration::minutes(DUPLICATE_MINUTES),
         at,
-    )?;
-    let duplicate_since = at - Duration::minutes(DUPLICATE_MINUTES);
-    if recent
-        .iter()
-        .any(|r| r.occurred_at >= duplicate_since && r.kind == input.kind.as_str())
+    )?
+    .is_some()
     {
         found.push(Flag::Duplicate);
     }
+    // A tap-out closes the latest tap-in, if nothing closed it already.
     if input.kind == CheckinKind::TapOut {
-        let open_tap_in = recent
-            .iter()
-            .rev()
-            .take_while(|r| r.kind != CheckinKind::TapOut.as_str())
-            .find(|r| r.kind == CheckinKind::TapIn.as_str());
-        match (open_tap_in, bx.min_dwell_secs) {
+        let taps = [CheckinKind::TapIn.as_str(), CheckinKind::TapOut.as_str()];
+        let last = store::latest_at_box(
+            conn,
+            up.officer,
+            bx.id,
+            &taps,
+            at - Duration::hours(DWELL_LOOKBACK_HOURS),
+            at,
+        )?;
+        match (
+            last.filter(|r| r.kind == CheckinKind::TapIn.as_str()),
+            bx.min_dwell_secs,
+        ) {
             (None, _) => found.push(Flag::DwellUnpaired),
             (Some(tap_in), Some(min))
                 if (at - tap_in.occurred_at).num_seconds() < i64::from(min) =>
@@ -498,41 +494,68 @@ fn judge_and_insert(
     } else {
         "flagged"
     };
-    let id = store::insert_checkin(
-        conn,
-        &NewCheckin {
-            client_id: input.client_id.clone(),
-            officer_id: up.officer,
-            box_id: bx.id,
-            unit_id: bx.unit_id,
-            kind: input.kind.as_str().to_owned(),
-            occurred_at: at,
-            time_source: timing.source.as_str().to_owned(),
-            device_time,
-            received_at: up.received_at,
-            lat: input.position.lat,
-            lon: input.position.lon,
-            accuracy_m: input.position.accuracy_m,
-            distance_m: (distance * 10.0).round() / 10.0,
-            mock_location: input.mock_location,
-            status: status.to_owned(),
-            flags: stored_flags.clone(),
-            plan_id,
-            device: up.actor.device.clone(),
-        },
-    )
-    .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
-    crate::audit::append(
-        conn,
+    let new = NewCheckin {
+        client_id: input.client_id.clone(),
+        officer_id: up.officer,
+        box_id: bx.id,
+        unit_id: bx.unit_id,
+        kind: input.kind.as_str().to_owned(),
+        occurred_at: at,
+        time_source: timing.source.as_str().to_owned(),
+        device_time,
+        received_at: up.received_at,
+        lat: input.position.lat,
+        lon: input.position.lon,
+        accuracy_m: input.position.accuracy_m,
+        distance_m: (distance * 10.0).round() / 10.0,
+        mock_location: input.mock_location,
+        status: status.to_owned(),
+        flags: stored_flags.clone(),
+        plan_id,
+        device: up.actor.device.clone(),
+    };
+    let Some(id) = store::insert_checkin(conn, &new)? else {
+        // An identical upload got there first: its row is the answer.
+        let existing = store::checkin_by_client_id(conn, &input.client_id)?
+            .ok_or(ApiError::NotFound("checkin"))?;
+        up.known
+            .insert(existing.client_id.clone(), existing.clone());
+        return Ok(replay(&existing, up.officer));
+    };
+    up.audit.push(
         up.actor
             .audit("checkin.create", "checkin")
             .object(id)
             .unit(bx.unit_id)
             .details(serde_json::json!({"box_id": bx.id, "status": status, "flags": stored_flags})),
-    )?;
-    let row = store::checkin_by_client_id(conn, &input.client_id)?
-        .ok_or(ApiError::NotFound("checkin"))?;
+    );
+    let row = stored_row(id, new);
+    up.known.insert(row.client_id.clone(), row.clone());
     Ok(stored_result(&row, false))
+}
+
+fn stored_row(id: CheckinId, n: NewCheckin) -> CheckinRow {
+    CheckinRow {
+        id,
+        client_id: n.client_id,
+        officer_id: n.officer_id,
+        box_id: n.box_id,
+        unit_id: n.unit_id,
+        kind: n.kind,
+        occurred_at: n.occurred_at,
+        time_source: n.time_source,
+        device_time: n.device_time,
+        received_at: n.received_at,
+        lat: n.lat,
+        lon: n.lon,
+        accuracy_m: n.accuracy_m,
+        distance_m: n.distance_m,
+        mock_location: n.mock_location,
+        status: n.status,
+        flags: n.flags,
+        plan_id: n.plan_id,
+        device: n.device,
+    }
 }
 
 /// Parses and records a batch, each item on its own.

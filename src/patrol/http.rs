@@ -266,7 +266,12 @@ pub async fn create_checkin(
     let result = state
         .db(move |c| {
             let mut up = Upload::new(&caller.actor, caller.user_id, &keys, None);
-            write_txn(c, |c| checkin::record(c, &mut up, &input))
+            write_txn(c, |c| {
+                up.prefetch(c, std::slice::from_ref(&input.client_id))?;
+                let result = checkin::record(c, &mut up, &input)?;
+                up.finish(c)?;
+                Ok(result)
+            })
         })
         .await?;
     if result.result == Outcome::Rejected {

@@ -391,11 +391,28 @@ pub struct NewCheckin {
     pub device: Option<String>,
 }
 
-pub fn insert_checkin(conn: &mut DbConn, new: &NewCheckin) -> QueryResult<CheckinId> {
-    diesel::insert_into(checkins::table)
+/// Inserts a check-in unless one with its client id exists (an identical
+/// upload racing this one): then `None`, and the other row is the answer.
+pub fn insert_checkin(conn: &mut DbConn, new: &NewCheckin) -> QueryResult<Option<CheckinId>> {
+    crate::each_backend!(conn, |c| diesel::insert_into(checkins::table)
         .values(new)
+        .on_conflict(checkins::client_id)
+        .do_nothing()
         .returning(checkins::id)
-        .get_result(conn)
+        .get_result(c)
+        .optional())
+}
+
+pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CheckinRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut rows = checkins::table
+            .filter(checkins::client_id.eq_any(chunk))
+            .select(CheckinRow::as_select())
+            .load(conn)?;
+        out.append(&mut rows);
+    }
+    Ok(out)
 }
 
 pub fn checkin_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Option<CheckinRow>> {
@@ -441,21 +458,25 @@ pub fn officer_neighbours(
     Ok((before, after))
 }
 
-/// The officer's check-ins at one box between two instants, oldest first.
-pub fn officer_box_between(
+/// The officer's latest check-in at one box in `since..=until` whose kind is
+/// one of `kinds`.
+pub fn latest_at_box(
     conn: &mut DbConn,
     officer: UserId,
     box_id: BoxId,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> QueryResult<Vec<CheckinRow>> {
+    kinds: &[&str],
+    since: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Option<CheckinRow>> {
     checkins::table
         .filter(checkins::officer_id.eq(officer))
         .filter(checkins::box_id.eq(box_id))
-        .filter(checkins::occurred_at.between(from, to))
-        .order(checkins::occurred_at.asc())
+        .filter(checkins::occurred_at.between(since, until))
+        .filter(checkins::kind.eq_any(kinds))
+        .order(checkins::occurred_at.desc())
         .select(CheckinRow::as_select())
-        .load(conn)
+        .first(conn)
+        .optional()
 }
 
 pub struct CheckinFilter<'a> {

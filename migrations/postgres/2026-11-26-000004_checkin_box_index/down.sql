@@ -1,0 +1,1 @@
+DROP INDEX checkins_officer_box_time;
