@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
+pub mod tickets;
 
 use std::sync::Arc;
 

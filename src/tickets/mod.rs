@@ -1,0 +1,6 @@
+//! Electronic traffic tickets (電子舉發單). The rules that catch a wrong
+//! ticket before it is printed live here as plain functions.
+
+pub mod national_id;
+pub mod number;
+pub mod plate;
