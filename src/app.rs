@@ -11,7 +11,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_error};
 use crate::state::AppState;
-use crate::{audit, auth, ops, org, patrol};
+use crate::{audit, auth, ops, org, patrol, tickets};
 
 /// Largest JSON body accepted: a full offline batch of check-ins fits.
 pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
@@ -58,6 +58,9 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(patrol::http::plan_expected)
                 .service(patrol::http::coverage_report)
                 .service(patrol::http::box_stickers)
+                .service(tickets::http::list_articles)
+                .service(tickets::http::list_rules)
+                .service(tickets::http::load_catalog)
                 .service(audit::http::list_audit)
                 .service(audit::http::verify_audit),
         );
@@ -77,6 +80,7 @@ Errors are RFC 9457 problem details with a stable `code`.",
         (name = "auth", description = "Sign-in, tokens, the caller"),
         (name = "org", description = "Units, accounts, vendors"),
         (name = "patrol", description = "Patrol boxes, check-ins, plans, coverage (電子巡簽)"),
+        (name = "tickets", description = "Electronic traffic tickets (電子舉發單): the violation catalog"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "ops", description = "Probes and metrics"),
     )

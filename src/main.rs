@@ -50,6 +50,9 @@ enum Command {
     /// Bulk imports.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The violation catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Signing keys of patrol box codes.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -136,6 +139,14 @@ enum ImportCommand {
 }
 
 #[derive(Subcommand)]
+enum CatalogCommand {
+    /// Load catalog versions from a JSON file (the format of
+    /// assets/catalog/violations.json): new versions are added, open ones may
+    /// be closed with an end date, loaded versions are never rewritten.
+    Load { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
 enum KeysCommand {
     /// Start a new key version for box codes; stickers printed from now on use it,
     /// stickers already on boxes keep working until their version is retired.
@@ -199,8 +210,26 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { demo } => serve(settings, demo)?,
         Command::Migrate => {
-            db::connect_and_migrate(&settings)?;
+            let pool = db::connect_and_migrate(&settings)?;
+            epatrol::tickets::catalog_store::ensure_loaded(&mut *pool.get()?).map_err(api)?;
             println!("database is up to date");
+        }
+        Command::Catalog(CatalogCommand::Load { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let catalog: epatrol::tickets::catalog::CatalogFile = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a catalog file", file.display()))?;
+            let pool = db::connect_and_migrate(&settings)?;
+            let report = epatrol::tickets::catalog_store::load(
+                &mut *pool.get()?,
+                &Actor::system(),
+                &catalog,
+            )
+            .map_err(api)?;
+            println!(
+                "catalog loaded: {} added, {} closed, {} unchanged",
+                report.added, report.closed, report.unchanged
+            );
         }
         Command::Openapi => {
             println!("{}", app::openapi().to_pretty_json()?);

@@ -188,6 +188,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    violation_articles (id) {
+        id -> BigInt,
+        code -> Text,
+        article -> Text,
+        description -> Text,
+        major -> Nullable<Text>,
+        ticket_kinds -> Text,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    violation_fines (article_id, vehicle_class) {
+        article_id -> BigInt,
+        vehicle_class -> Text,
+        min_fine -> Integer,
+        max_fine -> Integer,
+    }
+}
+
+diesel::table! {
+    legal_rules (key, effective_from) {
+        key -> Text,
+        value -> Integer,
+        basis -> Text,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(violation_fines -> violation_articles (article_id));
 diesel::joinable!(checkin_reviews -> checkins (checkin_id));
 diesel::joinable!(patrol_boxes -> units (unit_id));
 diesel::joinable!(patrol_plans -> units (unit_id));
@@ -213,4 +248,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     patrol_plan_boxes,
     checkins,
     checkin_reviews,
+    violation_articles,
+    violation_fines,
+    legal_rules,
 );

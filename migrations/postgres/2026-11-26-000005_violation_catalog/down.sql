@@ -1,0 +1,3 @@
+DROP TABLE legal_rules;
+DROP TABLE violation_fines;
+DROP TABLE violation_articles;
