@@ -7,3 +7,4 @@ pub mod http;
 pub mod national_id;
 pub mod number;
 pub mod plate;
+pub mod validate;
