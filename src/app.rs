@@ -18,6 +18,7 @@ pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
 
 fn routes(cfg: &mut ServiceConfig) {
     cfg.service(ops::healthz)
+        .service(tickets::http::verify_ticket)
         .service(ops::readyz)
         .service(ops::metrics)
         .service(
@@ -61,6 +62,14 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(tickets::http::list_articles)
                 .service(tickets::http::list_rules)
                 .service(tickets::http::load_catalog)
+                .service(tickets::http::check_ticket)
+                .service(tickets::http::issue_ticket)
+                .service(tickets::http::list_tickets)
+                .service(tickets::http::get_ticket)
+                .service(tickets::http::void_ticket)
+                .service(tickets::http::correct_ticket)
+                .service(tickets::http::allot_block)
+                .service(tickets::http::list_blocks)
                 .service(audit::http::list_audit)
                 .service(audit::http::verify_audit),
         );

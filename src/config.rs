@@ -62,6 +62,8 @@ pub struct Settings {
     pub workers: usize,
     /// Base URL printed into QR codes that the public scans.
     pub public_url: String,
+    /// Letters before every ticket number of this city.
+    pub ticket_prefix: String,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -95,6 +97,7 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_SQLITE_SYNCHRONOUS",
     "EPATROL_WORKERS",
     "EPATROL_PUBLIC_URL",
+    "EPATROL_TICKET_PREFIX",
     // Read by the CLI, not by the server.
     "EPATROL_PASSWORD",
 ];
@@ -119,6 +122,7 @@ impl Settings {
                 .map(|n| n.get())
                 .unwrap_or(2),
             public_url: "http://127.0.0.1:8080".into(),
+            ticket_prefix: "TN".into(),
         }
     }
 
@@ -211,6 +215,15 @@ impl Settings {
                 return Err(bad("EPATROL_PUBLIC_URL", "expected an http(s):// URL"));
             }
             settings.public_url = v.trim_end_matches('/').to_owned();
+        }
+        if let Some(v) = get("EPATROL_TICKET_PREFIX") {
+            if v.len() != 2 || !v.chars().all(|c| c.is_ascii_uppercase()) {
+                return Err(bad(
+                    "EPATROL_TICKET_PREFIX",
+                    "two upper-case letters, e.g. TN",
+                ));
+            }
+            settings.ticket_prefix = v;
         }
         Ok(settings)
     }

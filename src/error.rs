@@ -49,6 +49,9 @@ pub struct Problem {
 pub enum ApiError {
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// Warnings the user has to acknowledge before going on.
+    #[error("warnings not acknowledged")]
+    Unacknowledged(Vec<FieldError>),
     #[error("{code}: {detail}")]
     BadRequest { code: &'static str, detail: String },
     #[error("unauthorized: {0}")]
@@ -104,6 +107,7 @@ impl ApiError {
     pub fn code(&self) -> &str {
         match self {
             ApiError::Validation(_) => "validation_failed",
+            ApiError::Unacknowledged(_) => "warnings_unacknowledged",
             ApiError::BadRequest { code, .. } => code,
             ApiError::Unauthorized(code) => code,
             ApiError::Forbidden(code) => code,
@@ -122,6 +126,10 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         match self {
             ApiError::Validation(errors) => Some(format!("{} field(s) are invalid", errors.len())),
+            ApiError::Unacknowledged(warnings) => Some(format!(
+                "{} warning(s) must be acknowledged (send their field:code in `acknowledge`)",
+                warnings.len()
+            )),
             ApiError::BadRequest { detail, .. } | ApiError::Conflict { detail, .. } => {
                 Some(detail.clone())
             }
@@ -153,7 +161,7 @@ impl ApiError {
             code: code.to_owned(),
             detail: self.detail(),
             errors: match self {
-                ApiError::Validation(errors) => errors.clone(),
+                ApiError::Validation(errors) | ApiError::Unacknowledged(errors) => errors.clone(),
                 _ => Vec::new(),
             },
         }
@@ -163,7 +171,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) | ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Unacknowledged(_) | ApiError::Rejected { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,

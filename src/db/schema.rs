@@ -222,6 +222,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_serial_counter (id) {
+        id -> Integer,
+        next_serial -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_number_blocks (id) {
+        id -> BigInt,
+        officer_id -> BigInt,
+        device -> Text,
+        first_serial -> BigInt,
+        last_serial -> BigInt,
+        allotted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        number -> Text,
+        serial -> BigInt,
+        version -> Integer,
+        supersedes_id -> Nullable<BigInt>,
+        error_type -> Nullable<Text>,
+        client_id -> Text,
+        kind -> Text,
+        unit_id -> BigInt,
+        officer_id -> BigInt,
+        device -> Nullable<Text>,
+        violation_at -> Timestamp,
+        reported_at -> Nullable<Timestamp>,
+        place -> Text,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        plate -> Text,
+        vehicle_class -> Text,
+        article_code -> Text,
+        article_text -> Text,
+        facts -> Text,
+        fine -> Integer,
+        due_date -> Date,
+        respond_to -> Text,
+        signature -> Text,
+        signature_reason -> Nullable<Text>,
+        warnings_acknowledged -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_people (ticket_id, role) {
+        ticket_id -> BigInt,
+        role -> Text,
+        name -> Text,
+        sex -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        national_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        event -> Text,
+        reason -> Text,
+        actor_id -> Nullable<BigInt>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tickets -> units (unit_id));
+diesel::joinable!(ticket_people -> tickets (ticket_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(violation_fines -> violation_articles (article_id));
 diesel::joinable!(checkin_reviews -> checkins (checkin_id));
 diesel::joinable!(patrol_boxes -> units (unit_id));
@@ -251,4 +328,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     violation_articles,
     violation_fines,
     legal_rules,
+    ticket_serial_counter,
+    ticket_number_blocks,
+    tickets,
+    ticket_people,
+    ticket_events,
 );

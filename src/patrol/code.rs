@@ -49,6 +49,16 @@ impl CodeKeys {
         hmac_with(&derive.finalize().into_bytes())
     }
 
+    /// A 96-bit tag over `text` for printed ticket verification codes, under
+    /// its own derived key.
+    pub fn ticket_tag(&self, text: &str) -> String {
+        let mut derive = hmac_with(self.master.expose());
+        derive.update(b"epatrol ticket verification key v1");
+        let mut mac = hmac_with(&derive.finalize().into_bytes());
+        mac.update(text.as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12])
+    }
+
     pub fn sign(&self, code: &BoxCode) -> String {
         let body = format!(
             "{PREFIX}.{}.{}.{}",

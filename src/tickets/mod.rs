@@ -7,4 +7,6 @@ pub mod http;
 pub mod national_id;
 pub mod number;
 pub mod plate;
+pub mod service;
+pub mod store;
 pub mod validate;

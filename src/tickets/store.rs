@@ -1,0 +1,342 @@
+//! Queries on tickets, their people and events, and number blocks.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::validate::Person;
+use crate::db::DbConn;
+use crate::db::schema::{
+    ticket_events, ticket_number_blocks, ticket_people, ticket_serial_counter, tickets, units,
+};
+use crate::domain::{UnitId, UserId};
+use crate::org::store::UnitRow;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
+pub struct TicketRow {
+    pub id: i64,
+    pub number: String,
+    pub serial: i64,
+    pub version: i32,
+    pub supersedes_id: Option<i64>,
+    pub error_type: Option<String>,
+    pub client_id: String,
+    pub kind: String,
+    pub unit_id: UnitId,
+    pub officer_id: UserId,
+    pub device: Option<String>,
+    pub violation_at: NaiveDateTime,
+    pub reported_at: Option<NaiveDateTime>,
+    pub place: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub plate: String,
+    pub vehicle_class: String,
+    pub article_code: String,
+    pub article_text: String,
+    pub facts: String,
+    pub fine: i32,
+    pub due_date: NaiveDate,
+    pub respond_to: String,
+    pub signature: String,
+    pub signature_reason: Option<String>,
+    pub warnings_acknowledged: String,
+    pub issued_at: NaiveDateTime,
+}
+
+/// Takes `count` fresh serials from the city-wide counter.
+pub fn take_serials(conn: &mut DbConn, count: i64) -> QueryResult<i64> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT 1 FROM ticket_serial_counter WHERE id = 1 FOR UPDATE")
+            .execute(pg)?;
+    }
+    let next: i64 = ticket_serial_counter::table
+        .find(1)
+        .select(ticket_serial_counter::next_serial)
+        .first(conn)?;
+    diesel::update(ticket_serial_counter::table.find(1))
+        .set(ticket_serial_counter::next_serial.eq(next + count))
+        .execute(conn)?;
+    Ok(next)
+}
+
+pub fn insert_block(
+    conn: &mut DbConn,
+    officer: UserId,
+    device: &str,
+    first: i64,
+    last: i64,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(ticket_number_blocks::table)
+        .values((
+            ticket_number_blocks::officer_id.eq(officer),
+            ticket_number_blocks::device.eq(device),
+            ticket_number_blocks::first_serial.eq(first),
+            ticket_number_blocks::last_serial.eq(last),
+            ticket_number_blocks::allotted_at.eq(at),
+        ))
+        .returning(ticket_number_blocks::id)
+        .get_result(conn)
+}
+
+/// (block id, device, first, last, allotted) of an officer's blocks, newest first.
+pub type BlockRow = (i64, String, i64, i64, NaiveDateTime);
+
+pub fn blocks_of(conn: &mut DbConn, officer: UserId) -> QueryResult<Vec<BlockRow>> {
+    ticket_number_blocks::table
+        .filter(ticket_number_blocks::officer_id.eq(officer))
+        .order(ticket_number_blocks::id.desc())
+        .select((
+            ticket_number_blocks::id,
+            ticket_number_blocks::device,
+            ticket_number_blocks::first_serial,
+            ticket_number_blocks::last_serial,
+            ticket_number_blocks::allotted_at,
+        ))
+        .load(conn)
+}
+
+pub fn block_holding(
+    conn: &mut DbConn,
+    officer: UserId,
+    serial: i64,
+) -> QueryResult<Option<BlockRow>> {
+    ticket_number_blocks::table
+        .filter(ticket_number_blocks::officer_id.eq(officer))
+        .filter(ticket_number_blocks::first_serial.le(serial))
+        .filter(ticket_number_blocks::last_serial.ge(serial))
+        .select((
+            ticket_number_blocks::id,
+            ticket_number_blocks::device,
+            ticket_number_blocks::first_serial,
+            ticket_number_blocks::last_serial,
+            ticket_number_blocks::allotted_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// How many serials of a range have been used by first versions of tickets.
+pub fn used_in(conn: &mut DbConn, first: i64, last: i64) -> QueryResult<i64> {
+    tickets::table
+        .filter(tickets::version.eq(1))
+        .filter(tickets::serial.between(first, last))
+        .count()
+        .get_result(conn)
+}
+
+pub fn serial_used(conn: &mut DbConn, serial: i64) -> QueryResult<bool> {
+    let n: i64 = tickets::table
+        .filter(tickets::serial.eq(serial))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
+    crate::each_backend!(conn, |c| diesel::insert_into(tickets::table)
+        .values((
+            tickets::number.eq(&row.number),
+            tickets::serial.eq(row.serial),
+            tickets::version.eq(row.version),
+            tickets::supersedes_id.eq(row.supersedes_id),
+            tickets::error_type.eq(&row.error_type),
+            tickets::client_id.eq(&row.client_id),
+            tickets::kind.eq(&row.kind),
+            tickets::unit_id.eq(row.unit_id),
+            tickets::officer_id.eq(row.officer_id),
+            tickets::device.eq(&row.device),
+            tickets::violation_at.eq(row.violation_at),
+            tickets::reported_at.eq(row.reported_at),
+            tickets::place.eq(&row.place),
+            tickets::lat.eq(row.lat),
+            tickets::lon.eq(row.lon),
+            tickets::plate.eq(&row.plate),
+            tickets::vehicle_class.eq(&row.vehicle_class),
+            tickets::article_code.eq(&row.article_code),
+            tickets::article_text.eq(&row.article_text),
+            tickets::facts.eq(&row.facts),
+            tickets::fine.eq(row.fine),
+            tickets::due_date.eq(row.due_date),
+            tickets::respond_to.eq(&row.respond_to),
+            tickets::signature.eq(&row.signature),
+            tickets::signature_reason.eq(&row.signature_reason),
+            tickets::warnings_acknowledged.eq(&row.warnings_acknowledged),
+            tickets::issued_at.eq(row.issued_at),
+        ))
+        .returning(tickets::id)
+        .get_result(c))
+}
+
+pub fn insert_person(conn: &mut DbConn, ticket: i64, role: &str, p: &Person) -> QueryResult<()> {
+    diesel::insert_into(ticket_people::table)
+        .values((
+            ticket_people::ticket_id.eq(ticket),
+            ticket_people::role.eq(role),
+            ticket_people::name.eq(p.name.trim()),
+            ticket_people::sex.eq(p.sex.map(|s| match s {
+                super::validate::Sex::Male => "male",
+                super::validate::Sex::Female => "female",
+            })),
+            ticket_people::birth_date.eq(p.birth_date),
+            ticket_people::national_id.eq(p
+                .national_id
+                .as_ref()
+                .map(|i| i.trim().to_ascii_uppercase())),
+            ticket_people::address.eq(&p.address),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// (role, name, sex, birth date, national id, address) of a ticket's person.
+type PersonRow = (
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<String>,
+);
+
+pub fn people_of(conn: &mut DbConn, ticket: i64) -> QueryResult<Vec<(String, Person)>> {
+    let rows: Vec<PersonRow> = ticket_people::table
+        .filter(ticket_people::ticket_id.eq(ticket))
+        .select((
+            ticket_people::role,
+            ticket_people::name,
+            ticket_people::sex,
+            ticket_people::birth_date,
+            ticket_people::national_id,
+            ticket_people::address,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(role, name, sex, birth_date, national_id, address)| {
+            let sex = match sex.as_deref() {
+                Some("male") => Some(super::validate::Sex::Male),
+                Some("female") => Some(super::validate::Sex::Female),
+                _ => None,
+            };
+            (
+                role,
+                Person {
+                    name,
+                    sex,
+                    birth_date,
+                    national_id,
+                    address,
+                },
+            )
+        })
+        .collect())
+}
+
+pub fn ticket_with_unit(conn: &mut DbConn, id: i64) -> QueryResult<Option<(TicketRow, UnitRow)>> {
+    tickets::table
+        .inner_join(units::table)
+        .filter(tickets::id.eq(id))
+        .select((TicketRow::as_select(), UnitRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn ticket_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Option<TicketRow>> {
+    tickets::table
+        .filter(tickets::client_id.eq(client_id))
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The newest version of a number.
+pub fn latest_by_number(
+    conn: &mut DbConn,
+    number: &str,
+) -> QueryResult<Option<(TicketRow, UnitRow)>> {
+    tickets::table
+        .inner_join(units::table)
+        .filter(tickets::number.eq(number))
+        .order(tickets::version.desc())
+        .select((TicketRow::as_select(), UnitRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn superseded(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    let n: i64 = tickets::table
+        .filter(tickets::supersedes_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn events_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    ticket_events::table
+        .filter(ticket_events::ticket_id.eq(id))
+        .order(ticket_events::id.asc())
+        .select((
+            ticket_events::event,
+            ticket_events::reason,
+            ticket_events::at,
+        ))
+        .load(conn)
+}
+
+pub fn insert_event(
+    conn: &mut DbConn,
+    id: i64,
+    event: &str,
+    reason: &str,
+    actor: Option<UserId>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(ticket_events::table)
+        .values((
+            ticket_events::ticket_id.eq(id),
+            ticket_events::event.eq(event),
+            ticket_events::reason.eq(reason),
+            ticket_events::actor_id.eq(actor),
+            ticket_events::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    within_path: Option<&str>,
+    officer: Option<UserId>,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<TicketRow>> {
+    let mut q = tickets::table
+        .inner_join(units::table)
+        .select(TicketRow::as_select())
+        .into_boxed();
+    if let Some(path) = within_path {
+        q = q.filter(units::path.like(format!("{path}%")));
+    }
+    if let Some(o) = officer {
+        q = q.filter(tickets::officer_id.eq(o));
+    }
+    if let Some(a) = after {
+        q = q.filter(tickets::id.gt(a));
+    }
+    q.order(tickets::id.asc()).limit(limit + 1).load(conn)
+}
+
+pub fn by_number_version(
+    conn: &mut DbConn,
+    number: &str,
+    version: i32,
+) -> QueryResult<Option<TicketRow>> {
+    tickets::table
+        .filter(tickets::number.eq(number))
+        .filter(tickets::version.eq(version))
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()
+}

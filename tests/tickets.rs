@@ -1,0 +1,445 @@
+//! Electronic tickets over HTTP: validation, issue, immutability, voids and
+//! corrections, offline number blocks, public verification.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use actix_web::http::Method;
+use actix_web::test::TestRequest;
+use chrono::{Duration, Utc};
+use common::*;
+use epatrol::domain::Role;
+use serde_json::{Value, json};
+
+fn red_light() -> Value {
+    json!({
+        "client_id": uuid::Uuid::new_v4().to_string(),
+        "kind": "on_the_spot",
+        "violation_at": (Utc::now() - Duration::minutes(10)).to_rfc3339(),
+        "place": "臺南市東區東門路一段與府連路口",
+        "position": {"lat": 22.9897, "lon": 120.2148},
+        "plate": "abc1234",
+        "vehicle_class": "car",
+        "article_code": "53-1",
+        "facts": "行經有燈光號誌管制之交岔路口闖紅燈",
+        "fine": 2700,
+        "driver": {"name": "王小明", "sex": "male", "birth_date": "1990-05-01", "national_id": "A123456789", "address": "臺南市東區大學路1號"},
+        "signature": {"status": "obtained"},
+    })
+}
+
+fn camera_case() -> Value {
+    let mut t = red_light();
+    t["kind"] = json!("camera");
+    t["driver"] = Value::Null;
+    t["owner"] = json!({"name": "陳車主", "national_id": "F131104093", "address": "臺南市北區"});
+    t["signature"] = json!({"status": "not_applicable"});
+    t
+}
+
+async fn with_device(
+    srv: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    token: &str,
+    device: Option<&str>,
+    path: &str,
+    body: Value,
+) -> Resp {
+    let mut req = TestRequest::post()
+        .uri(path)
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .set_json(body);
+    if let Some(d) = device {
+        req = req.insert_header(("X-Device-Id", d));
+    }
+    let res = actix_web::test::call_service(srv, req.to_request()).await;
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let body =
+        serde_json::from_slice(&actix_web::test::read_body(res).await).unwrap_or(Value::Null);
+    assert_ne!(status, 500, "{body}");
+    Resp {
+        status,
+        body,
+        headers,
+    }
+}
+
+#[actix_web::test]
+async fn a_good_ticket_is_issued_once() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let t = red_light();
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let number = r.body["number"].as_str().unwrap().to_owned();
+    assert!(number.starts_with("TN") && number.len() == 11, "{number}");
+    assert_eq!(r.body["plate"], "ABC-1234");
+    assert_eq!(r.body["status"], "issued");
+    assert_eq!(
+        r.body["article"],
+        "第53條第1項 行經有燈光號誌管制之交岔路口闖紅燈"
+    );
+    assert_eq!(r.body["respond_to"], "P1 單位");
+    let due: chrono::NaiveDate = r.body["due_date"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        due,
+        (Utc::now() + Duration::hours(8)).date_naive() + Duration::days(30)
+    );
+    let again = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+    assert_eq!(
+        (
+            again.status,
+            again.body["id"].clone(),
+            again.body["replayed"].clone()
+        ),
+        (200, r.body["id"].clone(), json!(true))
+    );
+    let list = get(&srv, "/api/v1/tickets", &officer).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn mistakes_are_caught_before_printing_all_at_once() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let mut t = red_light();
+    t["plate"] = json!("MKA-321");
+    t["fine"] = json!(100);
+    t["driver"]["national_id"] = json!("A123456788");
+    t["violation_at"] = json!((Utc::now() + Duration::hours(2)).to_rfc3339());
+    t["signature"] = json!({"status": "refused"});
+    let check = post(&srv, "/api/v1/tickets/check", Some(&officer), t.clone()).await;
+    assert_eq!(check.body["ok"], false);
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+    assert_eq!((r.status, r.code()), (422, "validation_failed"));
+    let fields: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in [
+        "violation_at",
+        "fine",
+        "plate",
+        "driver.national_id",
+        "signature.reason",
+    ] {
+        assert!(fields.contains(&f), "{f} missing from {fields:?}");
+    }
+    assert!(
+        get(&srv, "/api/v1/tickets", &officer).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // A warning blocks until acknowledged.
+    let mut t = red_light();
+    t["plate"] = json!("OBC-1234");
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t.clone()).await;
+    assert_eq!((r.status, r.code()), (422, "warnings_unacknowledged"));
+    assert_eq!(r.body["errors"][0]["code"], "confusable_letters");
+    t["acknowledge"] = json!(["plate:confusable_letters"]);
+    assert_eq!(
+        post(&srv, "/api/v1/tickets", Some(&officer), t)
+            .await
+            .status,
+        201
+    );
+}
+
+#[actix_web::test]
+async fn issued_tickets_are_voided_or_corrected_never_edited() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let spot = post(&srv, "/api/v1/tickets", Some(&officer), red_light()).await;
+    let id = spot.body["id"].as_i64().unwrap();
+    // There is no way to edit.
+    for method in [Method::PUT, Method::PATCH, Method::DELETE] {
+        let r = send(
+            &srv,
+            method,
+            &format!("/api/v1/tickets/{id}"),
+            Some(&officer),
+            Some(json!({"fine": 1})),
+        )
+        .await;
+        assert_eq!(r.status, 404);
+    }
+    // The driver took a copy at the scene: no void, only correction.
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{id}/void"),
+        Some(&officer),
+        json!({"reason": "duplicate", "note": "重複開單"}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "copy_delivered"));
+    let mut fixed = red_light();
+    fixed["plate"] = json!("ABD-1234");
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{id}/corrections"),
+        Some(&officer),
+        json!({"error_type": "plate", "ticket": fixed}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (r.body["version"].as_i64(), r.body["supersedes_id"].as_i64()),
+        (Some(2), Some(id))
+    );
+    assert_eq!(r.body["number"], spot.body["number"]);
+    assert_eq!(r.body["error_type"], "plate");
+    let old = get(&srv, &format!("/api/v1/tickets/{id}"), &officer).await;
+    assert_eq!(
+        (old.body["status"].as_str(), old.body["plate"].as_str()),
+        (Some("superseded"), Some("ABC-1234"))
+    );
+    let mut again = red_light();
+    again["plate"] = json!("ABE-1234");
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{id}/corrections"),
+        Some(&officer),
+        json!({"error_type": "plate", "ticket": again}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "superseded"));
+
+    // A camera case not yet mailed can be voided, once.
+    let cam = post(&srv, "/api/v1/tickets", Some(&officer), camera_case()).await;
+    assert_eq!(cam.status, 201, "{}", cam.body);
+    let cam_id = cam.body["id"].as_i64().unwrap();
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{cam_id}/void"),
+        Some(&officer),
+        json!({"reason": "no_violation", "note": "號誌故障"}),
+    )
+    .await;
+    assert_eq!(r.body["status"], "voided");
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{cam_id}/void"),
+        Some(&officer),
+        json!({"reason": "no_violation", "note": "again"}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "already_voided"));
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{cam_id}/void"),
+        Some(&officer),
+        json!({"reason": "no_violation", "note": " "}),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    // Every step is in the audit log.
+    let entries =
+        epatrol::audit::store::list(&mut app.conn(), Some("ticket"), None, None, 50).unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    for a in ["ticket.issue", "ticket.correct", "ticket.void"] {
+        assert!(actions.contains(&a), "{a}");
+    }
+}
+
+#[actix_web::test]
+async fn tickets_stay_within_their_units() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    app.user("O1201", app.fx.p1s2, Role::Officer);
+    app.user("O2101", app.fx.p2s1, Role::Officer);
+    app.user("S1000", app.fx.p1, Role::Supervisor);
+    app.user("S2000", app.fx.p2, Role::Supervisor);
+    let srv = app.service().await;
+    let writer = login(&srv, "O1101").await;
+    let id = post(&srv, "/api/v1/tickets", Some(&writer), red_light())
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/tickets/{id}");
+    assert_eq!(
+        get(&srv, &path, &login(&srv, "O2101").await).await.status,
+        404
+    );
+    assert_eq!(
+        get(&srv, &path, &login(&srv, "O1201").await).await.status,
+        404
+    );
+    assert_eq!(
+        get(&srv, &path, &login(&srv, "S2000").await).await.status,
+        404
+    );
+    let sup = get(&srv, &path, &login(&srv, "S1000").await).await;
+    assert_eq!(
+        (sup.status, sup.body["driver"]["national_id"].as_str()),
+        (200, Some("A123456789"))
+    );
+}
+
+#[actix_web::test]
+async fn offline_number_blocks() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    app.user("O1102", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let other = login(&srv, "O1102").await;
+    let r = with_device(
+        &srv,
+        &officer,
+        None,
+        "/api/v1/ticket-blocks",
+        json!({"size": 12}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (400, "device_required"));
+    let r = with_device(
+        &srv,
+        &officer,
+        Some("MP-0001"),
+        "/api/v1/ticket-blocks",
+        json!({"size": 12}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (r.body["numbers_left"].as_i64(), r.body["low"].as_bool()),
+        (Some(12), Some(false))
+    );
+    let first = r.body["blocks"][0]["first_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other_block = with_device(
+        &srv,
+        &other,
+        Some("MP-0002"),
+        "/api/v1/ticket-blocks",
+        json!({"size": 5}),
+    )
+    .await;
+    let theirs = other_block.body["blocks"][0]["first_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, theirs, "blocks never overlap");
+
+    let mut t = red_light();
+    t["number"] = json!(first);
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (r.body["number"].as_str(), r.body["numbers_left"].as_i64()),
+        (Some(first.as_str()), Some(11))
+    );
+    // The same number twice, a typo, someone else's number.
+    let mut t = red_light();
+    t["number"] = json!(first);
+    assert_eq!(
+        post(&srv, "/api/v1/tickets", Some(&officer), t)
+            .await
+            .code(),
+        "number_used"
+    );
+    let mut typo = first.clone().into_bytes();
+    typo[5] = if typo[5] == b'9' { b'8' } else { typo[5] + 1 };
+    let mut t = red_light();
+    t["number"] = json!(String::from_utf8(typo).unwrap());
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+    assert_eq!(r.body["errors"][0]["code"], "check_digit");
+    let mut t = red_light();
+    t["number"] = json!(theirs);
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+    assert_eq!(r.body["errors"][0]["code"], "not_allotted");
+    // Running low.
+    let blocks = get(&srv, "/api/v1/ticket-blocks", &officer).await;
+    assert_eq!(
+        (
+            blocks.body["numbers_left"].as_i64(),
+            blocks.body["low"].as_bool()
+        ),
+        (Some(11), Some(false))
+    );
+    let small = with_device(
+        &srv,
+        &other,
+        Some("MP-0002"),
+        "/api/v1/ticket-blocks",
+        json!({"size": 1}),
+    )
+    .await;
+    assert_eq!(small.body["low"], true);
+}
+
+#[actix_web::test]
+async fn the_public_can_tell_genuine_from_forged() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let t = post(&srv, "/api/v1/tickets", Some(&officer), red_light()).await;
+    let url = t.body["verify_url"].as_str().unwrap();
+    let path = &url[url.find("/verify/").unwrap()..];
+    let r = send(&srv, Method::GET, path, None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.body["genuine"].as_bool(), r.body["status"].as_str()),
+        (Some(true), Some("issued"))
+    );
+    assert_eq!(r.body["fine"], 2700);
+    let text = r.body.to_string();
+    for personal in ["王小明", "A123456789", "ABC-1234", "大學路"] {
+        assert!(!text.contains(personal), "{personal} shown to the public");
+    }
+    let forged = path.replace("sig=", "sig=x");
+    let r = send(&srv, Method::GET, &forged, None, None).await;
+    assert_eq!(r.body["genuine"], false);
+    let other_number = path.replacen("/verify/TN", "/verify/TN9", 1);
+    assert_eq!(
+        send(&srv, Method::GET, &other_number, None, None)
+            .await
+            .body["genuine"],
+        false
+    );
+    // Browsers get a page.
+    let res = actix_web::test::call_service(
+        &srv,
+        TestRequest::get()
+            .uri(path)
+            .insert_header(("Accept", "text/html"))
+            .to_request(),
+    )
+    .await;
+    let html = String::from_utf8(actix_web::test::read_body(res).await.to_vec()).unwrap();
+    assert!(html.contains("真實單據"), "{html}");
+    // After a correction the old print says so.
+    let id = t.body["id"].as_i64().unwrap();
+    let mut fixed = red_light();
+    fixed["fine"] = json!(3000);
+    post(
+        &srv,
+        &format!("/api/v1/tickets/{id}/corrections"),
+        Some(&officer),
+        json!({"error_type": "fine", "ticket": fixed}),
+    )
+    .await;
+    let r = send(&srv, Method::GET, path, None, None).await;
+    assert_eq!(
+        (r.body["genuine"].as_bool(), r.body["status"].as_str()),
+        (Some(true), Some("superseded"))
+    );
+}
