@@ -3,6 +3,7 @@
 //!   cargo run --release --example loadtest -- checkins  [--rate 500] [--secs 60] [--conns 32]
 //!   cargo run --release --example loadtest -- batch     [--size 1000] [--count 10]
 //!   cargo run --release --example loadtest -- coverage  [--unit P01] [--days 30] [--count 5]
+//!   cargo run --release --example loadtest -- tickets   [--count 200]
 //!
 //! It signs in with the demo accounts (`serve --demo`), so point it at a
 //! demo city: `EPATROL_URL` (default http://127.0.0.1:8080). Single
@@ -314,6 +315,37 @@ fn main() {
                 started.elapsed(),
             );
         }
-        other => panic!("unknown mode {other}: checkins, batch or coverage"),
+        "tickets" => {
+            let count = arg(&args, "--count", 200.0) as usize;
+            let mut lat = Vec::new();
+            let started = Instant::now();
+            for n in 0..count {
+                let body = json!({
+                    "client_id": uuid::Uuid::new_v4().to_string(), "kind": "on_the_spot",
+                    "violation_at": chrono::Utc::now().to_rfc3339(), "place": "臺南市東區東門路一段與府連路口",
+                    "plate": "ABC-1234", "vehicle_class": "car", "article_code": "53-1",
+                    "facts": "行經有燈光號誌管制之交岔路口闖紅燈", "fine": 2700,
+                    "driver": {"name": "王小明", "national_id": "A123456789", "address": "臺南市東區大學路1號"},
+                    "signature": {"status": "obtained"},
+                })
+                .to_string();
+                let t = Instant::now();
+                let (status, _, bytes) = conn.request(
+                    "POST",
+                    "/api/v1/tickets",
+                    Some(&officers[n % officers.len()]),
+                    Some(&body),
+                );
+                assert_eq!(status, 201, "{}", String::from_utf8_lossy(&bytes));
+                lat.push(t.elapsed());
+            }
+            report(
+                "issuing tickets one after another",
+                lat,
+                0,
+                started.elapsed(),
+            );
+        }
+        other => panic!("unknown mode {other}: checkins, batch, coverage or tickets"),
     }
 }

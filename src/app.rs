@@ -67,6 +67,7 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(tickets::http::list_tickets)
                 .service(tickets::http::get_ticket)
                 .service(tickets::http::void_ticket)
+                .service(tickets::http::print_ticket)
                 .service(tickets::http::correct_ticket)
                 .service(tickets::http::allot_block)
                 .service(tickets::http::list_blocks)

@@ -29,3 +29,10 @@ pub fn default_face() -> Option<Arc<Face>> {
         })
         .clone()
 }
+
+/// The bundled face for rasterising; `None` only if the file is damaged.
+pub fn raster_face() -> Option<&'static ab_glyph::FontRef<'static>> {
+    static FACE: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| ab_glyph::FontRef::try_from_slice(NOTO_SANS_TC).ok())
+        .as_ref()
+}

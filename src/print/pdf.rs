@@ -132,3 +132,67 @@ impl Document {
             .save(&opts, &mut Vec::new())
     }
 }
+
+const DOTS_PER_MM: f32 = 8.0;
+
+/// A layout as a one-page PDF of the paper's width and the layout's
+/// height: text as real (selectable) text at the same positions as on the
+/// thermal print, bars and QR modules as vector rectangles.
+pub fn layout_pdf(title: &str, layout: &super::layout::Layout) -> ApiResult<Vec<u8>> {
+    let face = default_face()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
+    let mut doc = PdfDocument::new(title);
+    let font = doc.add_font(&face.pdf);
+    let (w_mm, h_mm) = (
+        layout.width as f32 / DOTS_PER_MM,
+        layout.height as f32 / DOTS_PER_MM,
+    );
+    let mut ops = vec![Op::SetFillColor {
+        col: Color::Rgb(Rgb {
+            r: 0.0,
+            g: 0.0,
+            b: 0.0,
+            icc_profile: None,
+        }),
+    }];
+    for e in &layout.elems {
+        match e {
+            super::layout::Elem::Text {
+                x,
+                baseline,
+                size,
+                text,
+            } => ops.extend([
+                Op::StartTextSection,
+                Op::SetFont {
+                    font: PdfFontHandle::External(font.clone()),
+                    size: mm_to_pt(size / DOTS_PER_MM),
+                },
+                Op::SetTextCursor {
+                    pos: Point::new(Mm(x / DOTS_PER_MM), Mm(h_mm - baseline / DOTS_PER_MM)),
+                },
+                Op::ShowText {
+                    items: vec![TextItem::Text(text.clone())],
+                },
+                Op::EndTextSection,
+            ]),
+            super::layout::Elem::Rect { x, y, w, h } => ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: mm_to_pt(*x as f32 / DOTS_PER_MM),
+                    y: mm_to_pt(h_mm - (*y + *h) as f32 / DOTS_PER_MM),
+                    width: mm_to_pt(*w as f32 / DOTS_PER_MM),
+                    height: mm_to_pt(*h as f32 / DOTS_PER_MM),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: None,
+                },
+            }),
+        }
+    }
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        ..Default::default()
+    };
+    Ok(doc
+        .with_pages(vec![PdfPage::new(Mm(w_mm), Mm(h_mm), ops)])
+        .save(&opts, &mut Vec::new()))
+}

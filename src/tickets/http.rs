@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 
 use super::catalog::{ArticleVersion, CatalogFile, LegalRule};
 use super::catalog_store::{self, ArticleQuery, LoadReport};
+use super::print::PrintQuery;
 use super::service::{
     self, BlockRequest, BlocksView, CheckResult, Context, CorrectionInput, TicketInput, TicketView,
     Verification, VoidInput,
@@ -409,4 +410,52 @@ fn verification_page(v: &Verification) -> String {
         },
         escape(&v.message)
     )
+}
+
+/// Printer-ready bytes of a ticket for the handheld to forward over
+/// Bluetooth (`escpos`, `zpl`, `cpcl`), a PNG preview of exactly that print,
+/// or a PDF archive copy. All come from one layout.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Ticket id"), PrintQuery),
+    responses(
+        (status = 200, description = "The print", content(
+            (Vec<u8> = "application/vnd.escpos"),
+            (String = "application/vnd.zebra-zpl"),
+            (Vec<u8> = "application/vnd.zebra-cpcl"),
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/png"),
+        )),
+        (status = 400, description = "Unknown format or width", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/print")]
+pub async fn print_ticket(
+    state: web::Data<AppState>,
+    Police(caller): Police,
+    id: web::Path<i64>,
+    query: web::Query<PrintQuery>,
+) -> ApiResult<HttpResponse> {
+    let (id, q) = (id.into_inner(), query.into_inner());
+    let width = q.width.unwrap_or(384);
+    if width != 384 && width != 576 {
+        return Err(crate::error::ApiError::bad_request(
+            "unknown_width",
+            "width is 384 (58 mm) or 576 (80 mm)",
+        ));
+    }
+    let printed = state
+        .blocking(move |s| {
+            let view = {
+                let mut conn = s.conn()?;
+                let row = service::get_readable(&mut conn, &caller.actor, id)?;
+                service::view(&mut conn, &context(s), row)?
+            };
+            super::print::render(&view, q.format, width)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(printed.content_type)
+        .body(printed.bytes))
 }

@@ -7,6 +7,7 @@ pub mod http;
 pub mod national_id;
 pub mod number;
 pub mod plate;
+pub mod print;
 pub mod service;
 pub mod store;
 pub mod validate;

@@ -223,12 +223,45 @@ pub fn judge(
         &rules,
         now(),
     );
+    glyph_warnings(input, &mut verdict);
     let mut text = FieldErrors::new();
     check_text(input, &mut text);
     if let Err(ApiError::Validation(list)) = text.into_result(()) {
         verdict.errors.extend(list);
     }
     Ok((verdict, article))
+}
+
+/// A character no printer font has would print as an empty box: most often
+/// a rare character in a person's name (Unicode Ext-A/B). Said before issue,
+/// never discovered on paper.
+fn glyph_warnings(input: &TicketInput, verdict: &mut Verdict) {
+    let Some(font) = crate::print::fonts::raster_face() else {
+        return;
+    };
+    let mut fields: Vec<(String, &str)> = vec![
+        ("place".into(), input.place.as_str()),
+        ("facts".into(), input.facts.as_str()),
+    ];
+    for (role, person) in [("driver", &input.driver), ("owner", &input.owner)] {
+        if let Some(p) = person {
+            fields.push((format!("{role}.name"), p.name.as_str()));
+            if let Some(a) = &p.address {
+                fields.push((format!("{role}.address"), a.as_str()));
+            }
+        }
+    }
+    for (field, text) in fields {
+        let missing = crate::print::layout::missing_glyphs(font, text);
+        if !missing.is_empty() {
+            let chars: String = missing.iter().collect();
+            verdict.warnings.push(FieldError::new(
+                field,
+                "glyph_missing",
+                format!("the printer font has no {chars}: it would print as a box; write it another way or acknowledge"),
+            ));
+        }
+    }
 }
 
 fn unacknowledged<'a>(verdict: &'a Verdict, acknowledged: &[String]) -> Vec<&'a FieldError> {

@@ -1,0 +1,122 @@
+//! A ticket as printed: one layout, rendered for ESC/POS, ZPL and CPCL
+//! thermal printers, as a PNG preview and as a PDF archive copy.
+
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::service::{SignatureStatus, TicketView};
+use crate::error::{ApiError, ApiResult};
+use crate::patrol::schedule::utc_to_local;
+use crate::print::layout::{Builder, Layout};
+use crate::print::{fonts, pdf, printer, raster};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PrintFormat {
+    Escpos,
+    Zpl,
+    Cpcl,
+    Pdf,
+    Png,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PrintQuery {
+    pub format: PrintFormat,
+    /// Printer width in dots: 384 (58 mm) or 576 (80 mm). Default 384.
+    pub width: Option<u32>,
+}
+
+/// What to send, and its content type.
+pub struct Printed {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The ticket laid out for a printer `width` dots wide.
+pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
+    let font = fonts::raster_face()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
+    let mut b = Builder::new(font, width);
+    b.text(30.0, "舉發違反道路交通管理事件通知單");
+    b.text(22.0, if t.version > 1 { "（更正）" } else { "" });
+    b.field("單號", &t.number);
+    if t.version > 1 {
+        b.field("版本", &format!("第 {} 版", t.version));
+    }
+    b.rule();
+    let at = utc_to_local(t.violation_at.naive_utc()).format("%Y-%m-%d %H:%M");
+    b.field("違規時間", &at.to_string());
+    b.field("違規地點", &t.place);
+    b.field("車牌號碼", &t.plate);
+    b.field("車種", t.vehicle_class.label_zh());
+    b.field("違規條款", &t.article);
+    b.field("違規事實", &t.facts);
+    b.field("罰鍰", &format!("新臺幣 {} 元", t.fine));
+    for (label, person) in [("駕駛人", &t.driver), ("車主", &t.owner)] {
+        if let Some(p) = person {
+            b.field(label, &p.name);
+            if let Some(id) = &p.national_id {
+                b.field("身分證號", id);
+            }
+            if let Some(addr) = &p.address {
+                b.field("地址", addr);
+            }
+        }
+    }
+    b.rule();
+    b.field("應到案日期", &t.due_date.to_string());
+    b.field("應到案處所", &t.respond_to);
+    let signature = match t.signature.status {
+        SignatureStatus::Obtained => "已簽收".to_owned(),
+        SignatureStatus::Refused => {
+            format!("拒簽（{}）", t.signature.reason.clone().unwrap_or_default())
+        }
+        SignatureStatus::NotApplicable => "—".to_owned(),
+    };
+    b.field("簽收", &signature);
+    b.gap(8.0);
+    b.text(18.0, "掃描 QR 碼查驗本單真偽");
+    let module = if width >= 576 { 5 } else { 4 };
+    b.qr(&t.verify_url, module)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("QR encoding: {e}")))?;
+    b.gap(8.0);
+    // 58 mm paper fits the number only at a 2:1 wide-to-narrow ratio (the
+    // least Code 39 allows) with quiet zones; 80 mm takes the usual 3:1.
+    let wide = if width >= 576 { 6 } else { 4 };
+    b.code39(&t.number, 2, wide, 64);
+    b.text(20.0, &t.number);
+    Ok(b.finish())
+}
+
+pub fn render(t: &TicketView, format: PrintFormat, width: u32) -> ApiResult<Printed> {
+    let layout = layout(t, width)?;
+    if format == PrintFormat::Pdf {
+        return Ok(Printed {
+            content_type: "application/pdf",
+            bytes: pdf::layout_pdf(&format!("舉發單 {}", t.number), &layout)?,
+        });
+    }
+    let font = fonts::raster_face()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
+    let bitmap = raster::render(&layout, font);
+    Ok(match format {
+        PrintFormat::Escpos => Printed {
+            content_type: "application/vnd.escpos",
+            bytes: printer::escpos(&bitmap),
+        },
+        PrintFormat::Zpl => Printed {
+            content_type: "application/vnd.zebra-zpl",
+            bytes: printer::zpl(&bitmap),
+        },
+        PrintFormat::Cpcl => Printed {
+            content_type: "application/vnd.zebra-cpcl",
+            bytes: printer::cpcl(&bitmap),
+        },
+        PrintFormat::Png | PrintFormat::Pdf => Printed {
+            content_type: "image/png",
+            bytes: printer::png(&bitmap).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?,
+        },
+    })
+}
