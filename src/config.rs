@@ -64,6 +64,8 @@ pub struct Settings {
     pub public_url: String,
     /// Letters before every ticket number of this city.
     pub ticket_prefix: String,
+    /// Fallback fonts after the bundled one, for characters it lacks.
+    pub fonts: Vec<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -98,6 +100,7 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_WORKERS",
     "EPATROL_PUBLIC_URL",
     "EPATROL_TICKET_PREFIX",
+    "EPATROL_FONTS",
     // Read by the CLI, not by the server.
     "EPATROL_PASSWORD",
 ];
@@ -123,6 +126,7 @@ impl Settings {
                 .unwrap_or(2),
             public_url: "http://127.0.0.1:8080".into(),
             ticket_prefix: "TN".into(),
+            fonts: Vec::new(),
         }
     }
 
@@ -224,6 +228,13 @@ impl Settings {
                 ));
             }
             settings.ticket_prefix = v;
+        }
+        if let Some(v) = get("EPATROL_FONTS") {
+            settings.fonts = v
+                .split(',')
+                .map(|p| PathBuf::from(p.trim()))
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect();
         }
         Ok(settings)
     }

@@ -26,6 +26,7 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
     let pool = db::connect_and_migrate(&settings)?;
     tickets::catalog_store::ensure_loaded(&mut *pool.get()?)
         .map_err(|e| anyhow::anyhow!("loading the violation catalog: {e}"))?;
+    print::fonts::install(&settings.fonts)?;
     let keys = auth::token::TokenKeys::load(&settings)?;
     let box_codes = match &settings.box_code_secret {
         Some(secret) => secret.clone(),

@@ -5,13 +5,17 @@
 
 use ab_glyph::{Font, FontRef, ScaleFont};
 
+use super::fonts::FontStack;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Elem {
-    /// Text with its baseline at `baseline`; `size` is the em size in dots.
+    /// Text in face `face` of the font stack with its baseline at
+    /// `baseline`; `size` is the em size in dots.
     Text {
         x: f32,
         baseline: f32,
         size: f32,
+        face: usize,
         text: String,
     },
     /// A filled black rectangle.
@@ -31,26 +35,19 @@ pub fn scale_for(font: &FontRef<'_>, em: f32) -> ab_glyph::PxScale {
     ab_glyph::PxScale::from(em * font.height_unscaled() / upem)
 }
 
-pub fn text_width(font: &FontRef<'_>, em: f32, text: &str) -> f32 {
-    let scaled = font.as_scaled(scale_for(font, em));
-    text.chars()
-        .map(|c| scaled.h_advance(font.glyph_id(c)))
-        .sum()
+fn advance(stack: &FontStack, em: f32, c: char) -> f32 {
+    let font = &stack.faces[stack.face_for(c)].raster;
+    font.as_scaled(scale_for(font, em))
+        .h_advance(font.glyph_id(c))
 }
 
-/// Characters the font has no glyph for (they would print as boxes).
-pub fn missing_glyphs(font: &FontRef<'_>, text: &str) -> Vec<char> {
-    let mut missing: Vec<char> = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && font.glyph_id(*c).0 == 0)
-        .collect();
-    missing.dedup();
-    missing
+pub fn text_width(stack: &FontStack, em: f32, text: &str) -> f32 {
+    text.chars().map(|c| advance(stack, em, c)).sum()
 }
 
 /// Lays out lines top to bottom, wrapping on width.
 pub struct Builder<'f> {
-    font: &'f FontRef<'f>,
+    fonts: &'f FontStack,
     pub width: u32,
     margin: f32,
     pub y: f32,
@@ -58,9 +55,9 @@ pub struct Builder<'f> {
 }
 
 impl<'f> Builder<'f> {
-    pub fn new(font: &'f FontRef<'f>, width: u32) -> Self {
+    pub fn new(fonts: &'f FontStack, width: u32) -> Self {
         Builder {
-            font,
+            fonts,
             width,
             margin: 8.0,
             y: 8.0,
@@ -74,7 +71,7 @@ impl<'f> Builder<'f> {
         let mut line = String::new();
         for c in text.chars() {
             let candidate = format!("{line}{c}");
-            if text_width(self.font, em, &candidate) > usable && !line.is_empty() {
+            if text_width(self.fonts, em, &candidate) > usable && !line.is_empty() {
                 self.line(em, &line);
                 line = c.to_string();
             } else {
@@ -86,14 +83,37 @@ impl<'f> Builder<'f> {
         }
     }
 
+    /// One line, split into runs of the face each character is drawn with.
     fn line(&mut self, em: f32, text: &str) {
-        let ascent = em * 0.9;
-        self.elems.push(Elem::Text {
-            x: self.margin,
-            baseline: self.y + ascent,
-            size: em,
-            text: text.to_owned(),
-        });
+        let baseline = self.y + em * 0.9;
+        let mut x = self.margin;
+        let mut run = String::new();
+        let mut run_face = None;
+        for c in text.chars() {
+            let face = self.fonts.face_for(c);
+            if run_face.is_some_and(|f| f != face) {
+                let width = text_width(self.fonts, em, &run);
+                self.elems.push(Elem::Text {
+                    x,
+                    baseline,
+                    size: em,
+                    face: run_face.unwrap_or(0),
+                    text: std::mem::take(&mut run),
+                });
+                x += width;
+            }
+            run_face = Some(face);
+            run.push(c);
+        }
+        if !run.is_empty() {
+            self.elems.push(Elem::Text {
+                x,
+                baseline,
+                size: em,
+                face: run_face.unwrap_or(0),
+                text: run,
+            });
+        }
         self.y += em * 1.25;
     }
 

@@ -7,7 +7,7 @@ use printpdf::{
     Pt, Rect, Rgb, TextItem,
 };
 
-use super::fonts::default_face;
+use super::fonts::stack;
 use crate::error::{ApiError, ApiResult};
 
 pub const A4_WIDTH_MM: f32 = 210.0;
@@ -26,10 +26,10 @@ fn mm_to_pt(mm: f32) -> Pt {
 
 impl Document {
     pub fn new(title: &str) -> ApiResult<Self> {
-        let face = default_face()
+        let fonts = stack()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
         let mut doc = PdfDocument::new(title);
-        let font = doc.add_font(&face.pdf);
+        let font = doc.add_font(&fonts.faces[0].pdf);
         Ok(Document {
             doc,
             font,
@@ -139,10 +139,19 @@ const DOTS_PER_MM: f32 = 8.0;
 /// height: text as real (selectable) text at the same positions as on the
 /// thermal print, bars and QR modules as vector rectangles.
 pub fn layout_pdf(title: &str, layout: &super::layout::Layout) -> ApiResult<Vec<u8>> {
-    let face = default_face()
+    let fonts = stack()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
     let mut doc = PdfDocument::new(title);
-    let font = doc.add_font(&face.pdf);
+    // Only the faces the layout uses go into the document.
+    let mut ids: Vec<Option<FontId>> = vec![None; fonts.faces.len()];
+    for e in &layout.elems {
+        if let super::layout::Elem::Text { face, .. } = e
+            && let Some(slot) = ids.get_mut(*face)
+            && slot.is_none()
+        {
+            *slot = Some(doc.add_font(&fonts.faces[*face].pdf));
+        }
+    }
     let (w_mm, h_mm) = (
         layout.width as f32 / DOTS_PER_MM,
         layout.height as f32 / DOTS_PER_MM,
@@ -161,11 +170,17 @@ pub fn layout_pdf(title: &str, layout: &super::layout::Layout) -> ApiResult<Vec<
                 x,
                 baseline,
                 size,
+                face,
                 text,
             } => ops.extend([
                 Op::StartTextSection,
                 Op::SetFont {
-                    font: PdfFontHandle::External(font.clone()),
+                    font: PdfFontHandle::External(
+                        ids.get(*face)
+                            .cloned()
+                            .flatten()
+                            .unwrap_or_else(FontId::new),
+                    ),
                     size: mm_to_pt(size / DOTS_PER_MM),
                 },
                 Op::SetTextCursor {

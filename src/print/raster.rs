@@ -1,7 +1,9 @@
 //! A layout drawn as a 1-bit raster (1 = black), rows packed MSB first: the
 //! format ESC/POS `GS v 0`, ZPL `^GF` and CPCL `EG`/`CG` all take.
 
-use ab_glyph::{Font, FontRef, ScaleFont, point};
+use ab_glyph::{Font, ScaleFont, point};
+
+use super::fonts::FontStack;
 
 use super::layout::{Elem, Layout, scale_for};
 
@@ -43,7 +45,7 @@ impl Bitmap {
 }
 
 /// Draws text (coverage ≥ 0.5 is black) and rectangles.
-pub fn render(layout: &Layout, font: &FontRef<'_>) -> Bitmap {
+pub fn render(layout: &Layout, fonts: &FontStack) -> Bitmap {
     let mut bm = Bitmap::new(layout.width, layout.height);
     for e in &layout.elems {
         match e {
@@ -58,8 +60,10 @@ pub fn render(layout: &Layout, font: &FontRef<'_>) -> Bitmap {
                 x,
                 baseline,
                 size,
+                face,
                 text,
             } => {
+                let font = &fonts.faces[(*face).min(fonts.faces.len() - 1)].raster;
                 let scaled = font.as_scaled(scale_for(font, *size));
                 let mut caret = *x;
                 for c in text.chars() {

@@ -36,8 +36,8 @@ pub struct Printed {
 
 /// The ticket laid out for a printer `width` dots wide.
 pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
-    let font = fonts::raster_face()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
+    let font =
+        fonts::stack().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
     let mut b = Builder::new(font, width);
     b.text(30.0, "舉發違反道路交通管理事件通知單");
     b.text(22.0, if t.version > 1 { "（更正）" } else { "" });
@@ -98,8 +98,8 @@ pub fn render(t: &TicketView, format: PrintFormat, width: u32) -> ApiResult<Prin
             bytes: pdf::layout_pdf(&format!("舉發單 {}", t.number), &layout)?,
         });
     }
-    let font = fonts::raster_face()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
+    let font =
+        fonts::stack().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
     let bitmap = raster::render(&layout, font);
     Ok(match format {
         PrintFormat::Escpos => Printed {

@@ -236,7 +236,7 @@ pub fn judge(
 /// a rare character in a person's name (Unicode Ext-A/B). Said before issue,
 /// never discovered on paper.
 fn glyph_warnings(input: &TicketInput, verdict: &mut Verdict) {
-    let Some(font) = crate::print::fonts::raster_face() else {
+    let Some(fonts) = crate::print::fonts::stack() else {
         return;
     };
     let mut fields: Vec<(String, &str)> = vec![
@@ -252,7 +252,7 @@ fn glyph_warnings(input: &TicketInput, verdict: &mut Verdict) {
         }
     }
     for (field, text) in fields {
-        let missing = crate::print::layout::missing_glyphs(font, text);
+        let missing = fonts.missing(text);
         if !missing.is_empty() {
             let chars: String = missing.iter().collect();
             verdict.warnings.push(FieldError::new(
