@@ -264,6 +264,27 @@ fn glyph_warnings(input: &TicketInput, verdict: &mut Verdict) {
     }
 }
 
+/// The verdict of a ticket about to be issued: any error, or any warning not
+/// acknowledged, refuses it.
+fn issuable(
+    conn: &mut DbConn,
+    input: &TicketInput,
+) -> ApiResult<(Verdict, super::catalog::ArticleVersion)> {
+    let (verdict, article) = judge(conn, input)?;
+    if !verdict.errors.is_empty() {
+        return Err(ApiError::Validation(verdict.errors));
+    }
+    let open: Vec<FieldError> = unacknowledged(&verdict, &input.acknowledge)
+        .into_iter()
+        .cloned()
+        .collect();
+    if !open.is_empty() {
+        return Err(ApiError::Unacknowledged(open));
+    }
+    let article = article.ok_or(ApiError::NotFound("article"))?;
+    Ok((verdict, article))
+}
+
 fn unacknowledged<'a>(verdict: &'a Verdict, acknowledged: &[String]) -> Vec<&'a FieldError> {
     verdict
         .warnings
@@ -321,18 +342,7 @@ pub fn issue(
             view.replayed = true;
             return Ok(view);
         }
-        let (verdict, article) = judge(conn, input)?;
-        if !verdict.errors.is_empty() {
-            return Err(ApiError::Validation(verdict.errors));
-        }
-        let open: Vec<FieldError> = unacknowledged(&verdict, &input.acknowledge)
-            .into_iter()
-            .cloned()
-            .collect();
-        if !open.is_empty() {
-            return Err(ApiError::Unacknowledged(open));
-        }
-        let article = article.ok_or(ApiError::NotFound("article"))?;
+        let (verdict, article) = issuable(conn, input)?;
         let (serial, from_block) = match &input.number {
             Some(n) => {
                 let serial = number::parse(ctx.prefix, n).map_err(|e| match e {
@@ -366,41 +376,22 @@ pub fn issue(
                 (serial, false)
             }
         };
-        let at = now();
-        let row = TicketRow {
-            id: 0,
-            number: number::format(ctx.prefix, serial),
-            serial,
-            version: 1,
-            supersedes_id: None,
-            error_type: None,
-            client_id: input.client_id.clone(),
-            kind: input.kind.as_str().to_owned(),
-            unit_id: unit,
-            officer_id: officer,
-            device: actor.device.clone(),
-            violation_at: crate::db::truncate_micros(input.violation_at.naive_utc()),
-            reported_at: input
-                .reported_at
-                .map(|t| crate::db::truncate_micros(t.naive_utc())),
-            place: input.place.trim().to_owned(),
-            lat: input.position.map(|p| p.lat),
-            lon: input.position.map(|p| p.lon),
-            plate: verdict.plate.clone(),
-            vehicle_class: input.vehicle_class.as_str().to_owned(),
-            article_code: article.code.clone(),
-            article_text: format!("{} {}", article.article, article.description),
-            facts: input.facts.trim().to_owned(),
-            fine: input.fine,
-            due_date: verdict
-                .due_date
-                .ok_or(ApiError::NotFound("due date rule"))?,
-            respond_to: respond_to(conn, unit)?,
-            signature: input.signature.status.as_str().to_owned(),
-            signature_reason: input.signature.reason.clone(),
-            warnings_acknowledged: input.acknowledge.join(","),
-            issued_at: at,
-        };
+        let row = content_row(
+            input,
+            &verdict,
+            &article,
+            Identity {
+                number: number::format(ctx.prefix, serial),
+                serial,
+                version: 1,
+                supersedes_id: None,
+                error_type: None,
+                unit_id: unit,
+                officer_id: officer,
+                respond_to: respond_to(conn, unit)?,
+                device: actor.device.clone(),
+            },
+        )?;
         let id = insert_with_people(conn, &row, input)?;
         crate::audit::append(
             conn,
@@ -418,6 +409,62 @@ pub fn issue(
             view.numbers_left = Some(numbers_left(conn, officer)?);
         }
         Ok(view)
+    })
+}
+
+/// What a ticket version is, apart from its content.
+struct Identity {
+    number: String,
+    serial: i64,
+    version: i32,
+    supersedes_id: Option<i64>,
+    error_type: Option<String>,
+    unit_id: UnitId,
+    officer_id: UserId,
+    respond_to: String,
+    device: Option<String>,
+}
+
+/// The row of a ticket version: its identity and the judged content.
+fn content_row(
+    input: &TicketInput,
+    verdict: &Verdict,
+    article: &super::catalog::ArticleVersion,
+    id: Identity,
+) -> ApiResult<TicketRow> {
+    Ok(TicketRow {
+        id: 0,
+        number: id.number,
+        serial: id.serial,
+        version: id.version,
+        supersedes_id: id.supersedes_id,
+        error_type: id.error_type,
+        client_id: input.client_id.clone(),
+        kind: input.kind.as_str().to_owned(),
+        unit_id: id.unit_id,
+        officer_id: id.officer_id,
+        device: id.device,
+        violation_at: crate::db::truncate_micros(input.violation_at.naive_utc()),
+        reported_at: input
+            .reported_at
+            .map(|t| crate::db::truncate_micros(t.naive_utc())),
+        place: input.place.trim().to_owned(),
+        lat: input.position.map(|p| p.lat),
+        lon: input.position.map(|p| p.lon),
+        plate: verdict.plate.clone(),
+        vehicle_class: input.vehicle_class.as_str().to_owned(),
+        article_code: article.code.clone(),
+        article_text: format!("{} {}", article.article, article.description),
+        facts: input.facts.trim().to_owned(),
+        fine: input.fine,
+        due_date: verdict
+            .due_date
+            .ok_or(ApiError::NotFound("due date rule"))?,
+        respond_to: id.respond_to,
+        signature: input.signature.status.as_str().to_owned(),
+        signature_reason: input.signature.reason.clone(),
+        warnings_acknowledged: input.acknowledge.join(","),
+        issued_at: now(),
     })
 }
 
@@ -662,56 +709,27 @@ pub fn correct(
             }
             TicketStatus::Issued => {}
         }
-        let (verdict, article) = judge(conn, &input.ticket)?;
-        if !verdict.errors.is_empty() {
-            return Err(ApiError::Validation(verdict.errors));
-        }
-        let open: Vec<FieldError> = unacknowledged(&verdict, &input.ticket.acknowledge)
-            .into_iter()
-            .cloned()
-            .collect();
-        if !open.is_empty() {
-            return Err(ApiError::Unacknowledged(open));
-        }
-        let article = article.ok_or(ApiError::NotFound("article"))?;
+        let (verdict, article) = issuable(conn, &input.ticket)?;
         let t = &input.ticket;
         let error_type = serde_json::to_value(input.error_type)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned));
-        let row = TicketRow {
-            id: 0,
-            number: old.number.clone(),
-            serial: old.serial,
-            version: old.version + 1,
-            supersedes_id: Some(old.id),
-            error_type: error_type.clone(),
-            client_id: t.client_id.clone(),
-            kind: t.kind.as_str().to_owned(),
-            unit_id: old.unit_id,
-            officer_id: old.officer_id,
-            device: actor.device.clone(),
-            violation_at: crate::db::truncate_micros(t.violation_at.naive_utc()),
-            reported_at: t
-                .reported_at
-                .map(|r| crate::db::truncate_micros(r.naive_utc())),
-            place: t.place.trim().to_owned(),
-            lat: t.position.map(|p| p.lat),
-            lon: t.position.map(|p| p.lon),
-            plate: verdict.plate.clone(),
-            vehicle_class: t.vehicle_class.as_str().to_owned(),
-            article_code: article.code.clone(),
-            article_text: format!("{} {}", article.article, article.description),
-            facts: t.facts.trim().to_owned(),
-            fine: t.fine,
-            due_date: verdict
-                .due_date
-                .ok_or(ApiError::NotFound("due date rule"))?,
-            respond_to: old.respond_to.clone(),
-            signature: t.signature.status.as_str().to_owned(),
-            signature_reason: t.signature.reason.clone(),
-            warnings_acknowledged: t.acknowledge.join(","),
-            issued_at: now(),
-        };
+        let row = content_row(
+            t,
+            &verdict,
+            &article,
+            Identity {
+                number: old.number.clone(),
+                serial: old.serial,
+                version: old.version + 1,
+                supersedes_id: Some(old.id),
+                error_type: error_type.clone(),
+                unit_id: old.unit_id,
+                officer_id: old.officer_id,
+                respond_to: old.respond_to.clone(),
+                device: actor.device.clone(),
+            },
+        )?;
         let new_id = insert_with_people(conn, &row, t)?;
         crate::audit::append(
             conn,
