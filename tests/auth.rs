@@ -433,3 +433,99 @@ async fn expired_tampered_unsigned_and_foreign_tokens_are_refused() {
     assert_eq!((r.status, r.code()), (401, "missing_token"));
     assert_eq!(r.headers.get("www-authenticate").unwrap(), "Bearer");
 }
+
+#[actix_web::test]
+async fn changing_your_password_ends_your_other_sign_ins() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let here = login(&srv, "O1001").await;
+    let elsewhere = login(&srv, "O1001").await;
+    let r = post(
+        &srv,
+        "/api/v1/me/password",
+        Some(&here),
+        json!({"current_password": "not-it-at-all", "new_password": "a brand new passphrase"}),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["field"].as_str()),
+        (422, Some("current_password"))
+    );
+    let r = post(
+        &srv,
+        "/api/v1/me/password",
+        Some(&here),
+        json!({"current_password": PASSWORD, "new_password": "short"}),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["field"].as_str()),
+        (422, Some("new_password"))
+    );
+    let r = post(
+        &srv,
+        "/api/v1/me/password",
+        Some(&here),
+        json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(get(&srv, "/api/v1/me", &here).await.status, 200);
+    assert_eq!(
+        get(&srv, "/api/v1/me", &elsewhere).await.code(),
+        "session_revoked"
+    );
+    let old = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(old.status, 401);
+    let new = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": "a brand new passphrase"}),
+    )
+    .await;
+    assert_eq!(new.status, 200);
+}
+
+#[actix_web::test]
+async fn a_supervisor_resets_a_forgotten_password() {
+    let app = TestApp::new();
+    let officer = app.user("O1001", app.fx.p1s1, Role::Officer);
+    let admin = app.user("A1000", app.fx.p1s1, Role::Admin);
+    app.user("S1000", app.fx.p1s1, Role::Supervisor);
+    let srv = app.service().await;
+    let sup = login(&srv, "S1000").await;
+    let officer_token = login(&srv, "O1001").await;
+    let r = post(
+        &srv,
+        &format!("/api/v1/users/{officer}/password"),
+        Some(&sup),
+        json!({"new_password": "reset by the station"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(get(&srv, "/api/v1/me", &officer_token).await.status, 401);
+    let new = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": "reset by the station"}),
+    )
+    .await;
+    assert_eq!(new.status, 200);
+    let r = post(
+        &srv,
+        &format!("/api/v1/users/{admin}/password"),
+        Some(&sup),
+        json!({"new_password": "taking over admin"}),
+    )
+    .await;
+    assert_eq!(r.status, 403);
+}

@@ -105,3 +105,33 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<web::Js
         .await?;
     Ok(web::Json(user))
 }
+
+/// Change your own password. Your other sign-ins end; this one goes on.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = crate::org::users::ChangePassword,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 422, description = "Wrong current password, or a weak new one", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<crate::org::users::ChangePassword>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    state
+        .blocking(move |s| {
+            crate::org::users::change_own_password(
+                &s.pool,
+                &caller.actor,
+                &caller.session_id,
+                &input,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

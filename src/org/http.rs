@@ -248,6 +248,34 @@ pub async fn enable_user(
     Ok(web::Json(user))
 }
 
+/// Set a new password for an account you manage (a forgotten password).
+/// Every sign-in of that account ends.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id")),
+    request_body = users::ResetPassword,
+    responses(
+        (status = 200, description = "The account", body = UserView),
+        (status = 403, description = "A role you may not manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account within your reach", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A weak password", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    id: web::Path<i64>,
+    body: web::Json<users::ResetPassword>,
+) -> ApiResult<web::Json<UserView>> {
+    let (id, input) = (UserId(id.into_inner()), body.into_inner());
+    let user = state
+        .blocking(move |s| users::reset_password(&s.pool, &caller.actor, id, &input))
+        .await?;
+    Ok(web::Json(user))
+}
+
 /// Register an outside vendor (headquarters administrators).
 #[utoipa::path(
     tag = "org",

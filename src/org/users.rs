@@ -264,3 +264,96 @@ pub fn set_disabled(
         view(user, unit)
     })
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    pub new_password: String,
+}
+
+/// The caller changes their own password; their other sign-ins end.
+/// Hashing is slow: call off the async workers, without holding a connection.
+pub fn change_own_password(
+    pool: &crate::db::Pool,
+    actor: &Actor,
+    session_id: &str,
+    input: &ChangePassword,
+) -> ApiResult<()> {
+    let id = actor
+        .user_id
+        .ok_or(ApiError::Forbidden("role_not_allowed"))?;
+    let mut errors = FieldErrors::new();
+    password::check_policy(&input.new_password, "new_password", &mut errors);
+    if input.new_password == input.current_password {
+        errors.add("new_password", "unchanged", "choose a different password");
+    }
+    errors.into_result(())?;
+    let stored = {
+        let mut conn = pool.get()?;
+        store::user_by_id(&mut conn, id)?
+            .ok_or(ApiError::NotFound("user"))?
+            .0
+            .password_hash
+    };
+    if !password::verify(&stored, &input.current_password) {
+        return Err(ApiError::field(
+            "current_password",
+            "wrong",
+            "the current password is not right",
+        ));
+    }
+    let hash = password::hash(&input.new_password)?;
+    let mut conn = pool.get()?;
+    write_txn(&mut conn, |conn| {
+        let at = now();
+        store::set_user_password(conn, id, &hash, at)?;
+        crate::auth::store::revoke_other_sessions(conn, id, session_id, "password_changed", at)?;
+        crate::audit::append(conn, actor.audit("user.password_change", "user").object(id))?;
+        Ok(())
+    })
+}
+
+/// A manager sets a new password for an account they manage (a forgotten
+/// password); every sign-in of that account ends.
+pub fn reset_password(
+    pool: &crate::db::Pool,
+    actor: &Actor,
+    id: UserId,
+    input: &ResetPassword,
+) -> ApiResult<UserView> {
+    let mut errors = FieldErrors::new();
+    password::check_policy(&input.new_password, "new_password", &mut errors);
+    errors.into_result(())?;
+    {
+        let mut conn = pool.get()?;
+        let (user, _) = get_reachable(&mut conn, actor, id)?;
+        let role = Role::parse(&user.role)
+            .ok_or_else(|| anyhow::anyhow!("unknown role {:?}", user.role))?;
+        if !actor.role.may_manage(role) {
+            return Err(ApiError::Forbidden("role_not_allowed"));
+        }
+    }
+    let hash = password::hash(&input.new_password)?;
+    let mut conn = pool.get()?;
+    write_txn(&mut conn, |conn| {
+        let at = now();
+        store::set_user_password(conn, id, &hash, at)?;
+        crate::auth::store::revoke_user_sessions(conn, id, "password_reset", at)?;
+        let (_, unit) = get_reachable(conn, actor, id)?;
+        crate::audit::append(
+            conn,
+            actor
+                .audit("user.password_reset", "user")
+                .object(id)
+                .unit(unit.id),
+        )?;
+        get(conn, actor, id)
+    })
+}
