@@ -1088,3 +1088,63 @@ async fn sticker_sheets_and_the_coverage_report_print_in_chinese() {
     let pdf = actix_web::test::read_body(res).await;
     assert!(pdf_text(&pdf).contains("巡邏簽到稽核報表"));
 }
+
+#[actix_web::test]
+async fn administrators_rotate_box_code_keys_over_the_api() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let old_sticker = scan(&w.app, w.b1, B1);
+    let r = post(&srv, "/api/v1/box-code-keys", Some(&w.admin), json!({})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let current: Vec<i64> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["current"] == true)
+        .map(|k| k["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(current, vec![2]);
+    let r = post(
+        &srv,
+        "/api/v1/box-code-keys/2/retire",
+        Some(&w.admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "current_key"));
+    assert_eq!(
+        post(
+            &srv,
+            "/api/v1/checkins",
+            Some(&w.officer),
+            old_sticker.clone()
+        )
+        .await
+        .status,
+        201
+    );
+    let r = post(
+        &srv,
+        "/api/v1/box-code-keys/1/retire",
+        Some(&w.admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut again = old_sticker;
+    again["client_id"] = json!(uuid::Uuid::new_v4().to_string());
+    assert_eq!(
+        post(&srv, "/api/v1/checkins", Some(&w.officer), again)
+            .await
+            .code(),
+        "code_key_retired"
+    );
+    // Supervisors do not manage keys.
+    assert_eq!(
+        post(&srv, "/api/v1/box-code-keys", Some(&w.sup), json!({}))
+            .await
+            .status,
+        403
+    );
+}

@@ -1,5 +1,9 @@
 //! Rotating the key that signs box codes.
 
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, Role};
 use crate::error::{ApiError, ApiResult};
@@ -44,4 +48,29 @@ pub fn retire(conn: &mut DbConn, actor: &Actor, version: i32) -> ApiResult<()> {
         )?;
         Ok(())
     })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyVersion {
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub retired_at: Option<DateTime<Utc>>,
+    /// New stickers are signed with this version.
+    pub current: bool,
+}
+
+pub fn list(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<KeyVersion>> {
+    if actor.role != Role::Admin {
+        return Err(ApiError::Forbidden("role_not_allowed"));
+    }
+    let current = store::current_key_version(conn)?;
+    Ok(store::key_versions(conn)?
+        .into_iter()
+        .map(|(version, created, retired)| KeyVersion {
+            version,
+            created_at: created.and_utc(),
+            retired_at: retired.map(|r| r.and_utc()),
+            current: version == current,
+        })
+        .collect())
 }

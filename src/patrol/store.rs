@@ -92,6 +92,20 @@ pub fn add_key_version(conn: &mut DbConn, at: NaiveDateTime) -> QueryResult<i32>
     Ok(version)
 }
 
+/// Every key version: (version, created, retired).
+pub fn key_versions(
+    conn: &mut DbConn,
+) -> QueryResult<Vec<(i32, NaiveDateTime, Option<NaiveDateTime>)>> {
+    box_code_keys::table
+        .order(box_code_keys::version.asc())
+        .select((
+            box_code_keys::version,
+            box_code_keys::created_at,
+            box_code_keys::retired_at,
+        ))
+        .load(conn)
+}
+
 pub fn retire_key_version(
     conn: &mut DbConn,
     version: i32,
