@@ -41,12 +41,6 @@ macro_rules! each_backend {
     };
 }
 
-impl DbConn {
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self, DbConn::Sqlite(_))
-    }
-}
-
 /// An r2d2 manager that opens the backend named by the URL scheme; the
 /// derived `establish` would try PostgreSQL and then accept any string as an
 /// SQLite path.

@@ -529,33 +529,9 @@ fn judge_and_insert(
             .unit(bx.unit_id)
             .details(serde_json::json!({"box_id": bx.id, "status": status, "flags": stored_flags})),
     );
-    let row = stored_row(id, new);
+    let row = CheckinRow { id, scan: new };
     up.known.insert(row.client_id.clone(), row.clone());
     Ok(stored_result(&row, false))
-}
-
-fn stored_row(id: CheckinId, n: NewCheckin) -> CheckinRow {
-    CheckinRow {
-        id,
-        client_id: n.client_id,
-        officer_id: n.officer_id,
-        box_id: n.box_id,
-        unit_id: n.unit_id,
-        kind: n.kind,
-        occurred_at: n.occurred_at,
-        time_source: n.time_source,
-        device_time: n.device_time,
-        received_at: n.received_at,
-        lat: n.lat,
-        lon: n.lon,
-        accuracy_m: n.accuracy_m,
-        distance_m: n.distance_m,
-        mock_location: n.mock_location,
-        status: n.status,
-        flags: n.flags,
-        plan_id: n.plan_id,
-        device: n.device,
-    }
 }
 
 /// Parses and records a batch, each item on its own.
@@ -635,7 +611,7 @@ pub fn checkin_view(row: CheckinRow) -> CheckinView {
     let result = stored_result(&row, false);
     CheckinView {
         id: row.id,
-        client_id: row.client_id,
+        client_id: result.client_id,
         officer_id: row.officer_id,
         box_id: row.box_id,
         kind: CheckinKind::parse(&row.kind).unwrap_or_default(),

@@ -358,31 +358,24 @@ pub fn plan_members(conn: &mut DbConn, plans: &[PlanId]) -> QueryResult<PlanMemb
 
 // ---- check-ins ----
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// A stored check-in: its id and what was recorded.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = checkins)]
 pub struct CheckinRow {
     pub id: CheckinId,
-    pub client_id: String,
-    pub officer_id: UserId,
-    pub box_id: BoxId,
-    pub unit_id: UnitId,
-    pub kind: String,
-    pub occurred_at: NaiveDateTime,
-    pub time_source: String,
-    pub device_time: NaiveDateTime,
-    pub received_at: NaiveDateTime,
-    pub lat: f64,
-    pub lon: f64,
-    pub accuracy_m: f64,
-    pub distance_m: f64,
-    pub mock_location: bool,
-    pub status: String,
-    pub flags: String,
-    pub plan_id: Option<PlanId>,
-    pub device: Option<String>,
+    #[diesel(embed)]
+    pub scan: NewCheckin,
 }
 
-#[derive(Debug, Clone, Insertable)]
+impl std::ops::Deref for CheckinRow {
+    type Target = NewCheckin;
+    fn deref(&self) -> &NewCheckin {
+        &self.scan
+    }
+}
+
+/// What a check-in records, as inserted and as read back.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
 #[diesel(table_name = checkins, treat_none_as_default_value = false)]
 pub struct NewCheckin {
     pub client_id: String,

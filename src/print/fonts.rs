@@ -61,6 +61,9 @@ fn face(bytes: &'static [u8], index: u32, name: &str) -> anyhow::Result<Face> {
 /// cannot be loaded is an error naming the setting.
 pub fn install(fallbacks: &[PathBuf]) -> anyhow::Result<()> {
     if STACK.get().is_some() {
+        if !fallbacks.is_empty() {
+            tracing::warn!("fonts were already loaded; EPATROL_FONTS is read only at start-up");
+        }
         return Ok(());
     }
     let mut faces = vec![face(NOTO_SANS_TC, 0, "bundled Noto Sans TC")?];
