@@ -65,6 +65,11 @@ pub enum ApiError {
     Rejected { code: String, detail: String },
     #[error("conflict {code}: {detail}")]
     Conflict { code: &'static str, detail: String },
+    /// A write lost a race to a unique index. Services that can answer
+    /// better (replay the winner, name the rule) catch it; anywhere else it
+    /// is still a 409, never a 500.
+    #[error("unique violation: {0}")]
+    UniqueViolation(String),
     #[error("too many requests: {code}")]
     TooManyRequests {
         code: &'static str,
@@ -113,6 +118,7 @@ impl ApiError {
             ApiError::Forbidden(code) => code,
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict { code, .. } => code,
+            ApiError::UniqueViolation(_) => "conflict",
             ApiError::Rejected { code, .. } => code,
             ApiError::TooManyRequests { code, .. } => code,
             ApiError::RouteNotFound => "route_not_found",
@@ -134,6 +140,9 @@ impl ApiError {
                 Some(detail.clone())
             }
             ApiError::Rejected { detail, .. } => Some(detail.clone()),
+            ApiError::UniqueViolation(_) => {
+                Some("another request changed the same record at the same time; try again".into())
+            }
             ApiError::Unauthorized(_) => Some("authentication is required or has failed".into()),
             ApiError::Forbidden(_) => Some("you are not allowed to do this".into()),
             ApiError::NotFound(what) => Some(format!("{what} not found")),
@@ -178,7 +187,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::UniqueViolation(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::RouteNotFound => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -216,8 +225,12 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
         match err {
-            diesel::result::Error::NotFound => ApiError::NotFound("record"),
+            Error::NotFound => ApiError::NotFound("record"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                ApiError::UniqueViolation(info.constraint_name().unwrap_or("unique").to_owned())
+            }
             other => ApiError::Internal(anyhow::Error::new(other).context("database")),
         }
     }

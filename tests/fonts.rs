@@ -3,6 +3,7 @@
 //! longer a warning. (Its own test binary: fonts are loaded once a process.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "api/common/mod.rs"]
 mod common;
 
 use actix_web::test::TestRequest;

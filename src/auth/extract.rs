@@ -70,9 +70,16 @@ impl FromRequest for Caller {
             })?;
             let sid = claims.sid.clone();
             let found = state
-                .db(move |c| Ok(store::session_caller(c, &sid)?))
+                .db(move |c| {
+                    let Some((session, user, unit)) = store::session_caller(c, &sid)? else {
+                        return Ok(None);
+                    };
+                    let unit_disabled = crate::org::store::unit_disabled_along(c, &unit.path)?;
+                    Ok(Some((session, user, unit, unit_disabled)))
+                })
                 .await?;
-            let (session, user, unit) = found.ok_or(ApiError::Unauthorized("invalid_token"))?;
+            let (session, user, unit, unit_disabled) =
+                found.ok_or(ApiError::Unauthorized("invalid_token"))?;
             if session.user_id.to_string() != claims.sub {
                 return Err(ApiError::Unauthorized("invalid_token"));
             }
@@ -81,6 +88,9 @@ impl FromRequest for Caller {
             }
             if user.disabled_at.is_some() {
                 return Err(ApiError::Unauthorized("account_disabled"));
+            }
+            if unit_disabled {
+                return Err(ApiError::Unauthorized("unit_disabled"));
             }
             let role = Role::parse(&user.role)
                 .ok_or_else(|| anyhow::anyhow!("user {} has unknown role", user.id))?;

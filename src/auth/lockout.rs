@@ -1,17 +1,37 @@
-//! The lockout rule: five failed sign-ins within the window lock the badge
-//! for ten minutes.
+//! The lockout rule: at most five passwords are checked per badge in a
+//! ten-minute window; the fifth failure locks the badge for ten minutes.
+//!
+//! An attempt is *reserved* before its password is hashed, in the same
+//! transaction that reads the count (the row locked), so parallel guesses,
+//! on one node or many, cannot all read "four failures so far" and all be
+//! checked. A reservation is given back only by a success, which clears
+//! the count.
 
 use chrono::{Duration, NaiveDateTime};
 
 pub const MAX_FAILURES: i32 = 5;
 pub const LOCK_MINUTES: i64 = 10;
 
-/// The throttle state of one badge.
+/// The throttle state of one badge. `failures` counts attempts reserved in
+/// the current window (a wrong password keeps its reservation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
     pub failures: i32,
     pub locked_until: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+}
+
+/// What to do with one sign-in attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// Check the password; store `state` first.
+    Check { state: Throttle },
+    /// Refuse without hashing. `state` is what to store (a new lock), if
+    /// anything changed.
+    Locked {
+        retry_after_secs: u64,
+        state: Option<Throttle>,
+    },
 }
 
 /// Seconds left on a lock, if the badge is locked at `now`.
@@ -20,28 +40,58 @@ pub fn locked_for(state: Option<&Throttle>, now: NaiveDateTime) -> Option<u64> {
     (until > now).then(|| (until - now).num_seconds().max(1) as u64)
 }
 
-/// The state after one more failure at `now`. Failures older than the lock
-/// window are forgotten, so four typos last month and one today do not lock.
-pub fn after_failure(state: Option<&Throttle>, now: NaiveDateTime) -> Throttle {
+/// Attempts already counted in the window that is current at `now`. Old
+/// attempts are forgotten, so four typos last month and one today do not
+/// lock; an expired lock starts a fresh window.
+fn counted(state: Option<&Throttle>, now: NaiveDateTime) -> i32 {
     let window = Duration::minutes(LOCK_MINUTES);
-    let previous = state
-        .filter(|s| now - s.updated_at < window && locked_for(Some(s), now).is_none())
+    state
+        .filter(|s| now - s.updated_at < window && s.locked_until.is_none())
         .map(|s| s.failures)
-        .unwrap_or(0);
-    let failures = previous + 1;
-    if failures >= MAX_FAILURES {
-        Throttle {
-            failures: 0,
-            locked_until: Some(now + window),
-            updated_at: now,
-        }
-    } else {
-        Throttle {
-            failures,
+        .unwrap_or(0)
+}
+
+/// Reserves one attempt at `now`, or refuses it. A sixth attempt while five
+/// are still being checked locks the badge at once.
+pub fn reserve(state: Option<&Throttle>, now: NaiveDateTime) -> Reservation {
+    if let Some(retry_after_secs) = locked_for(state, now) {
+        return Reservation::Locked {
+            retry_after_secs,
+            state: None,
+        };
+    }
+    let attempts = counted(state, now) + 1;
+    if attempts > MAX_FAILURES {
+        let window = Duration::minutes(LOCK_MINUTES);
+        return Reservation::Locked {
+            retry_after_secs: window.num_seconds() as u64,
+            state: Some(Throttle {
+                failures: 0,
+                locked_until: Some(now + window),
+                updated_at: now,
+            }),
+        };
+    }
+    Reservation::Check {
+        state: Throttle {
+            failures: attempts,
             locked_until: None,
             updated_at: now,
-        }
+        },
     }
+}
+
+/// The state after a reserved attempt failed at `now`: the fifth failure in
+/// the window locks the badge. `None` when nothing changes.
+pub fn after_failure(state: Option<&Throttle>, now: NaiveDateTime) -> Option<Throttle> {
+    if locked_for(state, now).is_some() {
+        return None;
+    }
+    (counted(state, now) >= MAX_FAILURES).then(|| Throttle {
+        failures: 0,
+        locked_until: Some(now + Duration::minutes(LOCK_MINUTES)),
+        updated_at: now,
+    })
 }
 
 #[cfg(test)]
@@ -54,19 +104,48 @@ mod tests {
             .naive_utc()
     }
 
+    /// One sequential failed attempt: reserve, then record the failure.
+    fn fail(state: Option<Throttle>, at: NaiveDateTime) -> Option<Throttle> {
+        match reserve(state.as_ref(), at) {
+            Reservation::Check { state } => after_failure(Some(&state), at).or(Some(state)),
+            Reservation::Locked { state: s, .. } => s.or(state),
+        }
+    }
+
     #[test]
     fn five_failures_lock_for_ten_minutes() {
         let mut state = None;
         for i in 0..4 {
-            let s = after_failure(state.as_ref(), t(0));
-            assert_eq!(s.failures, i + 1);
-            assert!(s.locked_until.is_none());
-            state = Some(s);
+            state = fail(state, t(0));
+            assert_eq!(state.unwrap().failures, i + 1);
+            assert!(state.unwrap().locked_until.is_none());
         }
-        let locked = after_failure(state.as_ref(), t(1));
+        let locked = fail(state, t(1)).unwrap();
         assert_eq!(locked.locked_until, Some(t(11)));
         assert_eq!(locked_for(Some(&locked), t(2)), Some(540));
         assert_eq!(locked_for(Some(&locked), t(11)), None);
+        assert!(matches!(
+            reserve(Some(&locked), t(2)),
+            Reservation::Locked { .. }
+        ));
+    }
+
+    #[test]
+    fn at_most_five_attempts_are_checked_however_many_arrive_at_once() {
+        // Ten attempts reserved before any of them finished hashing.
+        let mut state: Option<Throttle> = None;
+        let mut checked = 0;
+        for _ in 0..10 {
+            match reserve(state.as_ref(), t(0)) {
+                Reservation::Check { state: s } => {
+                    checked += 1;
+                    state = Some(s);
+                }
+                Reservation::Locked { state: s, .. } => state = s.or(state),
+            }
+        }
+        assert_eq!(checked, MAX_FAILURES);
+        assert!(locked_for(state.as_ref(), t(0)).is_some());
     }
 
     #[test]
@@ -76,7 +155,10 @@ mod tests {
             locked_until: None,
             updated_at: t(0),
         };
-        assert_eq!(after_failure(Some(&old), t(30)).failures, 1);
+        match reserve(Some(&old), t(30)) {
+            Reservation::Check { state } => assert_eq!(state.failures, 1),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -86,7 +168,7 @@ mod tests {
             locked_until: Some(t(10)),
             updated_at: t(0),
         };
-        let s = after_failure(Some(&expired), t(10));
+        let s = fail(Some(expired), t(10)).unwrap();
         assert_eq!(s.failures, 1);
         assert!(s.locked_until.is_none());
     }

@@ -4,7 +4,7 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::lockout::{self, Throttle};
+use super::lockout::{self, Reservation};
 use super::store::{self, NewRefresh, SessionRow};
 use super::{password, token};
 use crate::audit::Entry;
@@ -67,21 +67,35 @@ pub fn login(
     errors.into_result(())?;
     let key = throttle_key(&req.badge);
 
-    // 1. Lock state and account, then let the connection go before hashing.
-    let (throttle, account) = {
+    // 1. Reserve the attempt (or refuse it) before any hash is computed.
+    let account = {
         let mut conn = state.conn()?;
-        let t = store::throttle(&mut conn, &key)?;
-        let at = now();
-        if let Some(retry) = lockout::locked_for(t.as_ref(), at) {
-            write_txn(&mut conn, |c| {
-                crate::audit::append(c, login_entry("auth.login_locked", None, &device, &key))
-            })?;
-            return Err(ApiError::TooManyRequests {
-                code: "account_locked",
-                retry_after_secs: retry,
-            });
-        }
-        (t, crate::org::store::user_by_badge(&mut conn, &key)?)
+        let reserved = write_txn(&mut conn, |c| -> ApiResult<Result<_, ApiError>> {
+            let at = now();
+            match lockout::reserve(store::throttle_for_update(c, &key)?.as_ref(), at) {
+                Reservation::Locked {
+                    retry_after_secs,
+                    state: new_lock,
+                } => {
+                    let mut entries = vec![login_entry("auth.login_locked", None, &device, &key)];
+                    if let Some(lock) = new_lock {
+                        store::save_throttle(c, &key, &lock)?;
+                        entries.push(login_entry("auth.lockout", None, &device, &key));
+                    }
+                    crate::audit::store::append_all(c, entries)?;
+                    Ok(Err(ApiError::TooManyRequests {
+                        code: "account_locked",
+                        retry_after_secs,
+                    }))
+                }
+                Reservation::Check { state: reserved } => {
+                    store::save_throttle(c, &key, &reserved)?;
+                    Ok(Ok(crate::org::store::user_by_badge(c, &key)?))
+                }
+            }
+        })?;
+        // A refusal still commits what it recorded (a new lock, the audit).
+        reserved?
     };
 
     // 2. Verify, against a dummy hash when the badge is unknown.
@@ -94,17 +108,25 @@ pub fn login(
     // 3. Record the outcome.
     let mut conn = state.conn()?;
     let Some((user, unit)) = account.filter(|_| password_ok) else {
-        return Err(record_failure(&mut conn, &key, throttle.as_ref(), &device)?);
+        return Err(record_failure(&mut conn, &key, &device)?);
     };
-    if user.disabled_at.is_some() {
+    let refusal = if user.disabled_at.is_some() {
+        Some("account_disabled")
+    } else if crate::org::store::unit_disabled_along(&mut conn, &unit.path)? {
+        Some("unit_disabled")
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
         write_txn(&mut conn, |c| {
+            store::clear_throttle(c, &key)?;
             crate::audit::append(
                 c,
                 login_entry("auth.login_refused", Some(user.id), &device, &key)
-                    .details(serde_json::json!({"badge": key, "reason": "disabled"})),
+                    .details(serde_json::json!({"badge": key, "reason": reason})),
             )
         })?;
-        return Err(ApiError::Forbidden("account_disabled"));
+        return Err(ApiError::Forbidden(reason));
     }
     write_txn(&mut conn, |c| {
         store::clear_throttle(c, &key)?;
@@ -144,22 +166,19 @@ fn login_entry(
     e
 }
 
-/// Counts a failed sign-in, locking the badge on the fifth, and returns the
-/// answer to give, the same whether or not the badge exists.
-fn record_failure(
-    conn: &mut DbConn,
-    key: &str,
-    throttle: Option<&Throttle>,
-    device: &Option<String>,
-) -> ApiResult<ApiError> {
+/// Records a failed sign-in (its attempt was already counted), locking the
+/// badge on the fifth, and returns the answer to give, the same whether or
+/// not the badge exists.
+fn record_failure(conn: &mut DbConn, key: &str, device: &Option<String>) -> ApiResult<ApiError> {
     write_txn(conn, |c| {
         let at = now();
-        let next = lockout::after_failure(throttle, at);
-        store::save_throttle(c, key, &next)?;
-        crate::audit::append(c, login_entry("auth.login_failed", None, device, key))?;
-        if next.locked_until.is_some() {
-            crate::audit::append(c, login_entry("auth.lockout", None, device, key))?;
+        let mut entries = vec![login_entry("auth.login_failed", None, device, key)];
+        let current = store::throttle_for_update(c, key)?;
+        if let Some(lock) = lockout::after_failure(current.as_ref(), at) {
+            store::save_throttle(c, key, &lock)?;
+            entries.push(login_entry("auth.lockout", None, device, key));
         }
+        crate::audit::store::append_all(c, entries)?;
         Ok::<_, ApiError>(())
     })?;
     Ok(ApiError::Unauthorized("invalid_credentials"))
@@ -238,6 +257,9 @@ pub fn refresh(
             };
             if user.disabled_at.is_some() {
                 return Ok(Err(ApiError::Unauthorized("account_disabled")));
+            }
+            if crate::org::store::unit_disabled_along(c, &unit.path)? {
+                return Ok(Err(ApiError::Unauthorized("unit_disabled")));
             }
             let response = issue_pair(c, state, &session.id, user, unit.clone())?;
             crate::audit::append(

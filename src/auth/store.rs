@@ -18,12 +18,36 @@ struct ThrottleRow {
     updated_at: NaiveDateTime,
 }
 
-pub fn throttle(conn: &mut DbConn, badge: &str) -> QueryResult<Option<Throttle>> {
-    let row: Option<ThrottleRow> = login_throttle::table
-        .find(badge)
-        .select(ThrottleRow::as_select())
-        .first(conn)
-        .optional()?;
+/// The throttle state of a badge, locked until the transaction ends: call
+/// it inside a write transaction. On PostgreSQL the row is created first if
+/// missing so that `FOR UPDATE` has something to lock; SQLite's write
+/// transaction already excludes every other writer, on any node.
+pub fn throttle_for_update(conn: &mut DbConn, badge: &str) -> QueryResult<Option<Throttle>> {
+    let row: Option<ThrottleRow> = match conn {
+        DbConn::Pg(pg) => {
+            let epoch = chrono::DateTime::UNIX_EPOCH.naive_utc();
+            diesel::insert_into(login_throttle::table)
+                .values(&ThrottleRow {
+                    badge: badge.to_owned(),
+                    failures: 0,
+                    locked_until: None,
+                    updated_at: epoch,
+                })
+                .on_conflict_do_nothing()
+                .execute(pg)?;
+            login_throttle::table
+                .find(badge)
+                .select(ThrottleRow::as_select())
+                .for_update()
+                .first(pg)
+                .optional()?
+        }
+        DbConn::Sqlite(_) => login_throttle::table
+            .find(badge)
+            .select(ThrottleRow::as_select())
+            .first(conn)
+            .optional()?,
+    };
     Ok(row.map(|r| Throttle {
         failures: r.failures,
         locked_until: r.locked_until,

@@ -174,6 +174,8 @@ diesel::table! {
         flags -> Text,
         plan_id -> Nullable<BigInt>,
         device -> Nullable<Text>,
+        request_fingerprint -> Nullable<Text>,
+        clock_offset_ms -> Nullable<BigInt>,
     }
 }
 
@@ -270,6 +272,7 @@ diesel::table! {
         signature_reason -> Nullable<Text>,
         warnings_acknowledged -> Text,
         issued_at -> Timestamp,
+        request_fingerprint -> Nullable<Text>,
     }
 }
 

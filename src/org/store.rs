@@ -215,6 +215,21 @@ pub fn user_by_badge(conn: &mut DbConn, badge: &str) -> QueryResult<Option<(User
         .optional()
 }
 
+/// Whether the unit with this materialised path, or any unit above it, is
+/// disabled: disabling a unit shuts out its whole subtree.
+pub fn unit_disabled_along(conn: &mut DbConn, path: &str) -> QueryResult<bool> {
+    let ids: Vec<i64> = path
+        .split('/')
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    let disabled: i64 = units::table
+        .filter(units::id.eq_any(ids))
+        .filter(units::disabled_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(disabled > 0)
+}
+
 pub fn insert_user(conn: &mut DbConn, new: &NewUser<'_>) -> QueryResult<UserId> {
     diesel::insert_into(users::table)
         .values(new)

@@ -127,6 +127,9 @@ pub struct CheckinResult {
     /// When the scan happened, as the server judges it.
     pub occurred_at: Option<DateTime<Utc>>,
     pub time_source: Option<TimeSource>,
+    /// Device clock minus the scan time the monotonic clock proved, in
+    /// milliseconds; absent when the time rests on the device clock.
+    pub clock_offset_ms: Option<i64>,
     pub flags: Vec<Flag>,
     /// True when this answer repeats an earlier upload of the same scan.
     pub replayed: bool,
@@ -151,6 +154,7 @@ fn rejected(client_id: &str, code: &str, message: impl Into<String>) -> CheckinR
         box_id: None,
         occurred_at: None,
         time_source: None,
+        clock_offset_ms: None,
         flags: Vec::new(),
         replayed: false,
         error: Some(ItemError {
@@ -177,6 +181,7 @@ fn stored_result(row: &CheckinRow, replayed: bool) -> CheckinResult {
         box_id: Some(row.box_id),
         occurred_at: Some(row.occurred_at.and_utc()),
         time_source: Some(time_source),
+        clock_offset_ms: row.clock_offset_ms,
         flags: flags::decode(&row.flags),
         replayed,
         error: None,
@@ -190,7 +195,7 @@ fn valid_client_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn validate(input: &CheckinInput) -> Result<(), Vec<FieldError>> {
+fn validate(input: &CheckinInput, sent: Option<&Monotonic>) -> Result<(), Vec<FieldError>> {
     let mut errors = FieldErrors::new();
     if !valid_client_id(&input.client_id) {
         errors.add("client_id", "format", "8–64 letters, digits, '-' or '_'");
@@ -212,6 +217,16 @@ fn validate(input: &CheckinInput) -> Result<(), Vec<FieldError>> {
         {
             errors.add(format!("{field}.boot_id"), "format", "1–64 characters");
         }
+    }
+    for (field, problem) in clock::check_readings(input.scan_monotonic.as_ref(), sent) {
+        let message = match problem {
+            clock::ReadingError::OutOfRange => "not a plausible monotonic reading".to_owned(),
+            clock::ReadingError::QueuedTooLong => format!(
+                "the scan is more than {} days before the upload",
+                clock::MAX_QUEUED_MS / 86_400_000
+            ),
+        };
+        errors.add(format!("{field}.elapsed_ms"), "out_of_range", message);
     }
     match errors.into_result(()) {
         Ok(()) => Ok(()),
@@ -319,7 +334,8 @@ pub fn record(
     up: &mut Upload<'_>,
     input: &CheckinInput,
 ) -> ApiResult<CheckinResult> {
-    if let Err(errors) = validate(input) {
+    let sent = input.sent_monotonic.as_ref().or(up.sent_monotonic.as_ref());
+    if let Err(errors) = validate(input, sent) {
         let mut r = rejected(
             &input.client_id,
             "validation_failed",
@@ -330,22 +346,55 @@ pub fn record(
         }
         return Ok(r);
     }
+    let fingerprint = scan_fingerprint(input);
     if let Some(existing) = up.known.get(&input.client_id) {
-        return Ok(replay(existing, up.officer));
+        return Ok(replay(existing, up.officer, &fingerprint));
     }
-    judge_and_insert(conn, up, input)
+    judge_and_insert(conn, up, input, fingerprint)
 }
 
-fn replay(existing: &CheckinRow, officer: UserId) -> CheckinResult {
-    if existing.officer_id == officer {
-        stored_result(existing, true)
-    } else {
-        rejected(
+/// The digest of a scan as the handheld recorded it. The reading taken at
+/// sending is left out: a retry sends the same scan at a later moment.
+fn scan_fingerprint(input: &CheckinInput) -> String {
+    #[derive(Serialize)]
+    struct Scan<'a> {
+        client_id: &'a str,
+        payload: &'a str,
+        kind: CheckinKind,
+        position: &'a Position,
+        scanned_at: &'a DateTime<Utc>,
+        scan_monotonic: &'a Option<Monotonic>,
+        mock_location: bool,
+    }
+    crate::idempotency::fingerprint(&Scan {
+        client_id: &input.client_id,
+        payload: input.payload.trim(),
+        kind: input.kind,
+        position: &input.position,
+        scanned_at: &input.scanned_at,
+        scan_monotonic: &input.scan_monotonic,
+        mock_location: input.mock_location,
+    })
+}
+
+/// The answer to an upload whose client id is already stored: the stored
+/// result when it is the same officer's same scan, else a conflict.
+fn replay(existing: &CheckinRow, officer: UserId, fingerprint: &str) -> CheckinResult {
+    if existing.officer_id != officer {
+        return rejected(
             &existing.client_id,
             "client_id_conflict",
             "another officer's scan has this client id",
-        )
+        );
     }
+    if !crate::idempotency::same_request(existing.request_fingerprint.as_deref(), fingerprint) {
+        return rejected(
+            &existing.client_id,
+            "client_id_conflict",
+            "a different scan was already stored under this client id",
+        );
+    }
+    stored_result(existing, true)
 }
 
 fn reject_audited(
@@ -367,6 +416,7 @@ fn judge_and_insert(
     conn: &mut DbConn,
     up: &mut Upload<'_>,
     input: &CheckinInput,
+    fingerprint: String,
 ) -> ApiResult<CheckinResult> {
     let code = match up.keys.verify(&input.payload) {
         Ok(code) => code,
@@ -513,6 +563,8 @@ fn judge_and_insert(
         flags: stored_flags.clone(),
         plan_id,
         device: up.actor.device.clone(),
+        request_fingerprint: Some(fingerprint.clone()),
+        clock_offset_ms: timing.clock_offset_ms,
     };
     let Some(id) = store::insert_checkin(conn, &new)? else {
         // An identical upload got there first: its row is the answer.
@@ -520,7 +572,7 @@ fn judge_and_insert(
             .ok_or(ApiError::NotFound("checkin"))?;
         up.known
             .insert(existing.client_id.clone(), existing.clone());
-        return Ok(replay(&existing, up.officer));
+        return Ok(replay(&existing, up.officer, &fingerprint));
     };
     up.audit.push(
         up.actor
@@ -534,15 +586,26 @@ fn judge_and_insert(
     Ok(stored_result(&row, false))
 }
 
-/// Parses and records a batch, each item on its own.
+/// Parses and records a batch, each item on its own, inside the caller's
+/// write transaction: one lookup of the client ids already stored, then
+/// every item judged, then one audit append for the whole upload.
 pub fn record_batch(
     conn: &mut DbConn,
     up: &mut Upload<'_>,
     items: &[serde_json::Value],
 ) -> ApiResult<BatchResponse> {
+    let parsed: Vec<Result<CheckinInput, String>> = items
+        .iter()
+        .map(|raw| serde_json::from_value::<CheckinInput>(raw.clone()).map_err(|e| e.to_string()))
+        .collect();
+    let client_ids: Vec<String> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().ok().map(|i| i.client_id.clone()))
+        .collect();
+    up.prefetch(conn, &client_ids)?;
     let mut results = Vec::with_capacity(items.len());
-    for (i, raw) in items.iter().enumerate() {
-        let result = match serde_json::from_value::<CheckinInput>(raw.clone()) {
+    for (i, (raw, input)) in items.iter().zip(parsed).enumerate() {
+        let mut result = match input {
             Ok(input) => record(conn, up, &input)?,
             Err(e) => {
                 let client_id = raw
@@ -552,8 +615,15 @@ pub fn record_batch(
                 rejected(client_id, "malformed_item", format!("item {i}: {e}"))
             }
         };
+        // Field errors name the item, as `items[3].position.lat`.
+        if let Some(error) = result.error.as_mut() {
+            for field in &mut error.errors {
+                field.field = format!("items[{i}].{}", field.field);
+            }
+        }
         results.push(result);
     }
+    up.finish(conn)?;
     let count = |o: Outcome| results.iter().filter(|r| r.result == o).count();
     Ok(BatchResponse {
         accepted: count(Outcome::Accepted),
@@ -574,6 +644,8 @@ pub struct CheckinView {
     pub kind: CheckinKind,
     pub occurred_at: DateTime<Utc>,
     pub time_source: TimeSource,
+    /// Device clock minus the proven scan time, in milliseconds.
+    pub clock_offset_ms: Option<i64>,
     pub device_time: DateTime<Utc>,
     pub received_at: DateTime<Utc>,
     pub position: Position,
@@ -617,6 +689,7 @@ pub fn checkin_view(row: CheckinRow) -> CheckinView {
         kind: CheckinKind::parse(&row.kind).unwrap_or_default(),
         occurred_at: row.occurred_at.and_utc(),
         time_source: result.time_source.unwrap_or(TimeSource::DeviceClock),
+        clock_offset_ms: row.clock_offset_ms,
         device_time: row.device_time.and_utc(),
         received_at: row.received_at.and_utc(),
         position: Position {

@@ -13,6 +13,12 @@ use super::flags::Flag;
 pub const MAX_SKEW_SECS: i64 = 120;
 /// A scan uploaded later than this without a monotonic reading cannot be timed.
 pub const ONLINE_UPLOAD_SECS: i64 = 300;
+/// Largest monotonic reading accepted: ten years of uptime. Larger values
+/// are not a clock but garbage, and would overflow the time arithmetic.
+pub const MAX_ELAPSED_MS: u64 = 10 * 366 * 24 * 3600 * 1000;
+/// Longest a scan may wait in a handheld's offline queue: a monotonic
+/// interval longer than this is refused rather than dated years back.
+pub const MAX_QUEUED_MS: u64 = 31 * 24 * 3600 * 1000;
 
 /// A reading of the device's monotonic clock: milliseconds since boot, and
 /// an id of that boot (it restarts at every boot).
@@ -47,6 +53,40 @@ pub struct ScanTime {
     pub occurred_at: NaiveDateTime,
     pub source: TimeSource,
     pub flags: Vec<Flag>,
+    /// Device clock minus the proven scan time, when the monotonic clock
+    /// proved it: information for the supervisor, not a fault of the visit.
+    pub clock_offset_ms: Option<i64>,
+}
+
+/// Why a pair of monotonic readings cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadingError {
+    /// A reading beyond [`MAX_ELAPSED_MS`].
+    OutOfRange,
+    /// The scan is more than [`MAX_QUEUED_MS`] before the upload.
+    QueuedTooLong,
+}
+
+/// Checks one reading, and the interval between scan and upload when both
+/// come from the same boot, before any arithmetic is done with them.
+pub fn check_readings(
+    scan: Option<&Monotonic>,
+    sent: Option<&Monotonic>,
+) -> Vec<(&'static str, ReadingError)> {
+    let mut bad = Vec::new();
+    for (field, m) in [("scan_monotonic", scan), ("sent_monotonic", sent)] {
+        if m.is_some_and(|m| m.elapsed_ms > MAX_ELAPSED_MS) {
+            bad.push((field, ReadingError::OutOfRange));
+        }
+    }
+    if bad.is_empty()
+        && let (Some(scan), Some(sent)) = (scan, sent)
+        && scan.boot_id == sent.boot_id
+        && sent.elapsed_ms.saturating_sub(scan.elapsed_ms) > MAX_QUEUED_MS
+    {
+        bad.push(("scan_monotonic", ReadingError::QueuedTooLong));
+    }
+    bad
 }
 
 /// Reconstructs the scan time. `device_time` is the handheld's wall clock at
@@ -58,35 +98,46 @@ pub fn reconstruct(
     sent: Option<&Monotonic>,
 ) -> ScanTime {
     let skew_limit = Duration::seconds(MAX_SKEW_SECS);
-    if let (Some(scan), Some(sent)) = (scan, sent)
-        && scan.boot_id == sent.boot_id
-        && sent.elapsed_ms >= scan.elapsed_ms
-        && let Ok(ms) = i64::try_from(sent.elapsed_ms - scan.elapsed_ms)
-    {
-        let occurred_at = received_at - Duration::milliseconds(ms);
-        let skew = device_time - occurred_at;
-        let mut flags = Vec::new();
-        if skew.abs() > skew_limit {
-            flags.push(Flag::ClockSkew);
-        }
+    if let Some(occurred_at) = proven_time(received_at, scan, sent) {
+        // The monotonic clock cannot be set: the scan time is proven, and a
+        // wrong wall clock is only worth telling the supervisor about.
+        let offset = device_time.signed_duration_since(occurred_at);
         return ScanTime {
             occurred_at,
             source: TimeSource::Monotonic,
-            flags,
+            flags: Vec::new(),
+            clock_offset_ms: Some(offset.num_milliseconds()),
         };
     }
     let mut flags = Vec::new();
-    if device_time - received_at > skew_limit {
+    if device_time.signed_duration_since(received_at) > skew_limit {
         // A scan from the future: the clock is wrong.
         flags.push(Flag::ClockSkew);
-    } else if received_at - device_time > Duration::seconds(ONLINE_UPLOAD_SECS) {
+    } else if received_at.signed_duration_since(device_time) > Duration::seconds(ONLINE_UPLOAD_SECS)
+    {
         flags.push(Flag::TimeUnverified);
     }
     ScanTime {
         occurred_at: device_time.min(received_at),
         source: TimeSource::DeviceClock,
         flags,
+        clock_offset_ms: None,
     }
+}
+
+/// The receipt time less the monotonic time elapsed since the scan, when
+/// both readings come from one boot and the arithmetic stays in range.
+fn proven_time(
+    received_at: NaiveDateTime,
+    scan: Option<&Monotonic>,
+    sent: Option<&Monotonic>,
+) -> Option<NaiveDateTime> {
+    let (scan, sent) = (scan?, sent?);
+    if scan.boot_id != sent.boot_id || !check_readings(Some(scan), Some(sent)).is_empty() {
+        return None;
+    }
+    let ms = i64::try_from(sent.elapsed_ms.checked_sub(scan.elapsed_ms)?).ok()?;
+    received_at.checked_sub_signed(Duration::try_milliseconds(ms)?)
 }
 
 #[cfg(test)]
@@ -128,8 +179,9 @@ mod tests {
     }
 
     #[test]
-    fn a_clock_set_back_is_caught() {
-        // The officer claims 08:00 but the monotonic clock says the scan was at 10:00.
+    fn a_clock_set_back_is_corrected_and_reported_not_flagged() {
+        // The officer's clock says 08:00 but the monotonic clock proves the
+        // scan was at 10:00: the visit is dated 10:00 and counts.
         let s = reconstruct(
             t(7200),
             t(0),
@@ -137,7 +189,26 @@ mod tests {
             Some(&mono("b", 5_000)),
         );
         assert_eq!(s.occurred_at, t(7200));
-        assert_eq!(s.flags, vec![Flag::ClockSkew]);
+        assert!(s.flags.is_empty());
+        assert_eq!(s.clock_offset_ms, Some(-7_200_000));
+    }
+
+    #[test]
+    fn absurd_readings_are_refused_before_any_arithmetic() {
+        let huge = mono("b", u64::MAX);
+        assert_eq!(
+            check_readings(Some(&mono("b", 0)), Some(&huge)),
+            vec![("sent_monotonic", ReadingError::OutOfRange)]
+        );
+        let queued_for_years = mono("b", MAX_ELAPSED_MS);
+        assert_eq!(
+            check_readings(Some(&mono("b", 0)), Some(&queued_for_years)),
+            vec![("scan_monotonic", ReadingError::QueuedTooLong)]
+        );
+        // Even unchecked, reconstruction never panics nor dates years back.
+        let s = reconstruct(t(0), t(0), Some(&mono("b", 0)), Some(&huge));
+        assert_eq!(s.source, TimeSource::DeviceClock);
+        assert_eq!(s.occurred_at, t(0));
     }
 
     #[test]

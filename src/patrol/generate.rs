@@ -101,6 +101,8 @@ pub fn patrol_history(
                                 flags: if flagged { "outside_geofence" } else { "" }.into(),
                                 plan_id: Some(station.plans[w]),
                                 device: Some("generator".into()),
+                                request_fingerprint: None,
+                                clock_offset_ms: Some(0),
                             });
                             if batch.len() == CHUNK {
                                 total += flush(conn, &mut batch)?;

@@ -282,6 +282,9 @@ pub async fn create_checkin(
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
+        if code == "client_id_conflict" {
+            return Err(ApiError::conflict("client_id_conflict", message));
+        }
         return Err(ApiError::Rejected {
             code,
             detail: message,

@@ -396,6 +396,11 @@ pub struct NewCheckin {
     pub flags: String,
     pub plan_id: Option<PlanId>,
     pub device: Option<String>,
+    /// Digest of the scan as uploaded (see `idempotency`).
+    pub request_fingerprint: Option<String>,
+    /// Device clock minus the proven scan time, when the monotonic clock
+    /// proved it.
+    pub clock_offset_ms: Option<i64>,
 }
 
 /// Inserts a check-in unless one with its client id exists (an identical

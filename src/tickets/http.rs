@@ -260,7 +260,8 @@ pub async fn void_ticket(
     request_body = CorrectionInput,
     responses(
         (status = 201, description = "The new version", body = TicketView),
-        (status = 409, description = "`already_voided`, `superseded`", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The same correction again: the stored answer, `replayed`", body = TicketView),
+        (status = 409, description = "`already_voided`, `superseded`, `client_id_conflict`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every bad field", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -277,7 +278,11 @@ pub async fn correct_ticket(
             service::correct(&mut *s.conn()?, &caller.actor, &context(s), id, &input)
         })
         .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(if view.replayed {
+        HttpResponse::Ok().json(view)
+    } else {
+        HttpResponse::Created().json(view)
+    })
 }
 
 /// Allot a block of ticket numbers to the calling handheld (`X-Device-Id`)

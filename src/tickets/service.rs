@@ -57,7 +57,7 @@ pub struct Spot {
 }
 
 /// A ticket as the handheld sends it for checking or issue.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketInput {
     /// The handheld's id for this ticket: sending it again replays the answer.
@@ -330,12 +330,38 @@ pub fn issue(
     let unit = actor
         .unit_id
         .ok_or(ApiError::Forbidden("role_not_allowed"))?;
+    let fingerprint = crate::idempotency::fingerprint(input);
+    // A request racing this one (on this node or another) may commit the
+    // same client id or number first: the unique index refuses the loser,
+    // and one more attempt sees the winner's row and answers from it.
+    let mut attempt = || issue_once(conn, actor, ctx, input, officer, unit, &fingerprint);
+    match attempt() {
+        Err(ApiError::UniqueViolation(_)) => attempt(),
+        other => other,
+    }
+}
+
+fn issue_once(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    input: &TicketInput,
+    officer: UserId,
+    unit: UnitId,
+    fingerprint: &str,
+) -> ApiResult<TicketView> {
     write_txn(conn, |conn| {
         if let Some(existing) = store::ticket_by_client_id(conn, &input.client_id)? {
-            if existing.officer_id != officer {
+            if existing.officer_id != officer
+                || existing.supersedes_id.is_some()
+                || !crate::idempotency::same_request(
+                    existing.request_fingerprint.as_deref(),
+                    fingerprint,
+                )
+            {
                 return Err(ApiError::conflict(
                     "client_id_conflict",
-                    "another officer's ticket has this client id",
+                    "another ticket was already stored under this client id",
                 ));
             }
             let mut view = view(conn, ctx, existing)?;
@@ -390,6 +416,7 @@ pub fn issue(
                 officer_id: officer,
                 respond_to: respond_to(conn, unit)?,
                 device: actor.device.clone(),
+                request_fingerprint: fingerprint.to_owned(),
             },
         )?;
         let id = insert_with_people(conn, &row, input)?;
@@ -423,6 +450,7 @@ struct Identity {
     officer_id: UserId,
     respond_to: String,
     device: Option<String>,
+    request_fingerprint: String,
 }
 
 /// The row of a ticket version: its identity and the judged content.
@@ -465,6 +493,7 @@ fn content_row(
         signature_reason: input.signature.reason.clone(),
         warnings_acknowledged: input.acknowledge.join(","),
         issued_at: now(),
+        request_fingerprint: Some(id.request_fingerprint),
     })
 }
 
@@ -669,7 +698,7 @@ pub enum ErrorType {
     Other,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionInput {
     pub error_type: ErrorType,
@@ -687,13 +716,42 @@ pub fn correct(
     input: &CorrectionInput,
 ) -> ApiResult<TicketView> {
     ensure_police(actor)?;
+    let fingerprint = crate::idempotency::fingerprint(input);
+    let mut attempt = || correct_once(conn, actor, ctx, id, input, &fingerprint);
+    match attempt() {
+        Err(ApiError::UniqueViolation(_)) => attempt(),
+        other => other,
+    }
+}
+
+fn correct_once(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    id: i64,
+    input: &CorrectionInput,
+    fingerprint: &str,
+) -> ApiResult<TicketView> {
     write_txn(conn, |conn| {
+        // Who is asking comes first: a replay must not hand another
+        // officer's ticket (with the driver's ID) to whoever sends its id.
+        let old = get_readable(conn, actor, id)?;
         if let Some(existing) = store::ticket_by_client_id(conn, &input.ticket.client_id)? {
+            if existing.supersedes_id != Some(old.id)
+                || !crate::idempotency::same_request(
+                    existing.request_fingerprint.as_deref(),
+                    fingerprint,
+                )
+            {
+                return Err(ApiError::conflict(
+                    "client_id_conflict",
+                    "another ticket was already stored under this client id",
+                ));
+            }
             let mut v = view(conn, ctx, existing)?;
             v.replayed = true;
             return Ok(v);
         }
-        let old = get_readable(conn, actor, id)?;
         match status_of(conn, &old)? {
             TicketStatus::Voided => {
                 return Err(ApiError::conflict(
@@ -728,6 +786,7 @@ pub fn correct(
                 officer_id: old.officer_id,
                 respond_to: old.respond_to.clone(),
                 device: actor.device.clone(),
+                request_fingerprint: fingerprint.to_owned(),
             },
         )?;
         let new_id = insert_with_people(conn, &row, t)?;

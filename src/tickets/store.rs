@@ -42,6 +42,8 @@ pub struct TicketRow {
     pub signature_reason: Option<String>,
     pub warnings_acknowledged: String,
     pub issued_at: NaiveDateTime,
+    /// Digest of the request that created this version (see `idempotency`).
+    pub request_fingerprint: Option<String>,
 }
 
 /// Takes `count` fresh serials from the city-wide counter.
@@ -164,6 +166,7 @@ pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
             tickets::signature_reason.eq(&row.signature_reason),
             tickets::warnings_acknowledged.eq(&row.warnings_acknowledged),
             tickets::issued_at.eq(row.issued_at),
+            tickets::request_fingerprint.eq(&row.request_fingerprint),
         ))
         .returning(tickets::id)
         .get_result(c))

@@ -1,12 +1,9 @@
 //! Patrol sign-in over HTTP: boxes, codes, check-ins and every flag,
 //! idempotent uploads, plans and coverage, refusals across units.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::Method;
 use chrono::{Duration, Utc};
-use common::*;
 use diesel::RunQueryDsl;
 use epatrol::domain::Role;
 use serde_json::{Value, json};
@@ -230,10 +227,14 @@ async fn every_flag() {
     let r = post_scan(scan_ago(&w.app, w.b1, B1, m(38))).await;
     assert_eq!(flags(&r.body), vec!["duplicate"]);
 
-    // Clock set back: the device says an hour earlier than its monotonic clock.
+    // Clock set back an hour, but the monotonic clock proves when the scan
+    // was: the visit counts, and the offset is there for the supervisor.
     let mut s = scan_ago(&w.app, w.b2, B2, m(30));
     s["scanned_at"] = json!((Utc::now() - m(90)).to_rfc3339());
-    assert_eq!(flags(&post_scan(s).await.body), vec!["clock_skew"]);
+    let r = post_scan(s).await;
+    assert_eq!(r.body["result"], "accepted", "{}", r.body);
+    let offset = r.body["clock_offset_ms"].as_i64().unwrap();
+    assert!((offset + 3_600_000).abs() < 60_000, "{offset}");
 
     // Late upload with no monotonic evidence.
     let mut s = scan(&w.app, w.dwell, (22.9930, 120.2100));
@@ -247,6 +248,18 @@ async fn every_flag() {
     // A clean scan for contrast: nothing is flagged by default.
     let r = post_scan(scan(&w.app, w.b1, B1)).await;
     assert_eq!(r.body["result"], "accepted", "{}", r.body);
+}
+
+#[actix_web::test]
+async fn a_device_clock_ahead_without_proof_is_skew() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    let mut s = scan(&w.app, w.b1, B1);
+    s["scanned_at"] = json!((Utc::now() + Duration::minutes(10)).to_rfc3339());
+    let r = post(&srv, "/api/v1/checkins", Some(&w.officer), s).await;
+    assert_eq!(flags(&r.body), vec!["clock_skew"]);
+    assert!(r.body["clock_offset_ms"].is_null());
 }
 
 #[actix_web::test]
@@ -559,6 +572,24 @@ async fn an_offline_batch_is_judged_item_by_item_and_replays_exactly() {
     );
     let stored = get(&srv, "/api/v1/checkins?limit=500", &w.sup).await;
     assert_eq!(stored.body["items"].as_array().unwrap().len(), 20);
+    // Every stored check-in is in the audit log under its own id, as a
+    // single upload is.
+    for item in stored.body["items"].as_array().unwrap() {
+        let id = item["id"].as_i64().unwrap();
+        let audit = get(
+            &srv,
+            &format!("/api/v1/audit?object_type=checkin&object_id={id}"),
+            &w.admin,
+        )
+        .await;
+        let actions: Vec<&str> = audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, vec!["checkin.create"], "check-in {id}");
+    }
 
     // Limits.
     let empty = post(
@@ -1146,5 +1177,81 @@ async fn administrators_rotate_box_code_keys_over_the_api() {
             .await
             .status,
         403
+    );
+}
+
+#[actix_web::test]
+async fn a_client_id_means_one_scan_whatever_else_is_sent_with_it() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let first = scan(&w.app, w.b1, B1);
+    let r = post(&srv, "/api/v1/checkins", Some(&w.officer), first.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // A second scan that reuses the id is refused, not answered with the first.
+    let mut second = scan(&w.app, w.b2, B2);
+    second["client_id"] = first["client_id"].clone();
+    let r = post(&srv, "/api/v1/checkins", Some(&w.officer), second.clone()).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (409, "client_id_conflict"),
+        "{}",
+        r.body
+    );
+    // A retry of the first, sent later with a new sending reading, replays.
+    let mut retry = first.clone();
+    retry["sent_monotonic"] = json!({"boot_id": "boot-9", "elapsed_ms": 99_000});
+    let r = post(&srv, "/api/v1/checkins", Some(&w.officer), retry).await;
+    assert_eq!((r.status, r.body["replayed"].as_bool()), (200, Some(true)));
+    // Two items of one batch under one id: the second is refused.
+    let a = scan(&w.app, w.b1, B1);
+    let mut b = scan(&w.app, w.b2, B2);
+    b["client_id"] = a["client_id"].clone();
+    let r = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        json!({"items": [a, b]}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["results"][1]["error"]["code"], "client_id_conflict");
+    assert_eq!(r.body["rejected"], 1);
+}
+
+#[actix_web::test]
+async fn absurd_clock_readings_reject_their_item_and_nothing_else() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let mut s = scan(&w.app, w.b1, B1);
+    s["scan_monotonic"] = json!({"boot_id": "b", "elapsed_ms": 0});
+    s["sent_monotonic"] = json!({"boot_id": "b", "elapsed_ms": u64::MAX});
+    let r = post(&srv, "/api/v1/checkins", Some(&w.officer), s).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["field"], "sent_monotonic.elapsed_ms");
+    // Large enough to date the scan tens of thousands of years back.
+    let good = scan(&w.app, w.b1, B1);
+    let mut ancient = scan(&w.app, w.b2, B2);
+    ancient["scan_monotonic"] = json!({"boot_id": "b", "elapsed_ms": 0});
+    ancient["sent_monotonic"] = json!({"boot_id": "b", "elapsed_ms": 1_000_000_000_000_000u64});
+    let mut queued = scan(&w.app, w.b2, B2);
+    queued["scan_monotonic"] = json!({"boot_id": "b", "elapsed_ms": 0});
+    queued["sent_monotonic"] = json!({"boot_id": "b", "elapsed_ms": 300_000_000_000u64});
+    let r = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        json!({"items": [good, ancient, queued]}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let results = r.body["results"].as_array().unwrap();
+    assert_ne!(results[0]["result"], "rejected", "{}", results[0]);
+    assert_eq!(
+        results[1]["error"]["errors"][0]["field"],
+        "items[1].sent_monotonic.elapsed_ms"
+    );
+    assert_eq!(
+        results[2]["error"]["errors"][0]["field"],
+        "items[2].scan_monotonic.elapsed_ms"
     );
 }

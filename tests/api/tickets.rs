@@ -1,13 +1,10 @@
 //! Electronic tickets over HTTP: validation, issue, immutability, voids and
 //! corrections, offline number blocks, public verification.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::Method;
 use actix_web::test::TestRequest;
 use chrono::{Duration, Utc};
-use common::*;
 use epatrol::domain::Role;
 use serde_json::{Value, json};
 
@@ -442,4 +439,88 @@ async fn the_public_can_tell_genuine_from_forged() {
         (r.body["genuine"].as_bool(), r.body["status"].as_str()),
         (Some(true), Some("superseded"))
     );
+}
+
+#[actix_web::test]
+async fn a_replayed_correction_goes_only_to_whoever_may_read_the_ticket() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    app.user("O2101", app.fx.p2s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let stranger = login(&srv, "O2101").await;
+    let t = post(&srv, "/api/v1/tickets", Some(&officer), red_light()).await;
+    assert_eq!(t.status, 201, "{}", t.body);
+    let id = t.body["id"].as_i64().unwrap();
+    let mut fixed = red_light();
+    fixed["plate"] = json!("ABC-1235");
+    let correction = json!({"error_type": "plate", "ticket": fixed});
+    let path = format!("/api/v1/tickets/{id}/corrections");
+    let r = post(&srv, &path, Some(&officer), correction.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // The same upload by someone who may not read the ticket learns nothing.
+    let r = post(&srv, &path, Some(&stranger), correction.clone()).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(r.body.get("driver").is_none());
+    // Its own author gets the replay.
+    let r = post(&srv, &path, Some(&officer), correction).await;
+    assert_eq!((r.status, r.body["replayed"].as_bool()), (200, Some(true)));
+}
+
+#[actix_web::test]
+async fn a_client_id_means_one_ticket_whatever_else_is_sent_with_it() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let first = red_light();
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), first.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let mut second = red_light();
+    second["client_id"] = first["client_id"].clone();
+    second["plate"] = json!("XYZ-9876");
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), second).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (409, "client_id_conflict"),
+        "{}",
+        r.body
+    );
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), first).await;
+    assert_eq!((r.status, r.body["replayed"].as_bool()), (200, Some(true)));
+}
+
+#[actix_web::test]
+async fn two_handhelds_racing_for_one_number_get_one_ticket_and_a_conflict() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let block = with_device(
+        &srv,
+        &officer,
+        Some("MP-0001"),
+        "/api/v1/ticket-blocks",
+        json!({"size": 5}),
+    )
+    .await;
+    let number = block.body["blocks"][0]["first_number"].clone();
+    for _ in 0..3 {
+        let race = futures_util::future::join_all((0..4).map(|_| {
+            let mut t = red_light();
+            t["number"] = number.clone();
+            post(&srv, "/api/v1/tickets", Some(&officer), t)
+        }))
+        .await;
+        let created = race.iter().filter(|r| r.status == 201).count();
+        assert!(created <= 1, "one number, one ticket");
+        assert!(
+            race.iter()
+                .all(|r| r.status == 201 || (r.status, r.code()) == (409, "number_used")),
+            "{:?}",
+            race.iter()
+                .map(|r| (r.status, r.code().to_owned()))
+                .collect::<Vec<_>>()
+        );
+    }
 }

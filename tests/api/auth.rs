@@ -1,11 +1,8 @@
 //! Sign-in, tokens, sessions, lockout and disabled accounts, over HTTP.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::Method;
 use base64::Engine;
-use common::*;
 use epatrol::domain::Role;
 use serde_json::json;
 
@@ -528,4 +525,135 @@ async fn a_supervisor_resets_a_forgotten_password() {
     )
     .await;
     assert_eq!(r.status, 403);
+}
+
+#[actix_web::test]
+async fn parallel_guesses_check_at_most_five_passwords() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let guesses = futures_util::future::join_all((0..10).map(|i| {
+        post(
+            &srv,
+            "/api/v1/auth/login",
+            None,
+            json!({"badge": "O1001", "password": format!("wrong-guess-{i}")}),
+        )
+    }))
+    .await;
+    assert!(guesses.iter().all(|r| r.status == 401 || r.status == 429));
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (429, "account_locked"));
+    let checked = audit_count(&app, "auth.login_failed");
+    assert!(checked <= 5, "{checked} passwords were checked");
+}
+
+fn audit_count(app: &TestApp, action: &str) -> i64 {
+    use diesel::prelude::*;
+    use epatrol::db::schema::audit_log;
+    audit_log::table
+        .filter(audit_log::action.eq(action))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn disabling_a_unit_shuts_out_its_whole_subtree_until_enabled() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    app.user("O2001", app.fx.p2s1, Role::Officer);
+    app.user("A0001", app.fx.hq, Role::Admin);
+    let srv = app.service().await;
+    let officer = login_full(&srv, "O1001").await;
+    let token = officer["access_token"].as_str().unwrap().to_owned();
+    let refresh = officer["refresh_token"].as_str().unwrap().to_owned();
+    let elsewhere = login(&srv, "O2001").await;
+    let admin = login(&srv, "A0001").await;
+    // The precinct above the officer's station.
+    let p1 = app.fx.p1.0;
+    let r = post(
+        &srv,
+        &format!("/api/v1/units/{p1}/disable"),
+        Some(&admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let me = get(&srv, "/api/v1/me", &token).await;
+    assert_eq!((me.status, me.code()), (401, "unit_disabled"));
+    let r = post(
+        &srv,
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": refresh}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (401, "unit_disabled"));
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (403, "unit_disabled"));
+    // Another precinct is untouched.
+    assert_eq!(get(&srv, "/api/v1/me", &elsewhere).await.status, 200);
+    let r = post(
+        &srv,
+        &format!("/api/v1/units/{p1}/enable"),
+        Some(&admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(get(&srv, "/api/v1/me", &token).await.status, 200);
+    login(&srv, "O1001").await;
+}
+
+#[actix_web::test]
+async fn a_changed_or_reset_password_ends_refresh_tokens_too() {
+    let app = TestApp::new();
+    let officer = app.user("O1001", app.fx.p1s1, Role::Officer);
+    app.user("S1000", app.fx.p1s1, Role::Supervisor);
+    let srv = app.service().await;
+    let here = login(&srv, "O1001").await;
+    let elsewhere = login_full(&srv, "O1001").await;
+    let r = post(
+        &srv,
+        "/api/v1/me/password",
+        Some(&here),
+        json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = post(
+        &srv,
+        "/api/v1/auth/refresh",
+        None,
+        json!({"refresh_token": elsewhere["refresh_token"]}),
+    )
+    .await;
+    assert_eq!(r.status, 401);
+    // A reset ends every session, the one that changed it included.
+    let sup = login(&srv, "S1000").await;
+    let r = post(
+        &srv,
+        &format!("/api/v1/users/{officer}/password"),
+        Some(&sup),
+        json!({"new_password": "another fresh passphrase"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        get(&srv, "/api/v1/me", &here).await.code(),
+        "session_revoked"
+    );
 }

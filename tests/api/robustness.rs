@@ -1,10 +1,7 @@
 //! Bad input gets a clear problem response, never a 500, and changes nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::*;
 use actix_web::test::TestRequest;
-use common::*;
 use epatrol::domain::Role;
 
 async fn raw(

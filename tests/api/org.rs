@@ -1,9 +1,6 @@
 //! Units, accounts and vendors: creation, validation, and reach by unit.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use epatrol::domain::Role;
 use serde_json::json;
 

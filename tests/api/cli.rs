@@ -1,11 +1,8 @@
 //! The binary: demo seeding, accounts from the command line, audit verify.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::process::Command;
 
-use common::TestDb;
+use crate::common::TestDb;
 use diesel::RunQueryDsl;
 
 fn epatrol(db: &TestDb) -> Command {
@@ -73,7 +70,7 @@ fn seed_add_user_and_verify_the_audit_chain() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
 
     // Tamper with the log behind the application's back.
-    let state = epatrol::init_state(common::settings(&db)).unwrap();
+    let state = epatrol::init_state(crate::common::settings(&db)).unwrap();
     let mut conn = state.pool.get().unwrap();
     let drop_guard = if db.is_postgres() {
         "DROP TRIGGER audit_log_no_update ON audit_log"

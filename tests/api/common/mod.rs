@@ -2,7 +2,7 @@
 //! temp dir by default; a fresh PostgreSQL database when
 //! `EPATROL_TEST_POSTGRES_URL` names a server (e.g.
 //! `postgres://postgres@127.0.0.1:5432/postgres`).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(dead_code)]
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,13 +1,10 @@
 //! The OpenAPI document in api-spec/ is the contract: it must equal what the
 //! code generates from its routes, and every documented operation must be
 //! served. Regenerate after an intended change with
-//! `UPDATE_OPENAPI=1 cargo test --test contract`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `UPDATE_OPENAPI=1 cargo test --test api contract`.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::Method;
-use common::*;
 
 const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/api-spec/openapi.json");
 
@@ -22,7 +19,7 @@ fn the_committed_document_matches_the_code() {
     assert!(
         committed == generated,
         "api-spec/openapi.json is out of date with the code; run \
-         `UPDATE_OPENAPI=1 cargo test --test contract` and review the diff"
+         `UPDATE_OPENAPI=1 cargo test --test api contract` and review the diff"
     );
 }
 

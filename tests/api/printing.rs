@@ -1,12 +1,9 @@
 //! Every print format of a ticket, read back: the QR code decodes to the
 //! verification link from the thermal raster of each printer language, and
 //! the PDF carries the Chinese as text.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::*;
 use actix_web::test::TestRequest;
-use common::*;
 use epatrol::domain::Role;
 use epatrol::print::printer;
 use epatrol::print::raster::Bitmap;

@@ -1,9 +1,6 @@
 //! The audit chain: every change recorded, tampering detected.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use diesel::RunQueryDsl;
 use epatrol::domain::Role;
 use serde_json::json;

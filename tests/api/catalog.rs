@@ -1,10 +1,7 @@
 //! The violation catalog: versions in force by date, filters, and updates
 //! that never rewrite history.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use epatrol::domain::Role;
 use serde_json::{Value, json};
 

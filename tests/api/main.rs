@@ -1,0 +1,17 @@
+//! The integration suite: the whole app over HTTP (and the binary) on a fresh
+//! database per test, SQLite by default and PostgreSQL when
+//! `EPATROL_TEST_POSTGRES_URL` is set. One binary, so the crate links once.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+mod audit;
+mod auth;
+mod catalog;
+mod cli;
+mod contract;
+mod org;
+mod patrol;
+mod printing;
+mod robustness;
+mod tickets;
