@@ -4,6 +4,7 @@
 mod actor;
 mod ids;
 mod role;
+pub mod time;
 
 pub use actor::Actor;
 pub use ids::{BoxId, CheckinId, PlanId, UnitId, UserId, VendorId};

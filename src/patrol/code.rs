@@ -71,25 +71,29 @@ impl CodeKeys {
         format!("{body}.{tag}")
     }
 
-    /// Parses and checks a scanned payload. Whether its key version is still
-    /// in force and its serial current is for the caller to judge.
+    /// Parses and checks a scanned payload. Only the one spelling `sign`
+    /// produces is accepted (no whitespace, signs or leading zeros), and the
+    /// tag is checked over the exact bytes received: a payload that differs
+    /// from the printed one in any byte is not that sticker. Whether its key
+    /// version is still in force and its serial current is for the caller
+    /// to judge.
     pub fn verify(&self, payload: &str) -> Result<BoxCode, CodeError> {
-        let payload = payload.trim();
         if payload.len() > 128 {
             return Err(CodeError::Malformed);
         }
-        let parts: Vec<&str> = payload.split('.').collect();
-        let [prefix, id, serial, version, tag] = parts.as_slice() else {
+        let (body, tag) = payload.rsplit_once('.').ok_or(CodeError::Malformed)?;
+        let parts: Vec<&str> = body.split('.').collect();
+        let [prefix, id, serial, version] = parts.as_slice() else {
             return Err(CodeError::Malformed);
         };
         if *prefix != PREFIX {
             return Err(CodeError::Malformed);
         }
-        let parse = |s: &str| s.parse::<i64>().map_err(|_| CodeError::Malformed);
         let code = BoxCode {
-            box_id: BoxId(parse(id)?),
-            serial: i32::try_from(parse(serial)?).map_err(|_| CodeError::Malformed)?,
-            key_version: i32::try_from(parse(version)?).map_err(|_| CodeError::Malformed)?,
+            box_id: BoxId(canonical_number(id)?),
+            serial: i32::try_from(canonical_number(serial)?).map_err(|_| CodeError::Malformed)?,
+            key_version: i32::try_from(canonical_number(version)?)
+                .map_err(|_| CodeError::Malformed)?,
         };
         let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(tag)
@@ -97,10 +101,6 @@ impl CodeKeys {
         if tag.len() != TAG_BYTES {
             return Err(CodeError::BadSignature);
         }
-        let body = format!(
-            "{PREFIX}.{}.{}.{}",
-            code.box_id, code.serial, code.key_version
-        );
         let mut mac = self.mac(code.key_version);
         mac.update(body.as_bytes());
         // Constant-time comparison of the truncated tag.
@@ -108,6 +108,16 @@ impl CodeKeys {
             .map_err(|_| CodeError::BadSignature)?;
         Ok(code)
     }
+}
+
+/// A positive whole number written as `sign` writes it: ASCII digits, no
+/// sign, no leading zero.
+fn canonical_number(text: &str) -> Result<i64, CodeError> {
+    let digits_only = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if !digits_only || text.starts_with('0') || text.len() > 18 {
+        return Err(CodeError::Malformed);
+    }
+    text.parse().map_err(|_| CodeError::Malformed)
 }
 
 // HMAC takes keys of any length, so construction cannot fail.
@@ -160,6 +170,25 @@ mod tests {
         ] {
             assert_eq!(k.verify(junk), Err(CodeError::Malformed), "{junk}");
         }
+    }
+
+    #[test]
+    fn only_the_printed_spelling_verifies() {
+        let k = keys(1);
+        let payload = k.sign(&code());
+        let tag = payload.rsplit('.').next().unwrap();
+        for variant in [
+            format!("EPB1.042.1.1.{tag}"),
+            format!("EPB1.+42.1.1.{tag}"),
+            format!("EPB1.42.01.1.{tag}"),
+            format!("EPB1.42.1.+1.{tag}"),
+            format!(" {payload}"),
+            format!("{payload}\n"),
+            format!("EPB1.42.1.1.{tag}="),
+        ] {
+            assert!(k.verify(&variant).is_err(), "{variant:?} verified");
+        }
+        assert_eq!(k.verify(&payload), Ok(code()));
     }
 
     #[test]

@@ -4,8 +4,6 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
-pub const TAIPEI_OFFSET_HOURS: i64 = 8;
-
 /// The timing part of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
@@ -31,13 +29,7 @@ pub struct Window {
     pub end: NaiveDateTime,
 }
 
-pub fn local_to_utc(t: NaiveDateTime) -> NaiveDateTime {
-    t - Duration::hours(TAIPEI_OFFSET_HOURS)
-}
-
-pub fn utc_to_local(t: NaiveDateTime) -> NaiveDateTime {
-    t + Duration::hours(TAIPEI_OFFSET_HOURS)
-}
+pub use crate::domain::time::{from_taiwan as local_to_utc, to_taiwan as utc_to_local};
 
 /// Parses "HH:MM" into minutes after midnight.
 pub fn parse_hhmm(s: &str) -> Option<i32> {

@@ -2,9 +2,10 @@
 //! reaches a citizen. Errors block; warnings need the officer's explicit
 //! acknowledgement. Every bad field is reported at once.
 
+use crate::domain::time;
 use std::collections::HashMap;
 
-use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -74,7 +75,7 @@ impl Verdict {
 
 /// Taiwan local time of a UTC instant (UTC+8 all year).
 fn local(t: NaiveDateTime) -> NaiveDateTime {
-    t + Duration::hours(8)
+    time::to_taiwan(t)
 }
 
 /// Judges a ticket. `article` is the version in force on the violation
@@ -101,28 +102,41 @@ pub fn judge(
             "the violation time is in the future",
         );
     }
+    // Legal periods count whole Taiwan days (行政程序法 §48): the hour of
+    // the violation never changes the verdict.
     if let Some(months) = rules.get("ticketing_deadline_months")
-        && let Some(deadline) = facts
-            .violation_at
-            .checked_add_months(Months::new(*months as u32))
-        && now > deadline
+        && let Ok(months) = u32::try_from(*months)
     {
-        v.error(
-            "violation_at",
-            "past_deadline",
-            format!("more than {months} months ago: it can no longer be ticketed (Article 90)"),
-        );
+        let period = time::Period::Months(months);
+        if !time::within(violation_day, period, time::taiwan_date(now)) {
+            let last = time::last_day(violation_day, period)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            v.error(
+                "violation_at",
+                "past_deadline",
+                format!(
+                    "the {months}-month period to ticket it ended with {last}: it can no longer be ticketed (Article 90)"
+                ),
+            );
+        }
     }
     if facts.kind == TicketKind::CitizenReport {
         match (facts.reported_at, rules.get("citizen_report_window_days")) {
             (None, _) => v.error("reported_at", "required", "when did the report come in?"),
             (Some(reported), Some(days))
-                if reported - facts.violation_at > Duration::days(i64::from(*days)) =>
+                if !u32::try_from(*days).is_ok_and(|days| {
+                    time::within(
+                        violation_day,
+                        time::Period::Days(days),
+                        time::taiwan_date(reported),
+                    )
+                }) =>
             {
                 v.error(
                     "reported_at",
                     "report_too_late",
-                    format!("reported more than {days} days after the violation (Article 7-1)"),
+                    format!("reported more than {days} days after the violation day (Article 7-1)"),
                 )
             }
             _ => {}
@@ -450,6 +464,35 @@ mod tests {
         f.reported_at = Some(t("2026-11-28 00:00"));
         let v = judge(&f, "53-1", a.as_ref(), &rules(), t("2026-11-28 01:00"));
         assert!(codes(&v.errors).contains(&("reported_at".into(), "report_too_late".into())));
+    }
+
+    #[test]
+    fn periods_count_whole_taiwan_days_whatever_the_hour() {
+        let d = driver();
+        let on = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let a = article("53-1", on);
+        // 00:05 and 23:55 on 2026-11-20, Taiwan time.
+        let early = t("2026-11-19 16:05");
+        let late = t("2026-11-20 15:55");
+        for violation_at in [early, late] {
+            let mut f = red_light(&d);
+            f.violation_at = violation_at;
+            // Ticketable through the whole of 2027-01-20, Taiwan time.
+            let last_minute = t("2027-01-20 15:59");
+            let v = judge(&f, "53-1", a.as_ref(), &rules(), last_minute);
+            assert!(!codes(&v.errors).iter().any(|(_, c)| c == "past_deadline"));
+            let next_day = t("2027-01-20 16:00");
+            let v = judge(&f, "53-1", a.as_ref(), &rules(), next_day);
+            assert!(codes(&v.errors).contains(&("violation_at".into(), "past_deadline".into())));
+            // Reported any time on the seventh day after: in time.
+            f.kind = TicketKind::CitizenReport;
+            f.reported_at = Some(t("2026-11-27 15:59"));
+            let v = judge(&f, "53-1", a.as_ref(), &rules(), t("2026-11-28 01:00"));
+            assert!(!codes(&v.errors).iter().any(|(_, c)| c == "report_too_late"));
+            f.reported_at = Some(t("2026-11-27 16:00"));
+            let v = judge(&f, "53-1", a.as_ref(), &rules(), t("2026-11-28 01:00"));
+            assert!(codes(&v.errors).contains(&("reported_at".into(), "report_too_late".into())));
+        }
     }
 
     #[test]

@@ -524,3 +524,42 @@ async fn two_handhelds_racing_for_one_number_get_one_ticket_and_a_conflict() {
         );
     }
 }
+
+#[actix_web::test]
+async fn the_ticketing_deadline_counts_whole_taiwan_days() {
+    use epatrol::domain::time::{Period, from_taiwan, last_day, taiwan_date};
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    // The earliest violation day whose two-month period still runs today.
+    let today = taiwan_date(Utc::now().naive_utc());
+    let first_day = (0..80)
+        .rev()
+        .map(|n| today - Duration::days(n))
+        .find(|d| last_day(*d, Period::Months(2)).is_some_and(|last| last >= today))
+        .unwrap();
+    let at = |day: chrono::NaiveDate, hhmm: &str| {
+        let local = day.and_time(chrono::NaiveTime::parse_from_str(hhmm, "%H:%M").unwrap());
+        from_taiwan(local).and_utc().to_rfc3339()
+    };
+    // Five past midnight on that day is as ticketable as five to midnight.
+    for time in ["00:05", "23:55"] {
+        let mut t = red_light();
+        t["violation_at"] = json!(at(first_day, time));
+        let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+        assert_eq!(r.status, 201, "{time}: {}", r.body);
+    }
+    // The day before is out of time, at any hour.
+    let mut t = red_light();
+    t["violation_at"] = json!(at(first_day - Duration::days(1), "23:55"));
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["code"] == "past_deadline")
+    );
+}
