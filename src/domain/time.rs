@@ -18,14 +18,18 @@ use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
 
 pub const TAIWAN_OFFSET_HOURS: i64 = 8;
 
-/// UTC → Taiwan wall-clock time.
+/// UTC → Taiwan wall-clock time. Saturates at the calendar's ends, which
+/// no real instant is near, instead of panicking.
 pub fn to_taiwan(utc: NaiveDateTime) -> NaiveDateTime {
-    utc + Duration::hours(TAIWAN_OFFSET_HOURS)
+    utc.checked_add_signed(Duration::hours(TAIWAN_OFFSET_HOURS))
+        .unwrap_or(NaiveDateTime::MAX)
 }
 
-/// Taiwan wall-clock time → UTC.
+/// Taiwan wall-clock time → UTC, saturating like [`to_taiwan`].
 pub fn from_taiwan(local: NaiveDateTime) -> NaiveDateTime {
-    local - Duration::hours(TAIWAN_OFFSET_HOURS)
+    local
+        .checked_sub_signed(Duration::hours(TAIWAN_OFFSET_HOURS))
+        .unwrap_or(NaiveDateTime::MIN)
 }
 
 /// The Taiwan calendar day of a UTC instant.

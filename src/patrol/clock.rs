@@ -228,4 +228,48 @@ mod tests {
         assert_eq!(s.source, TimeSource::DeviceClock);
         assert_eq!(s.flags, vec![Flag::TimeUnverified]);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn instant() -> impl Strategy<Value = NaiveDateTime> {
+            let (min, max) = (
+                NaiveDateTime::MIN.and_utc().timestamp(),
+                NaiveDateTime::MAX.and_utc().timestamp(),
+            );
+            (min..max).prop_map(|s| {
+                chrono::DateTime::from_timestamp(s, 0)
+                    .map(|d| d.naive_utc())
+                    .unwrap_or_default()
+            })
+        }
+
+        fn reading() -> impl Strategy<Value = Option<Monotonic>> {
+            proptest::option::of((prop_oneof!["a", "b"], any::<u64>()).prop_map(
+                |(boot_id, elapsed_ms)| Monotonic {
+                    boot_id,
+                    elapsed_ms,
+                },
+            ))
+        }
+
+        proptest! {
+            /// No reading panics, and a proven time is never before the
+            /// longest allowed queue nor after the receipt.
+            #[test]
+            fn any_readings_any_clock(received in instant(), device in instant(),
+                                      scan in reading(), sent in reading()) {
+                let t = reconstruct(received, device, scan.as_ref(), sent.as_ref());
+                prop_assert!(t.occurred_at <= received.max(device));
+                if t.source == TimeSource::Monotonic {
+                    prop_assert!(check_readings(scan.as_ref(), sent.as_ref()).is_empty());
+                    let queued = received - t.occurred_at;
+                    prop_assert!(queued >= Duration::zero());
+                    prop_assert!(queued.num_milliseconds() as u64 <= MAX_QUEUED_MS);
+                    prop_assert!(!t.flags.contains(&Flag::ClockSkew));
+                }
+            }
+        }
+    }
 }

@@ -114,7 +114,7 @@ impl CodeKeys {
 /// sign, no leading zero.
 fn canonical_number(text: &str) -> Result<i64, CodeError> {
     let digits_only = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-    if !digits_only || text.starts_with('0') || text.len() > 18 {
+    if !digits_only || text.starts_with('0') || text.len() > 19 {
         return Err(CodeError::Malformed);
     }
     text.parse().map_err(|_| CodeError::Malformed)
@@ -203,5 +203,40 @@ mod tests {
             k.sign(&v2).rsplit('.').next()
         );
         assert_eq!(k.verify(&k.sign(&v2)), Ok(v2));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Any text at all: no panic, and whatever verifies is exactly
+            /// the payload the key signs for that code.
+            #[test]
+            fn whatever_verifies_is_the_one_printed_spelling(text in "\\PC{0,140}") {
+                let k = keys(1);
+                if let Ok(code) = k.verify(&text) {
+                    prop_assert_eq!(k.sign(&code), text);
+                }
+            }
+
+            /// Signed codes round-trip, and changing any one byte of them
+            /// never verifies as another code.
+            #[test]
+            fn one_byte_changed_never_verifies(id in 1i64..=i64::MAX, serial in 1i32..=i32::MAX,
+                                               version in 1i32..=i32::MAX, at in 0usize..200, byte: u8) {
+                let k = keys(7);
+                let code = BoxCode { box_id: BoxId(id), serial, key_version: version };
+                let payload = k.sign(&code);
+                prop_assert_eq!(k.verify(&payload), Ok(code));
+                let mut bytes = payload.clone().into_bytes();
+                let at = at % bytes.len();
+                prop_assume!(bytes[at] != byte);
+                bytes[at] = byte;
+                if let Ok(text) = String::from_utf8(bytes) {
+                    prop_assert!(k.verify(&text).is_err());
+                }
+            }
+        }
     }
 }

@@ -104,6 +104,10 @@ pub struct CatalogFile {
     pub rules: Vec<LegalRule>,
 }
 
+/// Largest value a timing rule may have: ten years in days. Larger ones are
+/// typos, and would push dates past what the calendar arithmetic holds.
+pub const MAX_RULE_VALUE: i32 = 3660;
+
 /// Rule keys the ticket rules read.
 pub const RULE_KEYS: [&str; 5] = [
     "ticketing_deadline_months",
@@ -191,8 +195,12 @@ pub fn check(file: &CatalogFile, errors: &mut FieldErrors) {
                 format!("one of {}", RULE_KEYS.join(", ")),
             );
         }
-        if r.value <= 0 {
-            errors.add(format!("rules[{i}].value"), "range", "a positive number");
+        if !(1..=MAX_RULE_VALUE).contains(&r.value) {
+            errors.add(
+                format!("rules[{i}].value"),
+                "range",
+                format!("1 to {MAX_RULE_VALUE} (days or months)"),
+            );
         }
         for (j, s) in file.rules.iter().enumerate().skip(i + 1) {
             if r.key == s.key
@@ -287,5 +295,42 @@ mod tests {
             d("2023-06-30")
         ));
         assert!(!in_force(d("2023-06-30"), None, d("2023-06-29")));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Any text offered as a catalog: parsed or refused, never a panic.
+            #[test]
+            fn any_text_is_parsed_or_refused(text in "\\PC{0,400}") {
+                if let Ok(file) = serde_json::from_str::<CatalogFile>(&text) {
+                    check(&file, &mut FieldErrors::new());
+                }
+            }
+
+            /// The bundled catalog with any numbers and dates in it: checked
+            /// without a panic, and a rule value the checker accepts stays
+            /// within what date arithmetic can use.
+            #[test]
+            fn any_values_are_checked(fine_a: i32, fine_b: i32, rule: i32, from: i32, to: i32) {
+                let mut file: CatalogFile = serde_json::from_str(BUNDLED).unwrap();
+                let day = |n: i32| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or_default();
+                if let Some(a) = file.articles.first_mut() {
+                    a.fines.insert(VehicleClass::Car, [fine_a, fine_b]);
+                    a.effective_from = day(from);
+                    a.effective_to = Some(day(to));
+                }
+                if let Some(r) = file.rules.first_mut() {
+                    r.value = rule;
+                }
+                let mut errors = FieldErrors::new();
+                check(&file, &mut errors);
+                if errors.is_empty() {
+                    prop_assert!((1..=MAX_RULE_VALUE).contains(&rule));
+                }
+            }
+        }
     }
 }

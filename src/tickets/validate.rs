@@ -95,7 +95,7 @@ pub fn judge(
     let violation_day = local(facts.violation_at).date();
 
     // When.
-    if facts.violation_at > now + Duration::minutes(5) {
+    if facts.violation_at > now.checked_add_signed(Duration::minutes(5)).unwrap_or(now) {
         v.error(
             "violation_at",
             "in_future",
@@ -238,9 +238,11 @@ pub fn judge(
         TicketKind::Camera => "due_days_camera",
         TicketKind::CitizenReport => "due_days_citizen_report",
     };
-    v.due_date = rules
-        .get(key)
-        .map(|days| local(now).date() + Duration::days(i64::from(*days)));
+    v.due_date = rules.get(key).and_then(|days| {
+        local(now)
+            .date()
+            .checked_add_signed(Duration::try_days(i64::from(*days))?)
+    });
     if v.due_date.is_none() {
         v.error("due_date", "no_rule", format!("no {key} rule is in force"));
     }
@@ -546,5 +548,72 @@ mod tests {
                 ("driver.sex".into(), "sex_mismatch".into())
             ]
         );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn instant() -> impl Strategy<Value = NaiveDateTime> {
+            let (min, max) = (
+                NaiveDateTime::MIN.and_utc().timestamp(),
+                NaiveDateTime::MAX.and_utc().timestamp(),
+            );
+            (min..max).prop_map(|s| {
+                chrono::DateTime::from_timestamp(s, 0)
+                    .map(|d| d.naive_utc())
+                    .unwrap_or_default()
+            })
+        }
+
+        fn day() -> impl Strategy<Value = Option<NaiveDate>> {
+            proptest::option::of(instant().prop_map(|t| t.date()))
+        }
+
+        fn person() -> impl Strategy<Value = Person> {
+            ("\\PC{0,12}", "[A-Z0-9]{0,12}", day(), any::<bool>()).prop_map(
+                |(name, id, born, male)| Person {
+                    name,
+                    sex: Some(if male { Sex::Male } else { Sex::Female }),
+                    birth_date: born,
+                    national_id: Some(id),
+                    address: None,
+                },
+            )
+        }
+
+        fn rule_values() -> impl Strategy<Value = HashMap<String, i32>> {
+            proptest::collection::vec(any::<i32>(), 5).prop_map(|values| {
+                crate::tickets::catalog::RULE_KEYS
+                    .iter()
+                    .zip(values)
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect()
+            })
+        }
+
+        proptest! {
+            /// Any facts, any rule values, any clock: a verdict, never a panic.
+            #[test]
+            fn any_ticket_gets_a_verdict(violation in instant(), reported in proptest::option::of(instant()),
+                                         now in instant(), plate in "\\PC{0,16}", fine: i32,
+                                         driver in person(), owner in person(), rules in rule_values(),
+                                         kind in 0usize..3, class in 0usize..4) {
+                let f = Facts {
+                    kind: [TicketKind::OnTheSpot, TicketKind::Camera, TicketKind::CitizenReport][kind],
+                    violation_at: violation,
+                    reported_at: reported,
+                    plate: &plate,
+                    vehicle_class: VehicleClass::ALL[class],
+                    fine,
+                    driver: Some(&driver),
+                    owner: Some(&owner),
+                    signature_refused_reason: None,
+                    signature_refused: false,
+                };
+                let a = article("53-1", NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+                let _ = judge(&f, "53-1", a.as_ref(), &rules, now);
+            }
+        }
     }
 }
