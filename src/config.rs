@@ -53,6 +53,12 @@ pub struct Settings {
     /// `box-code-secret` in the data dir". Separate from the token key so
     /// rotating one never voids the printed stickers.
     pub box_code_secret: Option<Secret>,
+    /// Key of the audit chain and its checkpoints; `None` means "generate or
+    /// read `audit-key` in the data dir". Kept out of the database so that
+    /// write access to the database is not enough to rewrite the log.
+    pub audit_key: Option<Secret>,
+    /// How often a signed checkpoint of the audit chain's head is written.
+    pub audit_checkpoint_interval: Duration,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub log_filter: String,
@@ -91,6 +97,8 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_DATA_DIR",
     "EPATROL_JWT_SECRET",
     "EPATROL_BOX_CODE_SECRET",
+    "EPATROL_AUDIT_KEY",
+    "EPATROL_AUDIT_CHECKPOINT_SECS",
     "EPATROL_ACCESS_TOKEN_TTL_SECS",
     "EPATROL_REFRESH_TOKEN_TTL_SECS",
     "EPATROL_LOG",
@@ -115,6 +123,8 @@ impl Settings {
             data_dir,
             jwt_secret: None,
             box_code_secret: None,
+            audit_key: None,
+            audit_checkpoint_interval: Duration::from_secs(10),
             access_token_ttl: Duration::from_secs(MAX_ACCESS_TOKEN_TTL_SECS),
             refresh_token_ttl: Duration::from_secs(12 * 3600),
             log_filter: "info".into(),
@@ -170,6 +180,13 @@ impl Settings {
         }
         if let Some(secret) = get("EPATROL_BOX_CODE_SECRET") {
             settings.box_code_secret = Some(parse_secret("EPATROL_BOX_CODE_SECRET", &secret)?);
+        }
+        if let Some(secret) = get("EPATROL_AUDIT_KEY") {
+            settings.audit_key = Some(parse_secret("EPATROL_AUDIT_KEY", &secret)?);
+        }
+        if let Some(v) = get("EPATROL_AUDIT_CHECKPOINT_SECS") {
+            let secs = parse_number("EPATROL_AUDIT_CHECKPOINT_SECS", &v, 1, 3600)?;
+            settings.audit_checkpoint_interval = Duration::from_secs(secs);
         }
         if let Some(v) = get("EPATROL_ACCESS_TOKEN_TTL_SECS") {
             let secs = parse_number(

@@ -21,10 +21,17 @@ pub mod tickets;
 
 use std::sync::Arc;
 
+/// Opens the database (migrating it) with the audit key loaded, so that
+/// whatever runs on it can append to the audit log.
+pub fn open_database(settings: &config::Settings) -> anyhow::Result<db::Pool> {
+    audit::key::install(settings)?;
+    db::connect_and_migrate(settings)
+}
+
 /// Opens the database (migrating it) and loads the keys: everything the
 /// HTTP app needs.
 pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState> {
-    let pool = db::connect_and_migrate(&settings)?;
+    let pool = open_database(&settings)?;
     tickets::catalog_store::ensure_loaded(&mut *pool.get()?)
         .map_err(|e| anyhow::anyhow!("loading the violation catalog: {e}"))?;
     print::fonts::install(&settings.fonts)?;

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use epatrol::config::Settings;
 use epatrol::domain::{Actor, Role, UnitKind};
-use epatrol::{app, db, org, seed, telemetry};
+use epatrol::{app, org, seed, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -123,8 +123,12 @@ enum SeedCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit 1 and name the first broken link if any.
+    /// Walk the chain and compare it with the signed checkpoints in the data
+    /// dir; exit 1 and name the first broken link if any.
     Verify,
+    /// Write a signed checkpoint of the chain's head now (the server writes
+    /// one every EPATROL_AUDIT_CHECKPOINT_SECS while the head moves).
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -210,7 +214,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { demo } => serve(settings, demo)?,
         Command::Migrate => {
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             epatrol::tickets::catalog_store::ensure_loaded(&mut *pool.get()?).map_err(api)?;
             println!("database is up to date");
         }
@@ -219,7 +223,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("reading {}", file.display()))?;
             let catalog: epatrol::tickets::catalog::CatalogFile = serde_json::from_str(&text)
                 .with_context(|| format!("{} is not a catalog file", file.display()))?;
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let report = epatrol::tickets::catalog_store::load(
                 &mut *pool.get()?,
                 &Actor::system(),
@@ -235,7 +239,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("{}", app::openapi().to_pretty_json()?);
         }
         Command::Seed(SeedCommand::Demo) => {
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let mut conn = pool.get()?;
             if !seed::is_empty(&mut conn).map_err(api)? {
                 bail!("the database already has units; the demo city goes only into an empty one");
@@ -249,7 +253,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             kind,
             parent,
         }) => {
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let mut conn = pool.get()?;
             let parent_id = match parent {
                 Some(code) => Some(
@@ -273,7 +277,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("unit {} created with id {}", unit.code, unit.id);
         }
         Command::Vendor(VendorCommand::Add { code, name }) => {
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let mut conn = pool.get()?;
             let vendor = org::vendors::create(
                 &mut conn,
@@ -291,7 +295,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             vendor,
         }) => {
             let password = read_password()?;
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let mut conn = pool.get()?;
             let unit_id = org::store::unit_by_code(&mut conn, &unit)?
                 .with_context(|| format!("no unit with code {unit}"))?
@@ -323,7 +327,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Import(ImportCommand::Boxes { file }) => {
             let csv =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} boxes")
@@ -343,7 +347,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("{} boxes imported", report.imported);
         }
         Command::Keys(KeysCommand::RotateBoxCode) => {
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let version =
                 epatrol::patrol::keys::rotate(&mut *pool.get()?, &Actor::system()).map_err(api)?;
             println!(
@@ -351,7 +355,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Keys(KeysCommand::RetireBoxCode { version }) => {
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             epatrol::patrol::keys::retire(&mut *pool.get()?, &Actor::system(), version)
                 .map_err(api)?;
             println!("box-code key version {version} retired: its stickers no longer work");
@@ -362,7 +366,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             officers_per_station,
             visit_rate,
         }) => {
-            let pool = db::connect_and_migrate(&settings)?;
+            let pool = epatrol::open_database(&settings)?;
             let mut conn = pool.get()?;
             let spec = epatrol::patrol::generate::Spec {
                 days,
@@ -384,11 +388,23 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             bar.finish_and_clear();
             println!("{total} check-ins generated");
         }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let pool = epatrol::open_database(&settings)?;
+            let path = settings.data_dir.join(epatrol::audit::checkpoint::FILE);
+            match epatrol::audit::checkpoint::write(&mut *pool.get()?, &path)? {
+                Some(c) => println!("checkpoint at seq {}: {}", c.seq, c.hash),
+                None => println!("the head has not moved since the last checkpoint"),
+            }
+        }
         Command::Audit(AuditCommand::Verify) => {
-            let pool = db::connect_and_migrate(&settings)?;
-            let report = epatrol::audit::verify(&mut *pool.get()?)?;
+            let pool = epatrol::open_database(&settings)?;
+            let checkpoints = settings.data_dir.join(epatrol::audit::checkpoint::FILE);
+            let report = epatrol::audit::verify(&mut *pool.get()?, &checkpoints)?;
             match report.first_break {
-                None => println!("audit chain intact: {} entries", report.checked),
+                None => println!(
+                    "audit chain intact: {} entries, {} checkpoints matched",
+                    report.checked, report.checkpoints_checked
+                ),
                 Some(b) => {
                     println!(
                         "audit chain BROKEN at seq {} ({}); {} entries before it verified",
@@ -430,6 +446,29 @@ fn read_password() -> anyhow::Result<String> {
     Ok(first)
 }
 
+/// Writes a signed checkpoint of the audit chain's head every interval
+/// while the head moves, from a thread of its own.
+fn spawn_audit_checkpoints(state: &epatrol::state::AppState) {
+    let pool = state.pool.clone();
+    let path = state
+        .settings
+        .data_dir
+        .join(epatrol::audit::checkpoint::FILE);
+    let interval = state.settings.audit_checkpoint_interval;
+    std::thread::spawn(move || {
+        loop {
+            let written = pool
+                .get()
+                .map_err(anyhow::Error::from)
+                .and_then(|mut c| epatrol::audit::checkpoint::write(&mut c, &path));
+            if let Err(e) = written {
+                tracing::warn!(error = %format!("{e:#}"), "audit checkpoint not written");
+            }
+            std::thread::sleep(interval);
+        }
+    });
+}
+
 fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let bind = settings.bind.clone();
     let workers = settings.workers;
@@ -444,6 +483,7 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             );
         }
     }
+    spawn_audit_checkpoints(&state);
     tracing::info!(bind = %bind, "listening");
     actix_web::rt::System::new().block_on(async move {
         actix_web::HttpServer::new(move || app::build(state.clone()))

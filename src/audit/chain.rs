@@ -1,9 +1,17 @@
-//! The hash rule of the audit chain, without storage.
+//! The link rule of the audit chain, without storage. Each entry carries an
+//! HMAC (under the audit key, which the database never sees) over all its
+//! fields and the previous entry's link, so an insider who edits a row
+//! cannot recompute the rows after it. Entries written before the chain was
+//! keyed carry a plain SHA-256; they are accepted only before the first
+//! keyed entry, never after it.
 
 use chrono::NaiveDateTime;
+use hmac::Mac;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
+
+use super::key::AuditKey;
 
 /// `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -24,22 +32,38 @@ pub struct Link<'a> {
 }
 
 impl Link<'_> {
-    /// SHA-256 over every field, each length-prefixed so that no two
-    /// different entries encode to the same bytes.
-    pub fn hash(&self) -> String {
-        let mut h = Sha256::new();
+    /// The link of a keyed entry: HMAC-SHA256 under the audit key over every
+    /// field and the key's id.
+    pub fn mac(&self, key: &AuditKey) -> String {
+        let mut mac = key.chain_mac();
+        mac.update(&self.encode(Some(key.id())));
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The link of an entry written before the chain was keyed.
+    pub fn legacy_hash(&self) -> String {
+        hex::encode(Sha256::digest(self.encode(None)))
+    }
+
+    /// Every field, each length-prefixed so that no two different entries
+    /// encode to the same bytes.
+    fn encode(&self, key_id: Option<&str>) -> Vec<u8> {
+        let mut h = Vec::with_capacity(256 + self.details.len());
         let mut field = |label: &str, value: Option<&str>| {
-            h.update(label.as_bytes());
+            h.extend_from_slice(label.as_bytes());
             match value {
-                None => h.update(b"~"),
+                None => h.extend_from_slice(b"~"),
                 Some(v) => {
-                    h.update(v.len().to_string().as_bytes());
-                    h.update(b":");
-                    h.update(v.as_bytes());
+                    h.extend_from_slice(v.len().to_string().as_bytes());
+                    h.extend_from_slice(b":");
+                    h.extend_from_slice(v.as_bytes());
                 }
             }
-            h.update(b";");
+            h.extend_from_slice(b";");
         };
+        if let Some(id) = key_id {
+            field("key", Some(id));
+        }
         field("prev", Some(self.prev_hash));
         field("seq", Some(&self.seq.to_string()));
         field(
@@ -53,7 +77,7 @@ impl Link<'_> {
         field("unit", self.unit_id.map(|u| u.to_string()).as_deref());
         field("device", self.device);
         field("details", Some(self.details));
-        hex::encode(h.finalize())
+        h
     }
 }
 
@@ -61,32 +85,42 @@ impl Link<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Break {
     pub seq: i64,
-    /// `seq_gap`, `prev_hash_mismatch` or `hash_mismatch`.
+    /// `seq_gap`, `prev_hash_mismatch`, `hash_mismatch` (an edited entry),
+    /// `unknown_key` (keyed by another key), `unkeyed_after_keyed` (a plain
+    /// hash where the chain was already keyed), `checkpoint_mismatch` (the
+    /// entry differs from a signed checkpoint of it), `tail_missing`
+    /// (entries a checkpoint saw are gone) or `checkpoint_forged`.
     pub reason: String,
 }
 
 /// Walks entries in order, remembering what the next one must link to.
-#[derive(Debug)]
-pub struct Verifier {
+pub struct Verifier<'k> {
+    key: &'k AuditKey,
     expected_seq: i64,
     expected_prev: String,
+    keyed: bool,
     pub checked: u64,
 }
 
-impl Default for Verifier {
-    fn default() -> Self {
+impl<'k> Verifier<'k> {
+    pub fn new(key: &'k AuditKey) -> Self {
         Verifier {
+            key,
             expected_seq: 1,
             expected_prev: GENESIS.to_owned(),
+            keyed: false,
             checked: 0,
         }
     }
-}
 
-impl Verifier {
-    /// Checks the next entry given its stored hash; the first problem found
-    /// is returned and the walk should stop.
-    pub fn check(&mut self, link: &Link<'_>, stored_hash: &str) -> Result<(), Break> {
+    /// Checks the next entry given the key id and link stored with it; the
+    /// first problem found is returned and the walk should stop.
+    pub fn check(
+        &mut self,
+        link: &Link<'_>,
+        key_id: Option<&str>,
+        stored_hash: &str,
+    ) -> Result<(), Break> {
         let broken = |reason: &str| Break {
             seq: link.seq,
             reason: reason.to_owned(),
@@ -100,7 +134,22 @@ impl Verifier {
         if link.prev_hash != self.expected_prev {
             return Err(broken("prev_hash_mismatch"));
         }
-        if link.hash() != stored_hash {
+        let expected = match key_id {
+            Some(id) if id == self.key.id() => {
+                self.keyed = true;
+                link.mac(self.key)
+            }
+            Some(_) => return Err(broken("unknown_key")),
+            None if self.keyed => return Err(broken("unkeyed_after_keyed")),
+            None => link.legacy_hash(),
+        };
+        let same = expected.len() == stored_hash.len()
+            && expected
+                .bytes()
+                .zip(stored_hash.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
             return Err(broken("hash_mismatch"));
         }
         self.expected_seq += 1;
@@ -113,6 +162,11 @@ impl Verifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Secret;
+
+    fn key(b: u8) -> AuditKey {
+        AuditKey::from_secret(&Secret::new(vec![b; 32]))
+    }
 
     fn link(seq: i64, prev: &str, details: &'static str) -> Link<'static> {
         let prev: &'static str = Box::leak(prev.to_owned().into_boxed_str());
@@ -134,46 +188,69 @@ mod tests {
 
     #[test]
     fn a_clean_chain_verifies() {
+        let k = key(1);
         let a = link(1, GENESIS, "{}");
-        let b = link(2, &a.hash(), "{\"x\":1}");
-        let mut v = Verifier::default();
-        v.check(&a, &a.hash()).unwrap();
-        v.check(&b, &b.hash()).unwrap();
+        let b = link(2, &a.mac(&k), "{\"x\":1}");
+        let mut v = Verifier::new(&k);
+        v.check(&a, Some(k.id()), &a.mac(&k)).unwrap();
+        v.check(&b, Some(k.id()), &b.mac(&k)).unwrap();
         assert_eq!(v.checked, 2);
     }
 
     #[test]
-    fn an_edited_entry_is_found() {
+    fn an_edit_recomputed_without_the_key_is_found() {
+        let k = key(1);
         let a = link(1, GENESIS, "{}");
-        let stored = a.hash();
         let edited = link(1, GENESIS, "{\"edited\":true}");
-        let err = Verifier::default().check(&edited, &stored).unwrap_err();
-        assert_eq!(
-            err,
-            Break {
-                seq: 1,
-                reason: "hash_mismatch".into()
-            }
+        // The insider recomputes with plain SHA-256, or under a key of their own.
+        for forged in [edited.legacy_hash(), edited.mac(&key(2))] {
+            let err = Verifier::new(&k)
+                .check(&edited, Some(k.id()), &forged)
+                .unwrap_err();
+            assert_eq!(err.reason, "hash_mismatch");
+        }
+        assert!(
+            Verifier::new(&k)
+                .check(&a, Some(k.id()), &a.mac(&k))
+                .is_ok()
         );
     }
 
     #[test]
+    fn legacy_entries_only_before_the_keyed_ones() {
+        let k = key(1);
+        let a = link(1, GENESIS, "{}");
+        let b = link(2, &a.legacy_hash(), "{}");
+        let c = link(3, &b.mac(&k), "{}");
+        let mut v = Verifier::new(&k);
+        v.check(&a, None, &a.legacy_hash()).unwrap();
+        v.check(&b, Some(k.id()), &b.mac(&k)).unwrap();
+        let err = v.check(&c, None, &c.legacy_hash()).unwrap_err();
+        assert_eq!(err.reason, "unkeyed_after_keyed");
+    }
+
+    #[test]
     fn a_deleted_entry_is_found() {
+        let k = key(1);
         let a = link(1, GENESIS, "{}");
         let c = link(3, "whatever", "{}");
-        let mut v = Verifier::default();
-        v.check(&a, &a.hash()).unwrap();
-        assert_eq!(v.check(&c, &c.hash()).unwrap_err().reason, "seq_gap");
+        let mut v = Verifier::new(&k);
+        v.check(&a, Some(k.id()), &a.mac(&k)).unwrap();
+        assert_eq!(
+            v.check(&c, Some(k.id()), &c.mac(&k)).unwrap_err().reason,
+            "seq_gap"
+        );
     }
 
     #[test]
     fn fields_cannot_be_shifted_between_neighbours() {
+        let k = key(1);
         let mut a = link(1, GENESIS, "{}");
         a.object_id = Some("1");
         a.device = Some("2");
         let mut b = a.clone();
         b.object_id = Some("12");
         b.device = None;
-        assert_ne!(a.hash(), b.hash());
+        assert_ne!(a.mac(&k), b.mac(&k));
     }
 }

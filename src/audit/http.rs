@@ -78,6 +78,9 @@ pub async fn verify_audit(
     Admin(caller): Admin,
 ) -> ApiResult<web::Json<VerifyReport>> {
     ensure_hq(&caller)?;
-    let report = state.db(|c| Ok(store::verify(c)?)).await?;
+    let checkpoints = state.settings.data_dir.join(super::checkpoint::FILE);
+    let report = state
+        .db(move |c| Ok(store::verify(c, &checkpoints)?))
+        .await?;
     Ok(web::Json(report))
 }

@@ -1,9 +1,13 @@
 //! The append-only audit log. Every state change appends an entry in the same
-//! transaction; each entry carries the hash of the one before, so an edited,
-//! inserted or deleted row breaks the chain where it happened.
+//! transaction; each entry carries a keyed hash (HMAC) of itself and the one
+//! before, so an edited, inserted or deleted row breaks the chain where it
+//! happened, and signed checkpoints of the head outside the database show
+//! when the tail was cut.
 
 pub mod chain;
+pub mod checkpoint;
 pub mod http;
+pub mod key;
 pub mod store;
 
 pub use store::{Entry, append, verify};

@@ -70,6 +70,9 @@ struct AuditRow {
     details: String,
     prev_hash: String,
     hash: String,
+    /// Id of the audit key that made `hash`; `None` for entries written
+    /// before the chain was keyed.
+    mac_key: Option<String>,
 }
 
 impl AuditRow {
@@ -103,14 +106,14 @@ pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<
     if entries.is_empty() {
         return Ok(None);
     }
+    // Without the key nothing is appended, and so nothing is changed.
+    let key = super::key::current().ok_or_else(|| {
+        diesel::result::Error::QueryBuilderError("the audit key is not loaded".into())
+    })?;
     if let DbConn::Pg(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(80110001)").execute(pg)?;
     }
-    let last: Option<(i64, String)> = audit_log::table
-        .select((audit_log::seq, audit_log::hash))
-        .order(audit_log::seq.desc())
-        .first(conn)
-        .optional()?;
+    let last = head(conn)?;
     let (mut seq, mut prev_hash) = match last {
         Some((seq, hash)) => (seq, hash),
         None => (0, GENESIS.to_owned()),
@@ -131,12 +134,13 @@ pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<
             details: entry.details.to_string(),
             prev_hash: std::mem::take(&mut prev_hash),
             hash: String::new(),
+            mac_key: Some(key.id().to_owned()),
         };
-        row.hash = row.link().hash();
+        row.hash = row.link().mac(&key);
         prev_hash = row.hash.clone();
         rows.push(row);
     }
-    // 11 columns: 1000 rows stay under both databases' bind limits.
+    // 12 columns: 1000 rows stay under both databases' bind limits.
     for chunk in rows.chunks(1000) {
         crate::each_backend!(conn, |c| diesel::insert_into(audit_log::table)
             .values(chunk)
@@ -149,16 +153,41 @@ pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<
 pub struct VerifyReport {
     /// Entries checked before the first break (all of them when intact).
     pub checked: u64,
+    /// Signed checkpoints of the head, kept outside the database, that the
+    /// chain was compared with.
+    pub checkpoints_checked: u64,
     pub intact: bool,
     /// The first broken link, if any.
     pub first_break: Option<Break>,
 }
 
-/// Walks the whole chain in order and reports the first broken link.
-pub fn verify(conn: &mut DbConn) -> QueryResult<VerifyReport> {
+/// Walks the whole chain in order, compares it with the signed checkpoints
+/// in `checkpoints` (a cut tail or a rewritten chain does not match them)
+/// and reports the first break.
+pub fn verify(conn: &mut DbConn, checkpoints: &std::path::Path) -> anyhow::Result<VerifyReport> {
     const BATCH: i64 = 5_000;
-    let mut verifier = Verifier::default();
+    let key =
+        super::key::current().ok_or_else(|| anyhow::anyhow!("the audit key is not loaded"))?;
+    let marks = match super::checkpoint::read(checkpoints, &key)? {
+        Ok(marks) => marks,
+        Err(forged) => {
+            return Ok(VerifyReport {
+                checked: 0,
+                checkpoints_checked: 0,
+                intact: false,
+                first_break: Some(forged),
+            });
+        }
+    };
+    let mut verifier = Verifier::new(&key);
+    let mut matched = 0u64;
     let mut after = 0i64;
+    let broken = |verifier: &Verifier<'_>, matched, first_break| VerifyReport {
+        checked: verifier.checked,
+        checkpoints_checked: matched,
+        intact: false,
+        first_break: Some(first_break),
+    };
     loop {
         let rows: Vec<AuditRow> = audit_log::table
             .filter(audit_log::seq.gt(after))
@@ -169,23 +198,47 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<VerifyReport> {
         let Some(last) = rows.last() else { break };
         after = last.seq;
         for row in &rows {
-            if let Err(first_break) = verifier.check(&row.link(), &row.hash) {
-                return Ok(VerifyReport {
-                    checked: verifier.checked,
-                    intact: false,
-                    first_break: Some(first_break),
-                });
+            if let Err(first_break) = verifier.check(&row.link(), row.mac_key.as_deref(), &row.hash)
+            {
+                return Ok(broken(&verifier, matched, first_break));
+            }
+            if let Some(hash) = marks.get(&row.seq) {
+                if *hash != row.hash {
+                    let at = Break {
+                        seq: row.seq,
+                        reason: "checkpoint_mismatch".into(),
+                    };
+                    return Ok(broken(&verifier, matched, at));
+                }
+                matched += 1;
             }
         }
         if (rows.len() as i64) < BATCH {
             break;
         }
     }
+    if let Some((&seq, _)) = marks.range(after + 1..).next() {
+        let at = Break {
+            seq,
+            reason: "tail_missing".into(),
+        };
+        return Ok(broken(&verifier, matched, at));
+    }
     Ok(VerifyReport {
         checked: verifier.checked,
+        checkpoints_checked: matched,
         intact: true,
         first_break: None,
     })
+}
+
+/// The chain's head: the last sequence number and its link.
+pub fn head(conn: &mut DbConn) -> QueryResult<Option<(i64, String)>> {
+    audit_log::table
+        .select((audit_log::seq, audit_log::hash))
+        .order(audit_log::seq.desc())
+        .first(conn)
+        .optional()
 }
 
 /// One audit entry as shown to administrators.

@@ -85,6 +85,7 @@ diesel::table! {
         details -> Text,
         prev_hash -> Text,
         hash -> Text,
+        mac_key -> Nullable<Text>,
     }
 }
 

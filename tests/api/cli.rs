@@ -11,6 +11,7 @@ fn epatrol(db: &TestDb) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("EPATROL_DATABASE_URL", &db.url)
         .env("EPATROL_DATA_DIR", db.data_dir())
+        .env("EPATROL_AUDIT_KEY", crate::common::audit_key_base64())
         .env("EPATROL_LOG", "warn");
     cmd
 }

@@ -11,3 +11,7 @@ ALTER TABLE checkins ADD COLUMN clock_offset_ms BIGINT;
 -- racing handhelds and racing corrections end in a unique violation (409).
 CREATE UNIQUE INDEX tickets_serial_once ON tickets(serial) WHERE version = 1;
 CREATE UNIQUE INDEX tickets_superseded_once ON tickets(supersedes_id) WHERE supersedes_id IS NOT NULL;
+
+-- The audit chain is keyed (HMAC under a key kept outside the database):
+-- the id of the key that made each link. NULL for links made before.
+ALTER TABLE audit_log ADD COLUMN mac_key TEXT;

@@ -20,6 +20,14 @@ use epatrol::state::AppState;
 
 pub const PASSWORD: &str = "test-password-123";
 pub const JWT_SECRET: &[u8] = b"test-signing-key-0123456789abcdef0123456789";
+/// Every app of the test process appends with one audit key (the key is a
+/// process-wide setting), and the binary is given the same one.
+pub const AUDIT_KEY: &[u8] = b"test-audit-key-0123456789abcdef0123456789ab";
+
+pub fn audit_key_base64() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(AUDIT_KEY)
+}
 
 /// A fresh database for one test, dropped with it.
 pub struct TestDb {
@@ -112,6 +120,7 @@ pub fn settings(db: &TestDb) -> Settings {
     let mut s = Settings::embedded(db.data_dir());
     s.database_url = db.url.clone();
     s.jwt_secret = Some(Secret::new(JWT_SECRET.to_vec()));
+    s.audit_key = Some(Secret::new(AUDIT_KEY.to_vec()));
     s.db_pool_size = 8;
     s
 }

@@ -1,0 +1,82 @@
+//! The audit key: it lives outside the database (`EPATROL_AUDIT_KEY`, or
+//! `audit-key` in the data dir), like the token secret, so someone who can
+//! write to the database can neither recompute the chain after an edit nor
+//! forge a checkpoint of its head.
+//!
+//! One key per process, installed when the database is opened: every
+//! transaction of the process appends with it, wherever it is called from.
+
+use std::sync::{Arc, RwLock};
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Secret, Settings};
+
+const KEY_FILE: &str = "audit-key";
+
+/// Keys derived from the audit secret, one per use.
+pub struct AuditKey {
+    chain: Vec<u8>,
+    checkpoint: Vec<u8>,
+    id: String,
+}
+
+impl AuditKey {
+    pub fn from_secret(secret: &Secret) -> Self {
+        let derive = |label: &[u8]| {
+            let mut mac = hmac_with(secret.expose());
+            mac.update(label);
+            mac.finalize().into_bytes().to_vec()
+        };
+        let chain = derive(b"epatrol audit chain v1");
+        let id = hex::encode(&Sha256::digest(&chain)[..8]);
+        AuditKey {
+            checkpoint: derive(b"epatrol audit checkpoint v1"),
+            chain,
+            id,
+        }
+    }
+
+    /// Stored with each entry, so a verifier knows which key made it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn chain_mac(&self) -> Hmac<Sha256> {
+        hmac_with(&self.chain)
+    }
+
+    pub fn checkpoint_mac(&self) -> Hmac<Sha256> {
+        hmac_with(&self.checkpoint)
+    }
+}
+
+// HMAC takes keys of any length, so construction cannot fail.
+#[allow(clippy::expect_used)]
+fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length")
+}
+
+static KEY: RwLock<Option<Arc<AuditKey>>> = RwLock::new(None);
+
+/// Loads the configured key, or the one in the data dir (generated on first
+/// start), and makes it this process's audit key.
+pub fn install(settings: &Settings) -> anyhow::Result<()> {
+    let secret = match &settings.audit_key {
+        Some(secret) => secret.clone(),
+        None => crate::secrets::load_or_create(&settings.data_dir.join(KEY_FILE))?,
+    };
+    let key = Arc::new(AuditKey::from_secret(&secret));
+    *KEY.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(key);
+    Ok(())
+}
+
+/// The process's audit key; `None` before [`install`], and then nothing
+/// can be appended: the log fails closed.
+pub fn current() -> Option<Arc<AuditKey>> {
+    KEY.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
