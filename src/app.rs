@@ -108,6 +108,10 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
                 HttpBuilder::new()
@@ -159,5 +163,8 @@ pub fn build(
         .configure(routes)
         .split_for_parts();
     app.default_service(web::to(route_not_found))
+        .wrap(actix_web::middleware::from_fn(
+            crate::security_headers::secure,
+        ))
         .wrap(actix_web::middleware::from_fn(crate::telemetry::observe))
 }

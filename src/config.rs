@@ -72,6 +72,17 @@ pub struct Settings {
     pub ticket_prefix: String,
     /// Fallback fonts after the bundled one, for characters it lacks.
     pub fonts: Vec<PathBuf>,
+    /// Sign-in and refresh requests one client address may make a minute.
+    pub sign_in_per_minute: u32,
+    /// Public verification lookups one client address may make a minute.
+    pub verify_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed (addresses or CIDRs).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Bearer token for `/metrics` on the API listener; without it the
+    /// route is not served there.
+    pub metrics_token: Option<Secret>,
+    /// A listener of its own for `/metrics` (no token), e.g. 127.0.0.1:9090.
+    pub metrics_bind: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -109,6 +120,11 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_PUBLIC_URL",
     "EPATROL_TICKET_PREFIX",
     "EPATROL_FONTS",
+    "EPATROL_SIGN_IN_PER_MINUTE",
+    "EPATROL_VERIFY_PER_MINUTE",
+    "EPATROL_TRUSTED_PROXIES",
+    "EPATROL_METRICS_TOKEN",
+    "EPATROL_METRICS_BIND",
     // Read by the CLI, not by the server.
     "EPATROL_PASSWORD",
 ];
@@ -137,6 +153,12 @@ impl Settings {
             public_url: "http://127.0.0.1:8080".into(),
             ticket_prefix: "TN".into(),
             fonts: Vec::new(),
+            // A station's handhelds may share one address at shift change.
+            sign_in_per_minute: 120,
+            verify_per_minute: 60,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            metrics_bind: None,
         }
     }
 
@@ -252,6 +274,46 @@ impl Settings {
                 .map(|p| PathBuf::from(p.trim()))
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect();
+        }
+        if let Some(v) = get("EPATROL_SIGN_IN_PER_MINUTE") {
+            settings.sign_in_per_minute =
+                parse_number("EPATROL_SIGN_IN_PER_MINUTE", &v, 1, 100_000)? as u32;
+        }
+        if let Some(v) = get("EPATROL_VERIFY_PER_MINUTE") {
+            settings.verify_per_minute =
+                parse_number("EPATROL_VERIFY_PER_MINUTE", &v, 1, 100_000)? as u32;
+        }
+        if let Some(v) = get("EPATROL_METRICS_TOKEN") {
+            if v.len() < 16 {
+                return Err(bad("EPATROL_METRICS_TOKEN", "at least 16 characters"));
+            }
+            settings.metrics_token = Some(Secret::new(v.into_bytes()));
+        }
+        if let Some(v) = get("EPATROL_METRICS_BIND") {
+            v.parse::<std::net::SocketAddr>().map_err(|_| {
+                bad(
+                    "EPATROL_METRICS_BIND",
+                    "expected host:port, e.g. 127.0.0.1:9090",
+                )
+            })?;
+            settings.metrics_bind = Some(v);
+        }
+        if let Some(v) = get("EPATROL_TRUSTED_PROXIES") {
+            settings.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<ipnet::IpNet>()
+                        .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| {
+                            bad(
+                                "EPATROL_TRUSTED_PROXIES",
+                                format!("{p:?} is not an address or CIDR"),
+                            )
+                        })
+                })
+                .collect::<Result<_, _>>()?;
         }
         Ok(settings)
     }

@@ -13,7 +13,9 @@ pub mod org;
 pub mod pagination;
 pub mod patrol;
 pub mod print;
+pub mod ratelimit;
 pub mod secrets;
+pub mod security_headers;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
@@ -44,6 +46,7 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
         pool,
         keys: Arc::new(keys),
         box_codes: Arc::new(patrol::code::CodeKeys::new(box_codes)),
+        limits: Arc::new(ratelimit::Limits::new(&settings)),
         settings: Arc::new(settings),
     })
 }

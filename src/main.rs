@@ -485,7 +485,21 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     }
     spawn_audit_checkpoints(&state);
     tracing::info!(bind = %bind, "listening");
+    let metrics_bind = state.settings.metrics_bind.clone();
     actix_web::rt::System::new().block_on(async move {
+        if let Some(metrics_bind) = metrics_bind {
+            let metrics = actix_web::HttpServer::new(|| {
+                actix_web::App::new().route(
+                    "/metrics",
+                    actix_web::web::get().to(|| async { epatrol::ops::metrics_text() }),
+                )
+            })
+            .workers(1)
+            .bind(&metrics_bind)
+            .with_context(|| format!("binding {metrics_bind} (EPATROL_METRICS_BIND)"))?
+            .run();
+            actix_web::rt::spawn(metrics);
+        }
         actix_web::HttpServer::new(move || app::build(state.clone()))
             .workers(workers)
             .bind(&bind)

@@ -1,6 +1,7 @@
 //! Liveness, readiness and metrics for the operators' probes.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -37,14 +38,43 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
     Ok(web::Json(Health { status: "ok" }))
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Prometheus metrics in the text exposition format. On the API listener
+/// they need `Authorization: Bearer` with `EPATROL_METRICS_TOKEN`, and are
+/// not served at all without one; `EPATROL_METRICS_BIND` serves them on a
+/// listener of their own instead.
 #[utoipa::path(
     tag = "ops",
-    responses((status = 200, description = "Metrics", body = String, content_type = "text/plain"))
+    security(("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Metrics", body = String, content_type = "text/plain"),
+        (status = 401, description = "Missing or wrong metrics token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No metrics token is configured", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/metrics")]
-pub async fn metrics() -> HttpResponse {
+pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let Some(token) = &state.settings.metrics_token else {
+        return Err(ApiError::RouteNotFound);
+    };
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !constant_time_eq(presented.as_bytes(), token.expose()) {
+        return Err(ApiError::Unauthorized("invalid_metrics_token"));
+    }
+    Ok(metrics_text())
+}
+
+/// The metrics answer, for the API route and the metrics listener.
+pub fn metrics_text() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(crate::telemetry::METRICS.render())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -14,6 +14,7 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub box_codes: Arc<CodeKeys>,
     pub settings: Arc<Settings>,
+    pub limits: Arc<crate::ratelimit::Limits>,
 }
 
 impl AppState {

@@ -7,6 +7,7 @@ use super::extract::device_id;
 use super::service::{self, LoginRequest, RefreshRequest, TokenResponse};
 use crate::error::{ApiResult, Problem};
 use crate::org::users::UserView;
+use crate::ratelimit::Door;
 use crate::state::AppState;
 
 /// Sign in with badge number and password.
@@ -21,7 +22,7 @@ use crate::state::AppState;
         (status = 401, description = "Wrong badge or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Right password, disabled account (`account_disabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Badge or password missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Locked after repeated failures (`account_locked`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Locked after repeated failures (`account_locked`), or too many sign-ins from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
@@ -30,6 +31,7 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
+    state.limits.check(Door::SignIn, &req)?;
     let device = device_id(&req);
     let body = body.into_inner();
     let response = state

@@ -104,12 +104,14 @@ impl r2d2::ManageConnection for DbManager {
 /// WAL first, then applies pending migrations.
 pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Pool> {
     let manager = DbManager::new(&settings.database_url, settings.sqlite_sync)?;
-    if let DatabaseKind::Sqlite(path) = &manager.kind
-        && let Some(dir) = path.parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating database directory {}", dir.display()))?;
+    if let DatabaseKind::Sqlite(path) = &manager.kind {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating database directory {}", dir.display()))?;
+        }
+        make_private(path)?;
     }
     let pool = r2d2::Pool::builder()
         .max_size(settings.db_pool_size)
@@ -119,6 +121,34 @@ pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Pool> {
     let mut conn = pool.get().context("connecting to the database")?;
     run_migrations(&mut conn)?;
     Ok(pool)
+}
+
+/// The SQLite file holds personal data: it is created readable by its owner
+/// only, and an existing one is narrowed to that. SQLite gives its `-wal`
+/// and `-shm` files the database file's mode; those already there are
+/// narrowed too.
+fn make_private(path: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("creating the database file {}", path.display()))?;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .with_context(|| format!("making {} private", file.display()))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {

@@ -342,10 +342,13 @@ pub struct VerifyQuery {
 #[utoipa::path(
     tag = "tickets",
     params(("number" = String, Path, description = "Ticket number"), VerifyQuery),
-    responses((status = 200, description = "The verdict", content(
-        (Verification = "application/json"),
-        (String = "text/html"),
-    )))
+    responses(
+        (status = 200, description = "The verdict", content(
+            (Verification = "application/json"),
+            (String = "text/html"),
+        )),
+        (status = 429, description = "Too many lookups from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/verify/{number}")]
 pub async fn verify_ticket(
@@ -354,6 +357,7 @@ pub async fn verify_ticket(
     number: web::Path<String>,
     query: web::Query<VerifyQuery>,
 ) -> ApiResult<HttpResponse> {
+    state.limits.check(crate::ratelimit::Door::Verify, &req)?;
     let number = number.into_inner().trim().to_ascii_uppercase();
     let q = query.into_inner();
     if number.len() > 32 || q.sig.len() > 64 {

@@ -141,14 +141,27 @@ async fn malformed_requests_get_problems() {
 
 #[actix_web::test]
 async fn probes_answer() {
-    let app = TestApp::new();
+    let app = TestApp::with_settings(|s| {
+        s.metrics_token = Some(epatrol::config::Secret::new(
+            b"metrics-token-0123456789".to_vec(),
+        ));
+    });
     let srv = app.service().await;
     let (status, body, _) = raw(&srv, TestRequest::get().uri("/healthz")).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
     let (status, _, _) = raw(&srv, TestRequest::get().uri("/readyz")).await;
     assert_eq!(status, 200);
-    let res =
-        actix_web::test::call_service(&srv, TestRequest::get().uri("/metrics").to_request()).await;
+    // Metrics are not public on the API listener.
+    let (status, _, _) = raw(&srv, TestRequest::get().uri("/metrics")).await;
+    assert_eq!(status, 401);
+    let res = actix_web::test::call_service(
+        &srv,
+        TestRequest::get()
+            .uri("/metrics")
+            .insert_header(("Authorization", "Bearer metrics-token-0123456789"))
+            .to_request(),
+    )
+    .await;
     let text = String::from_utf8(actix_web::test::read_body(res).await.to_vec()).unwrap();
     assert!(text.contains("epatrol_http_requests_total"), "{text}");
     // Routes are labelled by pattern, never by concrete path or query.
@@ -171,4 +184,152 @@ async fn responses_carry_a_request_id() {
     let res =
         actix_web::test::call_service(&srv, TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(res.headers().get("x-request-id").unwrap().len(), 36);
+}
+
+async fn from_peer<S, B>(srv: &S, peer: &str, xff: Option<&str>, req: TestRequest) -> Resp
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let mut req = req.peer_addr(format!("{peer}:5000").parse().unwrap());
+    if let Some(x) = xff {
+        req = req.insert_header(("X-Forwarded-For", x));
+    }
+    let res = actix_web::test::call_service(srv, req.to_request()).await;
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let bytes = actix_web::test::read_body(res).await;
+    let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Resp {
+        status,
+        body,
+        headers,
+    }
+}
+
+#[actix_web::test]
+async fn sign_in_and_verification_are_rate_limited_per_client_address() {
+    let app = TestApp::with_settings(|s| {
+        s.sign_in_per_minute = 3;
+        s.verify_per_minute = 2;
+        s.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    });
+    let srv = app.service().await;
+    // A different badge each time: this is not the per-badge lockout.
+    let tries = std::sync::atomic::AtomicU32::new(0);
+    let login = || {
+        let n = tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        TestRequest::post().uri("/api/v1/auth/login").set_json(
+            serde_json::json!({"badge": format!("NOBODY{n}"), "password": "whatever-it-is"}),
+        )
+    };
+    for _ in 0..3 {
+        // A forged forwarded-for from an untrusted peer does not buy a new key.
+        let r = from_peer(&srv, "203.0.113.5", Some("1.1.1.1"), login()).await;
+        assert_eq!(r.status, 401);
+    }
+    let r = from_peer(&srv, "203.0.113.5", Some("2.2.2.2"), login()).await;
+    assert_eq!((r.status, r.code()), (429, "rate_limited"));
+    assert_eq!(
+        r.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let retry: u64 = r
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    // Another client is not affected; behind the trusted proxy, clients are told apart.
+    assert_eq!(
+        from_peer(&srv, "198.51.100.1", None, login()).await.status,
+        401
+    );
+    for client in ["192.0.2.10", "192.0.2.11"] {
+        let r = from_peer(&srv, "10.1.2.3", Some(client), login()).await;
+        assert_eq!(r.status, 401, "{client}");
+    }
+    let verify = || TestRequest::get().uri("/verify/TN000000019?v=1&sig=AAAA");
+    for _ in 0..2 {
+        assert_ne!(
+            from_peer(&srv, "203.0.113.9", None, verify()).await.status,
+            429
+        );
+    }
+    let r = from_peer(&srv, "203.0.113.9", None, verify()).await;
+    assert_eq!((r.status, r.code()), (429, "rate_limited"));
+}
+
+#[actix_web::test]
+async fn metrics_are_not_served_without_a_token_configured() {
+    let app = TestApp::new();
+    let srv = app.service().await;
+    let (status, _, _) = raw(&srv, TestRequest::get().uri("/metrics")).await;
+    assert_eq!(status, 404);
+}
+
+#[actix_web::test]
+async fn answers_carry_the_security_headers() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let res = actix_web::test::call_service(
+        &srv,
+        TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .set_json(serde_json::json!({"badge": "O1001", "password": PASSWORD}))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let h = res.headers();
+    assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(h.get("cache-control").unwrap(), "no-store");
+    // The public verification page: a policy, no referrer, no framing.
+    let res = actix_web::test::call_service(
+        &srv,
+        TestRequest::get()
+            .uri("/verify/TN000000019?v=1&sig=AAAA")
+            .insert_header(("Accept", "text/html"))
+            .to_request(),
+    )
+    .await;
+    let h = res.headers();
+    assert!(
+        h.get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(h.get("referrer-policy").unwrap(), "no-referrer");
+    assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+}
+
+#[cfg(unix)]
+#[actix_web::test]
+async fn the_sqlite_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::new();
+    if app.db.is_postgres() {
+        return;
+    }
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let path = app.db.url.trim_start_matches("sqlite://").to_owned();
+    for file in [path.clone(), format!("{path}-wal"), format!("{path}-shm")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file}");
+    }
 }

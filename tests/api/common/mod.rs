@@ -127,8 +127,15 @@ pub fn settings(db: &TestDb) -> Settings {
 
 impl TestApp {
     pub fn new() -> Self {
+        Self::with_settings(|_| {})
+    }
+
+    /// An app whose settings `adjust` changes first.
+    pub fn with_settings(adjust: impl FnOnce(&mut Settings)) -> Self {
         let db = TestDb::new();
-        let state = epatrol::init_state(settings(&db)).unwrap();
+        let mut s = settings(&db);
+        adjust(&mut s);
+        let state = epatrol::init_state(s).unwrap();
         let fx = {
             let mut conn = state.pool.get().unwrap();
             build_fixture(&mut conn)
