@@ -54,7 +54,7 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let Some(token) = &state.settings.metrics_token else {
-        return Err(ApiError::RouteNotFound);
+        return Err(ApiError::NotFound("metrics"));
     };
     let presented = req
         .headers()
