@@ -13,8 +13,7 @@ use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_
 use crate::state::AppState;
 use crate::{audit, auth, ops, org, patrol, tickets};
 
-/// Largest JSON body accepted: a full offline batch of check-ins fits.
-pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
+pub use crate::json_body::JSON_LIMIT;
 
 fn routes(cfg: &mut ServiceConfig) {
     cfg.service(ops::healthz)

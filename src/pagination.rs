@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::error::{ApiError, ApiResult};
+
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
 
@@ -11,14 +13,29 @@ pub const MAX_LIMIT: i64 = 500;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub after: Option<i64>,
 }
 
 impl PageQuery {
-    pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+    /// The page size asked for; outside 1–500 is refused, not clamped, so a
+    /// client never silently gets fewer items than it believes it asked for.
+    pub fn limit(&self) -> ApiResult<i64> {
+        checked_limit(self.limit)
+    }
+}
+
+/// `limit` or the default, refused outside 1–500.
+pub fn checked_limit(limit: Option<i64>) -> ApiResult<i64> {
+    match limit.unwrap_or(DEFAULT_LIMIT) {
+        n @ 1..=MAX_LIMIT => Ok(n),
+        _ => Err(ApiError::field(
+            "limit",
+            "out_of_range",
+            format!("1 to {MAX_LIMIT} items a page"),
+        )),
     }
 }
 
@@ -57,23 +74,11 @@ mod tests {
     }
 
     #[test]
-    fn limit_is_clamped() {
-        assert_eq!(
-            PageQuery {
-                limit: Some(0),
-                after: None
-            }
-            .limit(),
-            1
-        );
-        assert_eq!(
-            PageQuery {
-                limit: Some(10_000),
-                after: None
-            }
-            .limit(),
-            MAX_LIMIT
-        );
-        assert_eq!(PageQuery::default().limit(), DEFAULT_LIMIT);
+    fn limits_outside_the_range_are_refused_not_clamped() {
+        for bad in [0, -1, 501, 10_000] {
+            assert!(checked_limit(Some(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(checked_limit(Some(500)).ok(), Some(500));
+        assert_eq!(PageQuery::default().limit().ok(), Some(DEFAULT_LIMIT));
     }
 }

@@ -48,7 +48,7 @@ pub async fn list_audit(
 ) -> ApiResult<web::Json<Page<AuditView>>> {
     ensure_hq(&caller)?;
     let q = query.into_inner();
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let limit = crate::pagination::checked_limit(q.limit)?;
     let rows = state
         .db(move |c| {
             Ok(store::list(

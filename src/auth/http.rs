@@ -6,6 +6,7 @@ use super::Caller;
 use super::extract::device_id;
 use super::service::{self, LoginRequest, RefreshRequest, TokenResponse};
 use crate::error::{ApiResult, Problem};
+use crate::json_body::JsonBody;
 use crate::org::users::UserView;
 use crate::ratelimit::Door;
 use crate::state::AppState;
@@ -29,7 +30,7 @@ use crate::state::AppState;
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     state.limits.check(Door::SignIn, &req)?;
     let device = device_id(&req);
@@ -56,7 +57,7 @@ pub async fn login(
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: JsonBody<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     let device = device_id(&req);
     let body = body.into_inner();
@@ -122,7 +123,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<web::Js
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<crate::org::users::ChangePassword>,
+    body: JsonBody<crate::org::users::ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     state

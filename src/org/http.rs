@@ -8,6 +8,7 @@ use super::vendors::{self, CreateVendor, VendorView};
 use crate::auth::{Admin, Police, Supervisor};
 use crate::domain::{UnitId, UserId};
 use crate::error::{ApiResult, Problem};
+use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -27,7 +28,7 @@ use crate::state::AppState;
 pub async fn create_unit(
     state: web::Data<AppState>,
     Admin(caller): Admin,
-    body: web::Json<CreateUnit>,
+    body: JsonBody<CreateUnit>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let unit = state
@@ -144,7 +145,7 @@ pub async fn enable_unit(
 pub async fn create_user(
     state: web::Data<AppState>,
     Supervisor(caller): Supervisor,
-    body: web::Json<CreateUser>,
+    body: JsonBody<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let user = state
@@ -267,7 +268,7 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     Supervisor(caller): Supervisor,
     id: web::Path<i64>,
-    body: web::Json<users::ResetPassword>,
+    body: JsonBody<users::ResetPassword>,
 ) -> ApiResult<web::Json<UserView>> {
     let (id, input) = (UserId(id.into_inner()), body.into_inner());
     let user = state
@@ -291,7 +292,7 @@ pub async fn reset_password(
 pub async fn create_vendor(
     state: web::Data<AppState>,
     Admin(caller): Admin,
-    body: web::Json<CreateVendor>,
+    body: JsonBody<CreateVendor>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let vendor = state

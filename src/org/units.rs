@@ -155,14 +155,14 @@ pub fn list(
             kind,
             include_disabled: q.include_disabled,
             after: page.after,
-            limit: page.limit(),
+            limit: page.limit()?,
         },
     )?;
     let views = rows
         .into_iter()
         .map(UnitView::try_from)
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(Page::from_rows(views, page.limit(), |u| u.id.0))
+    Ok(Page::from_rows(views, page.limit()?, |u| u.id.0))
 }
 
 /// A unit the actor reaches; one outside their reach is "not found", so

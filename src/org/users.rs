@@ -195,14 +195,14 @@ pub fn list(
             vendor_id: q.vendor_id.map(VendorId),
             include_disabled: q.include_disabled,
             after: page.after,
-            limit: page.limit(),
+            limit: page.limit()?,
         },
     )?;
     let views = rows
         .into_iter()
         .map(|(u, unit)| view(u, unit))
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(Page::from_rows(views, page.limit(), |u| u.id.0))
+    Ok(Page::from_rows(views, page.limit()?, |u| u.id.0))
 }
 
 /// An account whose unit the actor reaches; others are "not found".

@@ -264,11 +264,11 @@ pub fn list(
             unit_id: q.unit_id.map(UnitId),
             include_retired: q.include_retired,
             after: page.after,
-            limit: page.limit(),
+            limit: page.limit()?,
         },
     )?;
     let views: Vec<BoxView> = rows.into_iter().map(|(b, u)| view(b, u)).collect();
-    Ok(Page::from_rows(views, page.limit(), |b| b.id.0))
+    Ok(Page::from_rows(views, page.limit()?, |b| b.id.0))
 }
 
 /// Every active box of a unit and the units below it, in code order.

@@ -594,9 +594,22 @@ pub fn record_batch(
     up: &mut Upload<'_>,
     items: &[serde_json::Value],
 ) -> ApiResult<BatchResponse> {
-    let parsed: Vec<Result<CheckinInput, String>> = items
+    let parsed: Vec<Result<CheckinInput, Vec<FieldError>>> = items
         .iter()
-        .map(|raw| serde_json::from_value::<CheckinInput>(raw.clone()).map_err(|e| e.to_string()))
+        .enumerate()
+        .map(|(i, raw)| {
+            let errors = crate::json_body::check_item(raw, "CheckinInput", &format!("items[{i}]"));
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            serde_json::from_value::<CheckinInput>(raw.clone()).map_err(|e| {
+                vec![FieldError::new(
+                    format!("items[{i}]"),
+                    "invalid",
+                    e.to_string(),
+                )]
+            })
+        })
         .collect();
     let client_ids: Vec<String> = parsed
         .iter()
@@ -607,18 +620,32 @@ pub fn record_batch(
     for (i, (raw, input)) in items.iter().zip(parsed).enumerate() {
         let mut result = match input {
             Ok(input) => record(conn, up, &input)?,
-            Err(e) => {
+            Err(errors) => {
                 let client_id = raw
                     .get("client_id")
                     .and_then(|v| v.as_str())
                     .unwrap_or_default();
-                rejected(client_id, "malformed_item", format!("item {i}: {e}"))
+                let mut r = rejected(
+                    client_id,
+                    "malformed_item",
+                    format!(
+                        "item {i} is not a scan: {} field(s) are wrong",
+                        errors.len()
+                    ),
+                );
+                if let Some(e) = r.error.as_mut() {
+                    e.errors = errors;
+                }
+                r
             }
         };
         // Field errors name the item, as `items[3].position.lat`.
+        let prefix = format!("items[{i}]");
         if let Some(error) = result.error.as_mut() {
             for field in &mut error.errors {
-                field.field = format!("items[{i}].{}", field.field);
+                if !field.field.starts_with(&prefix) {
+                    field.field = format!("{prefix}.{}", field.field);
+                }
             }
         }
         results.push(result);

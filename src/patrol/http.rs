@@ -17,6 +17,7 @@ use crate::auth::{Admin, Police, Supervisor};
 use crate::db::write_txn;
 use crate::domain::{BoxId, CheckinId, PlanId, Role, UnitId, UserId};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -36,7 +37,7 @@ use crate::state::AppState;
 pub async fn create_box(
     state: web::Data<AppState>,
     Admin(caller): Admin,
-    body: web::Json<CreateBox>,
+    body: JsonBody<CreateBox>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let b = state
@@ -129,7 +130,7 @@ pub async fn update_box(
     state: web::Data<AppState>,
     Admin(caller): Admin,
     id: web::Path<i64>,
-    body: web::Json<UpdateBox>,
+    body: JsonBody<UpdateBox>,
 ) -> ApiResult<web::Json<BoxView>> {
     let (id, body) = (BoxId(id.into_inner()), body.into_inner());
     Ok(web::Json(
@@ -259,7 +260,7 @@ pub async fn box_qr(
 pub async fn create_checkin(
     state: web::Data<AppState>,
     Police(caller): Police,
-    body: web::Json<CheckinInput>,
+    body: JsonBody<CheckinInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     let keys = state.box_codes.clone();
@@ -314,7 +315,7 @@ pub async fn create_checkin(
 pub async fn batch_checkins(
     state: web::Data<AppState>,
     Police(caller): Police,
-    body: web::Json<BatchRequest>,
+    body: JsonBody<BatchRequest>,
 ) -> ApiResult<web::Json<BatchResponse>> {
     let body = body.into_inner();
     if body.items.is_empty() || body.items.len() > checkin::MAX_BATCH {
@@ -398,11 +399,11 @@ pub async fn list_checkins(
                     from: q.from.map(|t| t.naive_utc()),
                     to: q.to.map(|t| t.naive_utc()),
                     after: page.after,
-                    limit: page.limit(),
+                    limit: page.limit()?,
                 },
             )?;
             let views = rows.into_iter().map(checkin::checkin_view).collect();
-            Ok(Page::from_rows(views, page.limit(), |v: &CheckinView| {
+            Ok(Page::from_rows(views, page.limit()?, |v: &CheckinView| {
                 v.id.0
             }))
         })
@@ -461,7 +462,7 @@ pub async fn get_checkin(
 pub async fn create_plan(
     state: web::Data<AppState>,
     Supervisor(caller): Supervisor,
-    body: web::Json<CreatePlan>,
+    body: JsonBody<CreatePlan>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let plan = state
@@ -677,7 +678,7 @@ pub async fn review_checkin(
     state: web::Data<AppState>,
     Supervisor(caller): Supervisor,
     id: web::Path<i64>,
-    body: web::Json<ReviewInput>,
+    body: JsonBody<ReviewInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, body) = (CheckinId(id.into_inner()), body.into_inner());
     let view = state

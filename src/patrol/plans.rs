@@ -305,13 +305,13 @@ pub fn list(
         actor.unit_path.as_deref(),
         q.include_retired,
         page.after,
-        page.limit(),
+        page.limit()?,
     )?;
     let mut views = Vec::with_capacity(rows.len());
     for (p, u) in rows {
         views.push(plan_view(conn, p, u)?);
     }
-    Ok(Page::from_rows(views, page.limit(), |p| p.id.0))
+    Ok(Page::from_rows(views, page.limit()?, |p| p.id.0))
 }
 
 pub fn retire(conn: &mut DbConn, actor: &Actor, id: PlanId) -> ApiResult<PlanView> {

@@ -14,6 +14,7 @@ use super::service::{
 };
 use crate::auth::{Admin, Caller, Police};
 use crate::error::{ApiResult, Problem};
+use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -86,7 +87,7 @@ pub async fn list_rules(
 pub async fn load_catalog(
     state: web::Data<AppState>,
     Admin(caller): Admin,
-    body: web::Json<CatalogFile>,
+    body: JsonBody<CatalogFile>,
 ) -> ApiResult<web::Json<LoadReport>> {
     let file = body.into_inner();
     Ok(web::Json(
@@ -116,7 +117,7 @@ fn context(state: &AppState) -> Context<'_> {
 pub async fn check_ticket(
     state: web::Data<AppState>,
     Police(_caller): Police,
-    body: web::Json<TicketInput>,
+    body: JsonBody<TicketInput>,
 ) -> ApiResult<web::Json<CheckResult>> {
     let input = body.into_inner();
     Ok(web::Json(
@@ -142,7 +143,7 @@ pub async fn check_ticket(
 pub async fn issue_ticket(
     state: web::Data<AppState>,
     Police(caller): Police,
-    body: web::Json<TicketInput>,
+    body: JsonBody<TicketInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     let view = state
@@ -182,14 +183,14 @@ pub async fn list_tickets(
                 },
                 own.then_some(caller.user_id),
                 page.after,
-                page.limit(),
+                page.limit()?,
             )?;
             let ctx = context(s);
             let views = rows
                 .into_iter()
                 .map(|r| service::view(&mut conn, &ctx, r))
                 .collect::<ApiResult<Vec<_>>>()?;
-            Ok(Page::from_rows(views, page.limit(), |v: &TicketView| v.id))
+            Ok(Page::from_rows(views, page.limit()?, |v: &TicketView| v.id))
         })
         .await?;
     Ok(web::Json(result))
@@ -239,7 +240,7 @@ pub async fn void_ticket(
     state: web::Data<AppState>,
     Police(caller): Police,
     id: web::Path<i64>,
-    body: web::Json<VoidInput>,
+    body: JsonBody<VoidInput>,
 ) -> ApiResult<web::Json<TicketView>> {
     let (id, input) = (id.into_inner(), body.into_inner());
     Ok(web::Json(
@@ -270,7 +271,7 @@ pub async fn correct_ticket(
     state: web::Data<AppState>,
     Police(caller): Police,
     id: web::Path<i64>,
-    body: web::Json<CorrectionInput>,
+    body: JsonBody<CorrectionInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let view = state
@@ -300,7 +301,7 @@ pub async fn correct_ticket(
 pub async fn allot_block(
     state: web::Data<AppState>,
     Police(caller): Police,
-    body: web::Json<BlockRequest>,
+    body: JsonBody<BlockRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     let view = state

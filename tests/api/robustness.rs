@@ -57,8 +57,8 @@ async fn malformed_requests_get_problems() {
                 .uri("/api/v1/auth/login")
                 .insert_header(("content-type", "application/json"))
                 .set_payload(r#"{"badge":"A0001","password":"x","extra":1}"#),
-            400,
-            "malformed_body",
+            422,
+            "validation_failed",
         ),
         (
             TestRequest::post()
@@ -112,8 +112,8 @@ async fn malformed_requests_get_problems() {
                 .insert_header(auth.clone())
                 .insert_header(("content-type", "application/json"))
                 .set_payload(r#"{"code":"X1","name":"n","kind":"galaxy","parent_id":1}"#),
-            400,
-            "malformed_body",
+            422,
+            "validation_failed",
         ),
         (
             TestRequest::get()
@@ -332,4 +332,131 @@ async fn the_sqlite_files_are_readable_by_their_owner_only() {
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{file}");
     }
+}
+
+#[actix_web::test]
+async fn every_missing_and_mistyped_field_is_named_at_once() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1001").await;
+    let r = post(
+        &srv,
+        "/api/v1/tickets",
+        Some(&officer),
+        serde_json::json!({
+            "client_id": 12345678,
+            "kind": "on_foot",
+            "violation_at": "yesterday",
+            "place": "臺南市",
+            "plate": "ABC-1234",
+            "vehicle_class": "car",
+            "fine": "2700",
+            "driver": {"sex": "male"},
+            "signature": {"status": "obtained"},
+            "colour": "red",
+        }),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "validation_failed"),
+        "{}",
+        r.body
+    );
+    let named: Vec<(String, String)> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("client_id", "type"),
+        ("kind", "enum"),
+        ("violation_at", "format"),
+        ("fine", "type"),
+        ("article_code", "required"),
+        ("facts", "required"),
+        ("driver.name", "required"),
+        ("colour", "unknown_field"),
+    ] {
+        assert!(
+            named.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} missing from {named:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn control_characters_never_reach_a_printer_or_the_log() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    app.user("A0001", app.fx.hq, Role::Admin);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1001").await;
+    let admin = login(&srv, "A0001").await;
+    for (field, text) in [
+        ("place", "東區\u{1b}@"),
+        ("facts", "闖紅燈\u{0}"),
+        ("place", "東區\u{7f}"),
+    ] {
+        let mut t = serde_json::json!({
+            "client_id": uuid::Uuid::new_v4().to_string(), "kind": "on_the_spot",
+            "violation_at": chrono::Utc::now().to_rfc3339(), "place": "臺南市東區",
+            "plate": "ABC-1234", "vehicle_class": "car", "article_code": "53-1",
+            "facts": "闖紅燈", "fine": 2700, "driver": {"name": "王小明"},
+            "signature": {"status": "obtained"},
+        });
+        t[field] = serde_json::json!(text);
+        let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (422, "validation_failed"),
+            "{field}: {}",
+            r.body
+        );
+        assert_eq!(r.body["errors"][0]["field"], field);
+        assert_eq!(r.body["errors"][0]["code"], "control_character");
+    }
+    // A newline is meaningful in the facts, not in a name.
+    let r = post(
+        &srv,
+        "/api/v1/units",
+        Some(&admin),
+        serde_json::json!({"code": "C-1", "name": "東門\n派出所", "kind": "station", "parent_id": app.fx.p1}),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.body["errors"][0]["code"].as_str()),
+        (422, Some("control_character"))
+    );
+}
+
+#[actix_web::test]
+async fn page_sizes_outside_the_range_are_refused() {
+    let app = TestApp::new();
+    app.user("A0001", app.fx.hq, Role::Admin);
+    let srv = app.service().await;
+    let admin = login(&srv, "A0001").await;
+    for path in [
+        "/api/v1/users?limit=0",
+        "/api/v1/users?limit=501",
+        "/api/v1/audit?limit=100000",
+    ] {
+        let r = get(&srv, path, &admin).await;
+        assert_eq!(
+            (r.status, r.body["errors"][0]["field"].as_str()),
+            (422, Some("limit")),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        get(&srv, "/api/v1/users?limit=500", &admin).await.status,
+        200
+    );
 }

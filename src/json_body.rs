@@ -1,0 +1,149 @@
+//! The JSON body extractor every handler uses instead of `web::Json`. It
+//! answers bad bodies the same way everywhere:
+//!
+//! - not JSON content: 415 `unsupported_media_type`;
+//! - larger than the limit: 413 `payload_too_large`;
+//! - not JSON at all: 400 `malformed_body`;
+//! - JSON of the wrong shape, or text holding control characters: 422
+//!   `validation_failed`, listing every missing, mistyped and unknown field
+//!   at once by its path.
+
+use std::sync::LazyLock;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, FieldError};
+
+/// Largest JSON body accepted: a full offline batch of check-ins fits.
+pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Array properties whose items are judged one by one by their handler
+/// (a bad item must not sink the others), not by the extractor.
+const JUDGED_PER_ITEM: &[(&str, &str)] = &[("BatchRequest", "items")];
+
+/// The API document, for the request schemas.
+static DOCUMENT: LazyLock<Value> =
+    LazyLock::new(|| serde_json::to_value(crate::app::openapi()).unwrap_or(Value::Null));
+
+/// A request body of type `T`, checked against `T`'s schema in the API
+/// document before serde reads it.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .is_some_and(|m| m == "application/json" || m.ends_with("+json"))
+}
+
+impl<T> FromRequest for JsonBody<T>
+where
+    T: DeserializeOwned + ToSchema + 'static,
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            let mut bytes = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk =
+                    chunk.map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?;
+                if bytes.len() + chunk.len() > JSON_LIMIT {
+                    return Err(ApiError::PayloadTooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            decode::<T>(&bytes).map(JsonBody)
+        })
+    }
+}
+
+/// Parses, checks and reads a body of type `T`.
+pub fn decode<T: DeserializeOwned + ToSchema>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request("malformed_body", format!("not JSON: {e}")))?;
+    let mut errors = check::<T>(&value);
+    errors.extend(crate::request_shape::control_characters(&value));
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        errors.dedup();
+        return Err(ApiError::Validation(errors));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        ApiError::Validation(vec![FieldError::new(
+            if field == "." {
+                "body".to_owned()
+            } else {
+                field
+            },
+            "invalid",
+            e.inner().to_string(),
+        )])
+    })
+}
+
+/// The shape problems of `value` as a `T`; items that their handler judges
+/// one by one are left to it.
+fn check<T: ToSchema>(value: &Value) -> Vec<FieldError> {
+    let name = T::name();
+    let Some(schema) = DOCUMENT.pointer(&format!("/components/schemas/{name}")) else {
+        return Vec::new();
+    };
+    let mut found = crate::request_shape::check(value, schema, &DOCUMENT);
+    for (schema_name, property) in JUDGED_PER_ITEM {
+        if name == *schema_name {
+            let prefix = format!("{property}[");
+            found.retain(|e| !e.field.starts_with(&prefix));
+        }
+    }
+    found
+}
+
+/// The shape problems of one item of a request judged item by item, against
+/// the schema named `schema_name`, with paths under `prefix`.
+pub fn check_item(value: &Value, schema_name: &str, prefix: &str) -> Vec<FieldError> {
+    let Some(schema) = DOCUMENT.pointer(&format!("/components/schemas/{schema_name}")) else {
+        return Vec::new();
+    };
+    let mut found = crate::request_shape::check(value, schema, &DOCUMENT);
+    found.extend(crate::request_shape::control_characters(value));
+    for e in &mut found {
+        e.field = if e.field == "body" {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}.{}", e.field)
+        };
+    }
+    found
+}

@@ -1,0 +1,460 @@
+//! Checks a JSON request against the schema the API document gives it, so
+//! that a body with several missing, mistyped or unknown fields is answered
+//! with all of them at once (serde stops at the first), each named by its
+//! path (`driver.national_id`, `items[3].position.lat`). The document is
+//! generated from the same types serde reads, so the two agree on what a
+//! valid body is; serde still has the last word.
+//!
+//! Also here: the rule on control characters. Text that reaches a printer,
+//! a PDF or the audit log carries none (NUL, ESC, DEL, the other C0 and C1
+//! codes, and the bidirectional overrides that make text read differently
+//! from how it is stored); a newline only in the few fields where a line
+//! break means something.
+
+use serde_json::Value;
+
+use crate::error::FieldError;
+
+/// Fields whose text may span lines.
+const MULTILINE_FIELDS: &[&str] = &["facts", "note", "reason", "description"];
+
+/// Deepest nesting followed; deeper bodies are refused as a whole.
+const MAX_DEPTH: usize = 32;
+
+/// Every problem with `value` against `schema`, resolving `$ref`s in `doc`
+/// (an OpenAPI document).
+pub fn check(value: &Value, schema: &Value, doc: &Value) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    Checker { doc }.check(value, schema, "", &mut errors, 0);
+    errors
+}
+
+/// Every string in `value` that holds a character text must not hold.
+pub fn control_characters(value: &Value) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    walk_strings(value, "", None, &mut errors, 0);
+    errors
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn field_name(path: &str) -> &str {
+    if path.is_empty() { "body" } else { path }
+}
+
+/// Whether `c` may appear in text; `multiline` allows the newline.
+pub fn allowed_char(c: char, multiline: bool) -> bool {
+    match c {
+        '\n' => multiline,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => false,
+        // Bidirectional embeddings, overrides and isolates.
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => false,
+        _ => true,
+    }
+}
+
+fn walk_strings(
+    value: &Value,
+    path: &str,
+    key: Option<&str>,
+    errors: &mut Vec<FieldError>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::String(s) => {
+            let multiline = key.is_some_and(|k| MULTILINE_FIELDS.contains(&k));
+            if let Some(bad) = s.chars().find(|c| !allowed_char(*c, multiline)) {
+                errors.push(FieldError::new(
+                    field_name(path),
+                    "control_character",
+                    format!("contains the control character U+{:04X}", u32::from(bad)),
+                ));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_strings(item, &format!("{path}[{i}]"), key, errors, depth + 1);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                walk_strings(v, &join(path, k), Some(k), errors, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+struct Checker<'d> {
+    doc: &'d Value,
+}
+
+impl<'d> Checker<'d> {
+    fn resolve(&self, schema: &'d Value) -> &'d Value {
+        let mut schema = schema;
+        // A chain of references ends within a few steps in a sane document.
+        for _ in 0..8 {
+            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let name = reference.trim_start_matches("#/components/schemas/");
+            match self.doc.pointer(&format!("/components/schemas/{name}")) {
+                Some(target) => schema = target,
+                None => break,
+            }
+        }
+        schema
+    }
+
+    fn check(
+        &self,
+        value: &Value,
+        schema: &'d Value,
+        path: &str,
+        errors: &mut Vec<FieldError>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            errors.push(FieldError::new(
+                field_name(path),
+                "too_deep",
+                "nested too deeply",
+            ));
+            return;
+        }
+        let schema = self.resolve(schema);
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
+                self.check_branches(value, branches, path, errors, depth);
+                return;
+            }
+        }
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            for part in all {
+                self.check(value, part, path, errors, depth + 1);
+            }
+        }
+        if let Some(types) = schema.get("type")
+            && !type_matches(value, types)
+        {
+            errors.push(FieldError::new(
+                field_name(path),
+                if value.is_null() { "required" } else { "type" },
+                format!("expected {}", describe(types)),
+            ));
+            return;
+        }
+        if let Some(options) = schema.get("enum").and_then(Value::as_array)
+            && !options.contains(value)
+        {
+            let names: Vec<String> = options.iter().map(|o| o.to_string()).collect();
+            errors.push(FieldError::new(
+                field_name(path),
+                "enum",
+                format!("one of {}", names.join(", ")),
+            ));
+            return;
+        }
+        match value {
+            Value::Object(map) => self.check_object(map, schema, path, errors, depth),
+            Value::Array(items) => {
+                check_count(items.len(), schema, "minItems", "maxItems", path, errors);
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        self.check(
+                            item,
+                            item_schema,
+                            &format!("{path}[{i}]"),
+                            errors,
+                            depth + 1,
+                        );
+                    }
+                }
+            }
+            Value::String(s) => {
+                check_count(
+                    s.chars().count(),
+                    schema,
+                    "minLength",
+                    "maxLength",
+                    path,
+                    errors,
+                );
+                check_format(s, schema, path, errors);
+            }
+            Value::Number(n) => check_number(n, schema, path, errors),
+            _ => {}
+        }
+    }
+
+    /// A value fits one of several schemas (nullable references): no error
+    /// if any branch fits, else the errors of the branch it came closest to.
+    fn check_branches(
+        &self,
+        value: &Value,
+        branches: &'d [Value],
+        path: &str,
+        errors: &mut Vec<FieldError>,
+        depth: usize,
+    ) {
+        let mut best: Option<Vec<FieldError>> = None;
+        for branch in branches {
+            let mut found = Vec::new();
+            self.check(value, branch, path, &mut found, depth + 1);
+            if found.is_empty() {
+                return;
+            }
+            let is_null_branch = branch.get("type") == Some(&Value::String("null".into()));
+            if !is_null_branch && best.as_ref().is_none_or(|b| found.len() < b.len()) {
+                best = Some(found);
+            }
+        }
+        errors.extend(best.unwrap_or_else(|| {
+            vec![FieldError::new(
+                field_name(path),
+                "type",
+                "not any of the allowed forms",
+            )]
+        }));
+    }
+
+    fn check_object(
+        &self,
+        map: &serde_json::Map<String, Value>,
+        schema: &'d Value,
+        path: &str,
+        errors: &mut Vec<FieldError>,
+        depth: usize,
+    ) {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !map.contains_key(name) {
+                    errors.push(FieldError::new(join(path, name), "required", "required"));
+                }
+            }
+        }
+        for (key, v) in map {
+            let child = join(path, key);
+            match properties.and_then(|p| p.get(key)) {
+                Some(property) => self.check(v, property, &child, errors, depth + 1),
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => {
+                        errors.push(FieldError::new(
+                            child,
+                            "unknown_field",
+                            "not a field of this request",
+                        ));
+                    }
+                    Some(extra @ Value::Object(_)) => {
+                        self.check(v, extra, &child, errors, depth + 1)
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+}
+
+fn type_matches(value: &Value, types: &Value) -> bool {
+    let one = |t: &str| match t {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    };
+    match types {
+        Value::String(t) => one(t),
+        Value::Array(list) => list.iter().filter_map(Value::as_str).any(one),
+        _ => true,
+    }
+}
+
+fn describe(types: &Value) -> String {
+    match types {
+        Value::String(t) => t.clone(),
+        Value::Array(list) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| *t != "null")
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => "a value".into(),
+    }
+}
+
+fn check_count(
+    n: usize,
+    schema: &Value,
+    min_key: &str,
+    max_key: &str,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    let bound = |key: &str| schema.get(key).and_then(Value::as_u64);
+    if let Some(min) = bound(min_key)
+        && (n as u64) < min
+    {
+        errors.push(FieldError::new(
+            field_name(path),
+            "too_short",
+            format!("at least {min}"),
+        ));
+    }
+    if let Some(max) = bound(max_key)
+        && (n as u64) > max
+    {
+        errors.push(FieldError::new(
+            field_name(path),
+            "too_long",
+            format!("at most {max}"),
+        ));
+    }
+}
+
+fn check_format(s: &str, schema: &Value, path: &str, errors: &mut Vec<FieldError>) {
+    let ok = match schema.get("format").and_then(Value::as_str) {
+        Some("date-time") => chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+        Some("date") => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+        _ => true,
+    };
+    if !ok {
+        let expected = match schema.get("format").and_then(Value::as_str) {
+            Some("date") => "a date, YYYY-MM-DD",
+            _ => "an RFC 3339 time, e.g. 2026-11-27T14:05:00+08:00",
+        };
+        errors.push(FieldError::new(field_name(path), "format", expected));
+    }
+}
+
+fn check_number(n: &serde_json::Number, schema: &Value, path: &str, errors: &mut Vec<FieldError>) {
+    let Some(x) = n.as_f64() else { return };
+    let int32 = schema.get("format").and_then(Value::as_str) == Some("int32");
+    if int32 && n.as_i64().is_none_or(|i| i32::try_from(i).is_err()) {
+        errors.push(FieldError::new(
+            field_name(path),
+            "out_of_range",
+            "too large",
+        ));
+        return;
+    }
+    if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+        && x < min
+    {
+        errors.push(FieldError::new(
+            field_name(path),
+            "out_of_range",
+            format!("at least {min}"),
+        ));
+    }
+    if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+        && x > max
+    {
+        errors.push(FieldError::new(
+            field_name(path),
+            "out_of_range",
+            format!("at most {max}"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({"components": {"schemas": {
+            "Person": {"type": "object", "required": ["name"], "additionalProperties": false,
+                       "properties": {"name": {"type": "string"}, "born": {"type": ["string", "null"], "format": "date"}}},
+            "Ticket": {"type": "object", "required": ["plate", "fine", "driver"], "additionalProperties": false,
+                       "properties": {"plate": {"type": "string"}, "fine": {"type": "integer", "format": "int32"},
+                                      "kind": {"type": "string", "enum": ["camera", "on_the_spot"]},
+                                      "owner": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Person"}]},
+                                      "driver": {"$ref": "#/components/schemas/Person"},
+                                      "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2}}}
+        }}})
+    }
+
+    fn found(value: Value) -> Vec<(String, String)> {
+        let doc = doc();
+        let schema = json!({"$ref": "#/components/schemas/Ticket"});
+        check(&value, &schema, &doc)
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn every_missing_mistyped_and_unknown_field_at_once() {
+        let errors = found(json!({
+            "fine": "2700", "kind": "bicycle", "colour": "red",
+            "driver": {"born": "yesterday"}, "owner": {"name": 7},
+            "tags": ["a", 1, "c"],
+        }));
+        for expected in [
+            ("plate", "required"),
+            ("fine", "type"),
+            ("kind", "enum"),
+            ("colour", "unknown_field"),
+            ("driver.name", "required"),
+            ("driver.born", "format"),
+            ("owner.name", "type"),
+            ("tags", "too_long"),
+            ("tags[1]", "type"),
+        ] {
+            assert!(
+                errors.contains(&(expected.0.into(), expected.1.into())),
+                "{expected:?} not in {errors:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_valid_body_has_no_errors() {
+        assert!(
+            found(
+                json!({"plate": "ABC-1234", "fine": 2700, "owner": null, "driver": {"name": "王"}})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(json!({"plate": "A", "fine": 1e12, "driver": {"name": "王"}})),
+            vec![("fine".into(), "type".into())]
+        );
+        assert_eq!(
+            found(json!({"plate": "A", "fine": 3_000_000_000u64, "driver": {"name": "王"}})),
+            vec![("fine".into(), "out_of_range".into())]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_found_wherever_they_are() {
+        let body = json!({"place": "東區\u{1b}[2J", "driver": {"name": "王\u{0}"}, "facts": "兩行\n事實",
+                          "note": "ok", "items": [{"address": "a\u{202e}b"}], "plate": "ABC\u{7f}"});
+        let fields: Vec<String> = control_characters(&body)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec!["driver.name", "items[0].address", "place", "plate"]
+        );
+        assert!(!allowed_char('\n', false));
+        assert!(allowed_char('\n', true));
+        assert!(!allowed_char('\t', true));
+    }
+}
