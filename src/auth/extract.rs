@@ -32,11 +32,26 @@ impl Caller {
     }
 }
 
-/// The `X-Device-Id` header, if it is short printable ASCII.
-pub fn device_id(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(DEVICE_HEADER)?.to_str().ok()?.trim();
-    let ok = !value.is_empty() && value.len() <= 64 && value.chars().all(|c| c.is_ascii_graphic());
-    ok.then(|| value.to_owned())
+/// The `X-Device-Id` header: 1–64 letters, digits, `-`, `_`, `.` or `:`.
+/// It is stored in the audit log and on tickets, so anything else is
+/// refused (400 `invalid_device_id`) rather than stored or dropped.
+pub fn device_id(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(raw) = req.headers().get(DEVICE_HEADER) else {
+        return Ok(None);
+    };
+    let value = raw.to_str().unwrap_or_default();
+    let ok = (1..=64).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    if ok {
+        Ok(Some(value.to_owned()))
+    } else {
+        Err(ApiError::bad_request(
+            "invalid_device_id",
+            "X-Device-Id: 1–64 letters, digits, '-', '_', '.' or ':'",
+        ))
+    }
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {
@@ -63,6 +78,7 @@ impl FromRequest for Caller {
         let device = device_id(req);
         Box::pin(async move {
             let state = state?;
+            let device = device?;
             let token = token.ok_or(ApiError::Unauthorized("missing_token"))?;
             let claims = state.keys.verify(&token).map_err(|e| match e {
                 TokenError::Expired => ApiError::Unauthorized("token_expired"),

@@ -33,7 +33,7 @@ pub async fn login(
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     state.limits.check(Door::SignIn, &req)?;
-    let device = device_id(&req);
+    let device = device_id(&req)?;
     let body = body.into_inner();
     let response = state
         .blocking(move |s| service::login(s, body, device))
@@ -59,7 +59,7 @@ pub async fn refresh(
     req: HttpRequest,
     body: JsonBody<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let device = device_id(&req);
+    let device = device_id(&req)?;
     let body = body.into_inner();
     let response = state
         .blocking(move |s| service::refresh(s, body, device))

@@ -1,6 +1,7 @@
 //! Password hashing with argon2id at OWASP's minimum (m = 19 MiB, t = 2, p = 1).
 //! Hashing is slow on purpose: call these off the async workers.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -39,7 +40,21 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash("not-a-real-password-0000").unwrap_or_default())
 }
 
-/// Password rules: 10 to 128 characters, not all one character.
+/// Commonly used passwords long enough to pass the length rule
+/// (`assets/passwords/common.txt`), lower-case.
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("../../assets/passwords/common.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
+    })
+}
+
+/// Password rules after NIST SP 800-63B: 10 to 128 characters, no
+/// composition rules, but not one character repeated and not a commonly
+/// used password.
 pub fn check_policy(password: &str, field: &str, errors: &mut FieldErrors) {
     let n = password.chars().count();
     if n < 10 {
@@ -51,6 +66,12 @@ pub fn check_policy(password: &str, field: &str, errors: &mut FieldErrors) {
             field,
             "too_weak",
             "a password is not one character repeated",
+        );
+    } else if common_passwords().contains(password.trim().to_lowercase().as_str()) {
+        errors.add(
+            field,
+            "too_common",
+            "this password is among the most commonly used; choose another",
         );
     }
 }
@@ -77,5 +98,10 @@ mod tests {
         let mut ok = FieldErrors::new();
         check_policy("a good long passphrase", "password", &mut ok);
         assert!(ok.is_empty());
+        for common in ["1234567890", "Password123", "1qaz2wsx3edc", "police12345"] {
+            let mut e = FieldErrors::new();
+            check_policy(common, "password", &mut e);
+            assert!(!e.is_empty(), "{common} accepted");
+        }
     }
 }

@@ -16,6 +16,22 @@ pub const AUDIENCE: &str = "epatrol-api";
 /// as an access token.
 const ACCESS_PURPOSE: &str = "access";
 const KEY_FILE: &str = "jwt-secret";
+/// Clock difference tolerated between nodes, in seconds.
+const LEEWAY_SECS: u64 = 30;
+
+/// Whether the token's protected header has a `crit` member.
+fn has_crit_header(token: &str) -> bool {
+    let Some(segment) = token.split('.').next() else {
+        return true;
+    };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(segment) else {
+        return true;
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(header)) => header.contains_key("crit"),
+        _ => true,
+    }
+}
 
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
 pub struct AccessClaims {
@@ -100,18 +116,27 @@ impl TokenKeys {
         if header.alg != Algorithm::HS256 || header.kid.as_deref() != Some(self.kid.as_str()) {
             return Err(TokenError::Invalid);
         }
+        // RFC 7515 §4.1.11: a token naming critical extensions the
+        // recipient does not understand must be refused. We understand none.
+        if has_crit_header(token) {
+            return Err(TokenError::Invalid);
+        }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
         let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
             })?;
         if data.claims.purpose != ACCESS_PURPOSE {
+            return Err(TokenError::Invalid);
+        }
+        // Issued in the future: not a token this server made.
+        if data.claims.iat > chrono::Utc::now().timestamp() + LEEWAY_SECS as i64 {
             return Err(TokenError::Invalid);
         }
         Ok(data.claims)

@@ -460,3 +460,37 @@ async fn page_sizes_outside_the_range_are_refused() {
         200
     );
 }
+
+#[actix_web::test]
+async fn a_malformed_device_id_is_refused_not_stored() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let token = login(&srv, "O1001").await;
+    for bad in [
+        "x".repeat(65),
+        "MP 0001".into(),
+        "MP<01>".into(),
+        "手持機".into(),
+    ] {
+        let req = TestRequest::get()
+            .uri("/api/v1/me")
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header((
+                "X-Device-Id",
+                actix_web::http::header::HeaderValue::from_bytes(bad.as_bytes()).unwrap(),
+            ));
+        let (status, body, ctype) = raw(&srv, req).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("invalid_device_id")),
+            "{bad:?}"
+        );
+        assert_eq!(ctype, "application/problem+json");
+    }
+    let req = TestRequest::get()
+        .uri("/api/v1/me")
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .insert_header(("X-Device-Id", "MP-0001"));
+    assert_eq!(raw(&srv, req).await.0, 200);
+}
