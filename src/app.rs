@@ -163,6 +163,9 @@ pub fn build(
         .split_for_parts();
     app.default_service(web::to(route_not_found))
         .wrap(actix_web::middleware::from_fn(
+            crate::problem_fallback::ensure_problems,
+        ))
+        .wrap(actix_web::middleware::from_fn(
             crate::security_headers::secure,
         ))
         .wrap(actix_web::middleware::from_fn(crate::telemetry::observe))

@@ -14,6 +14,7 @@ pub mod org;
 pub mod pagination;
 pub mod patrol;
 pub mod print;
+pub mod problem_fallback;
 pub mod ratelimit;
 pub mod request_shape;
 pub mod secrets;

@@ -494,3 +494,36 @@ async fn a_malformed_device_id_is_refused_not_stored() {
         .insert_header(("X-Device-Id", "MP-0001"));
     assert_eq!(raw(&srv, req).await.0, 200);
 }
+
+#[actix_web::test]
+async fn every_error_answer_is_a_problem_even_before_a_handler_runs() {
+    let app = TestApp::new();
+    app.user("A0001", app.fx.hq, Role::Admin);
+    let srv = app.service().await;
+    let admin = login(&srv, "A0001").await;
+    let auth = ("Authorization", format!("Bearer {admin}"));
+    let cases = vec![
+        // A CSV import over the body limit.
+        (
+            TestRequest::post()
+                .uri("/api/v1/boxes/import")
+                .insert_header(auth.clone())
+                .insert_header(("content-type", "text/csv"))
+                .set_payload("x".repeat(epatrol::app::JSON_LIMIT + 10)),
+            413,
+        ),
+        // A request target longer than any real one.
+        (
+            TestRequest::get().uri(&format!("/api/v1/users?q={}", "a".repeat(9000))),
+            414,
+        ),
+        // A method the route does not take.
+        (TestRequest::delete().uri("/healthz"), 404),
+    ];
+    for (req, status) in cases {
+        let (got, body, ctype) = raw(&srv, req).await;
+        assert_eq!(got, status, "{body}");
+        assert_eq!(ctype, "application/problem+json", "{status}");
+        assert_eq!(body["status"], status);
+    }
+}
