@@ -68,6 +68,9 @@ pub struct Settings {
     pub workers: usize,
     /// Base URL printed into QR codes that the public scans.
     pub public_url: String,
+    /// Whether `public_url` was configured (`EPATROL_PUBLIC_URL`) rather
+    /// than derived from the bind address.
+    pub public_url_configured: bool,
     /// Letters before every ticket number of this city.
     pub ticket_prefix: String,
     /// Fallback fonts after the bundled one, for characters it lacks.
@@ -130,6 +133,29 @@ const KNOWN_KEYS: &[&str] = &[
 ];
 
 impl Settings {
+    /// Checks what serving the public needs: outside the demo, printed QR
+    /// codes must carry a link anyone can open, so `EPATROL_PUBLIC_URL` must
+    /// be set, to an https URL.
+    pub fn check_for_serving(&self, demo: bool) -> Result<(), ConfigError> {
+        if demo {
+            return Ok(());
+        }
+        if !self.public_url_configured {
+            return Err(bad(
+                "EPATROL_PUBLIC_URL",
+                "required outside --demo: the https address the public reaches this server at, \
+                 printed in every ticket's QR code (e.g. https://epatrol.police.tainan.gov.tw)",
+            ));
+        }
+        if !self.public_url.starts_with("https://") {
+            return Err(bad(
+                "EPATROL_PUBLIC_URL",
+                "must be an https:// URL: phones open the printed link",
+            ));
+        }
+        Ok(())
+    }
+
     /// Defaults for the embedded demo, rooted at `data_dir`.
     pub fn embedded(data_dir: PathBuf) -> Self {
         let database_url = format!("sqlite://{}", data_dir.join("epatrol.db").display());
@@ -151,6 +177,7 @@ impl Settings {
                 .map(|n| n.get())
                 .unwrap_or(2),
             public_url: "http://127.0.0.1:8080".into(),
+            public_url_configured: false,
             ticket_prefix: "TN".into(),
             fonts: Vec::new(),
             // A station's handhelds may share one address at shift change.
@@ -258,6 +285,7 @@ impl Settings {
                 return Err(bad("EPATROL_PUBLIC_URL", "expected an http(s):// URL"));
             }
             settings.public_url = v.trim_end_matches('/').to_owned();
+            settings.public_url_configured = true;
         }
         if let Some(v) = get("EPATROL_TICKET_PREFIX") {
             if v.len() != 2 || !v.chars().all(|c| c.is_ascii_uppercase()) {
@@ -439,6 +467,23 @@ mod tests {
     fn short_jwt_secret_is_rejected() {
         let err = Settings::from_vars(vars(&[("EPATROL_JWT_SECRET", "c2hvcnQ=")])).unwrap_err();
         assert_eq!(err.key, "EPATROL_JWT_SECRET");
+    }
+
+    #[test]
+    fn serving_outside_the_demo_needs_an_https_public_url() {
+        let s = Settings::from_vars(vars(&[])).unwrap();
+        assert!(s.check_for_serving(true).is_ok());
+        assert_eq!(
+            s.check_for_serving(false).unwrap_err().key,
+            "EPATROL_PUBLIC_URL"
+        );
+        let http =
+            Settings::from_vars(vars(&[("EPATROL_PUBLIC_URL", "http://x.example")])).unwrap();
+        assert!(http.check_for_serving(false).is_err());
+        let https =
+            Settings::from_vars(vars(&[("EPATROL_PUBLIC_URL", "https://x.example/")])).unwrap();
+        assert!(https.check_for_serving(false).is_ok());
+        assert_eq!(https.public_url, "https://x.example");
     }
 
     #[test]

@@ -470,6 +470,7 @@ fn spawn_audit_checkpoints(state: &epatrol::state::AppState) {
 }
 
 fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    settings.check_for_serving(demo)?;
     let bind = settings.bind.clone();
     let workers = settings.workers;
     let state = epatrol::init_state(settings)?;

@@ -37,6 +37,29 @@ pub fn taiwan_date(utc: NaiveDateTime) -> NaiveDate {
     to_taiwan(utc).date()
 }
 
+/// A date as official notices print it: 民國115年11月27日 (the Republic
+/// of China calendar counts years from 1912).
+pub fn roc_date(day: NaiveDate) -> String {
+    format!(
+        "民國{}年{:02}月{:02}日",
+        day.year() - 1911,
+        day.month(),
+        day.day()
+    )
+}
+
+/// A UTC instant in Taiwan time as official notices print it:
+/// 民國115年11月27日 14時05分.
+pub fn roc_datetime(utc: NaiveDateTime) -> String {
+    let local = to_taiwan(utc);
+    format!(
+        "{} {:02}時{:02}分",
+        roc_date(local.date()),
+        chrono::Timelike::hour(&local),
+        chrono::Timelike::minute(&local)
+    )
+}
+
 /// A legal period, as a rule of the catalog states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -89,6 +112,20 @@ mod tests {
             from_taiwan(to_taiwan(utc("2026-11-19 16:00"))),
             utc("2026-11-19 16:00")
         );
+    }
+
+    #[test]
+    fn dates_print_in_the_roc_calendar_in_taiwan_time() {
+        assert_eq!(
+            roc_datetime(utc("2026-11-27 06:05")),
+            "民國115年11月27日 14時05分"
+        );
+        // 23:30 UTC is already the next day in Taiwan.
+        assert_eq!(
+            roc_datetime(utc("2026-11-26 23:30")),
+            "民國115年11月27日 07時30分"
+        );
+        assert_eq!(roc_date(d("2027-01-05")), "民國116年01月05日");
     }
 
     #[test]

@@ -200,6 +200,7 @@ pub struct QrQuery {
             (Vec<u8> = "image/png"),
         )),
         (status = 400, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The box is retired (`box_retired`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/boxes/{id}/qr")]
@@ -222,6 +223,13 @@ pub async fn box_qr(
         .blocking(move |s| {
             let mut conn = s.conn()?;
             let b = boxes::get(&mut conn, &caller.actor, id)?;
+            if b.retired {
+                // A code for a retired box would only be refused when scanned.
+                return Err(ApiError::conflict(
+                    "box_retired",
+                    "a retired box gets no code; reactivate or replace it",
+                ));
+            }
             let version = store::current_key_version(&mut conn)?;
             drop(conn);
             let payload = boxes::payload(&keys, &b, version);

@@ -123,14 +123,19 @@ impl<'f> Builder<'f> {
     }
 
     pub fn rule(&mut self) {
+        self.bar(2);
+    }
+
+    /// A full-width black bar `thickness` dots high.
+    pub fn bar(&mut self, thickness: u32) {
         self.y += 4.0;
         self.elems.push(Elem::Rect {
             x: self.margin as u32,
             y: self.y as u32,
             w: self.width - 2 * self.margin as u32,
-            h: 2,
+            h: thickness,
         });
-        self.y += 8.0;
+        self.y += 4.0 + thickness as f32;
     }
 
     pub fn gap(&mut self, dots: f32) {

@@ -3,8 +3,8 @@
 //! millimetres from the top-left corner, as people measure a page.
 
 use printpdf::{
-    Color, FontId, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Pt, Rect, Rgb, TextItem,
+    Color, DictItem, FontId, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 
 use super::fonts::stack;
@@ -24,11 +24,65 @@ fn mm_to_pt(mm: f32) -> Pt {
     Mm(mm).into_pt()
 }
 
+/// A document dated now (printpdf would date it 1970).
+fn new_pdf(title: &str) -> PdfDocument {
+    let mut doc = PdfDocument::new(title);
+    let now = printpdf::OffsetDateTime::now_utc();
+    doc.metadata.info.creation_date = now;
+    doc.metadata.info.modification_date = now;
+    doc.metadata.info.metadata_date = now;
+    doc.metadata.info.producer = "epatrol".into();
+    doc
+}
+
+/// Text operators for one run. A run holding characters that no font has
+/// is wrapped in a `/Span` with `/ActualText`, so the text layer (search,
+/// copy, text extractors, screen readers) keeps every character of a name
+/// even where the paper shows a gap.
+fn text_ops(font: FontId, size: Pt, pos: Point, text: &str) -> Vec<Op> {
+    let missing = stack().is_some_and(|f| !f.missing(text).is_empty());
+    let mut ops = Vec::with_capacity(7);
+    if missing {
+        let mut utf16 = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            utf16.extend_from_slice(&unit.to_be_bytes());
+        }
+        let mut props = std::collections::BTreeMap::new();
+        props.insert(
+            "ActualText".to_owned(),
+            DictItem::String {
+                data: utf16,
+                literal: false,
+            },
+        );
+        ops.push(Op::BeginMarkedContentWithProperties {
+            tag: "Span".into(),
+            properties: DictItem::Dict { map: props },
+        });
+    }
+    ops.extend([
+        Op::StartTextSection,
+        Op::SetFont {
+            font: PdfFontHandle::External(font),
+            size,
+        },
+        Op::SetTextCursor { pos },
+        Op::ShowText {
+            items: vec![TextItem::Text(text.to_owned())],
+        },
+        Op::EndTextSection,
+    ]);
+    if missing {
+        ops.push(Op::EndMarkedContent);
+    }
+    ops
+}
+
 impl Document {
     pub fn new(title: &str) -> ApiResult<Self> {
         let fonts = stack()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
-        let mut doc = PdfDocument::new(title);
+        let mut doc = new_pdf(title);
         let font = doc.add_font(&fonts.faces[0].pdf);
         Ok(Document {
             doc,
@@ -47,20 +101,12 @@ impl Document {
 
     /// Text with its baseline at `y_mm` from the top.
     pub fn text(&mut self, x_mm: f32, y_mm: f32, size_pt: f32, text: &str) {
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(self.font.clone()),
-                size: Pt(size_pt),
-            },
-            Op::SetTextCursor {
-                pos: Point::new(Mm(x_mm), Mm(A4_HEIGHT_MM - y_mm)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
-            },
-            Op::EndTextSection,
-        ]);
+        self.ops.extend(text_ops(
+            self.font.clone(),
+            Pt(size_pt),
+            Point::new(Mm(x_mm), Mm(A4_HEIGHT_MM - y_mm)),
+            text,
+        ));
     }
 
     /// A filled black rectangle with its top-left corner at (x, y).
@@ -141,7 +187,7 @@ const DOTS_PER_MM: f32 = 8.0;
 pub fn layout_pdf(title: &str, layout: &super::layout::Layout) -> ApiResult<Vec<u8>> {
     let fonts = stack()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
-    let mut doc = PdfDocument::new(title);
+    let mut doc = new_pdf(title);
     // Only the faces the layout uses go into the document.
     let mut ids: Vec<Option<FontId>> = vec![None; fonts.faces.len()];
     for e in &layout.elems {
@@ -172,25 +218,15 @@ pub fn layout_pdf(title: &str, layout: &super::layout::Layout) -> ApiResult<Vec<
                 size,
                 face,
                 text,
-            } => ops.extend([
-                Op::StartTextSection,
-                Op::SetFont {
-                    font: PdfFontHandle::External(
-                        ids.get(*face)
-                            .cloned()
-                            .flatten()
-                            .unwrap_or_else(FontId::new),
-                    ),
-                    size: mm_to_pt(size / DOTS_PER_MM),
-                },
-                Op::SetTextCursor {
-                    pos: Point::new(Mm(x / DOTS_PER_MM), Mm(h_mm - baseline / DOTS_PER_MM)),
-                },
-                Op::ShowText {
-                    items: vec![TextItem::Text(text.clone())],
-                },
-                Op::EndTextSection,
-            ]),
+            } => ops.extend(text_ops(
+                ids.get(*face)
+                    .cloned()
+                    .flatten()
+                    .unwrap_or_else(FontId::new),
+                mm_to_pt(size / DOTS_PER_MM),
+                Point::new(Mm(x / DOTS_PER_MM), Mm(h_mm - baseline / DOTS_PER_MM)),
+                text,
+            )),
             super::layout::Elem::Rect { x, y, w, h } => ops.push(Op::DrawRectangle {
                 rectangle: Rect {
                     x: mm_to_pt(*x as f32 / DOTS_PER_MM),

@@ -40,6 +40,15 @@ impl TicketKind {
         }
     }
 
+    /// How a notice names the kind: 當場舉發, 逕行舉發, 民眾檢舉.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TicketKind::OnTheSpot => "當場舉發",
+            TicketKind::Camera => "逕行舉發",
+            TicketKind::CitizenReport => "民眾檢舉舉發",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }

@@ -4,9 +4,9 @@
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::service::{SignatureStatus, TicketView};
+use super::service::{SignatureStatus, TicketStatus, TicketView};
+use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
-use crate::patrol::schedule::utc_to_local;
 use crate::print::layout::{Builder, Layout};
 use crate::print::{fonts, pdf, printer, raster};
 
@@ -34,40 +34,82 @@ pub struct Printed {
     pub bytes: Vec<u8>,
 }
 
-/// The ticket laid out for a printer `width` dots wide.
+/// What a reprint of a version that is no longer in force must say across
+/// the paper, so that it can never pass for a valid ticket.
+fn stamp(t: &TicketView) -> Option<(String, String)> {
+    match t.status {
+        TicketStatus::Issued => None,
+        TicketStatus::Voided => Some((
+            "＊ 作廢 VOID ＊".to_owned(),
+            "本單已作廢，不生舉發效力".to_owned(),
+        )),
+        TicketStatus::Superseded => Some((
+            "＊ 已更正 SUPERSEDED ＊".to_owned(),
+            match t.current_version {
+                Some(v) => format!("本版已更正，請以{} 第 {v} 版為準", t.number),
+                None => "本版已更正，請以最新版本為準".to_owned(),
+            },
+        )),
+    }
+}
+
+fn stamp_band(b: &mut Builder<'_>, stamp: &Option<(String, String)>) {
+    if let Some((title, line)) = stamp {
+        b.bar(6);
+        b.text(40.0, title);
+        b.text(22.0, line);
+        b.bar(6);
+    }
+}
+
+/// The ticket laid out for a printer `width` dots wide, with the fields
+/// 違反道路交通管理事件統一裁罰基準及處理細則 §11 puts on a notice, dates in
+/// the ROC calendar as official notices print them.
 pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
     let font =
         fonts::stack().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
     let mut b = Builder::new(font, width);
+    let stamp = stamp(t);
+    stamp_band(&mut b, &stamp);
     b.text(30.0, "舉發違反道路交通管理事件通知單");
     b.text(22.0, if t.version > 1 { "（更正）" } else { "" });
     b.field("單號", &t.number);
     if t.version > 1 {
         b.field("版本", &format!("第 {} 版", t.version));
     }
+    b.field("舉發類別", t.kind.label_zh());
     b.rule();
-    let at = utc_to_local(t.violation_at.naive_utc()).format("%Y-%m-%d %H:%M");
-    b.field("違規時間", &at.to_string());
-    b.field("違規地點", &t.place);
-    b.field("車牌號碼", &t.plate);
-    b.field("車種", t.vehicle_class.label_zh());
-    b.field("違規條款", &t.article);
-    b.field("違規事實", &t.facts);
-    b.field("罰鍰", &format!("新臺幣 {} 元", t.fine));
     for (label, person) in [("駕駛人", &t.driver), ("車主", &t.owner)] {
         if let Some(p) = person {
             b.field(label, &p.name);
+            if let Some(sex) = p.sex {
+                b.field("性別", sex.label_zh());
+            }
+            if let Some(born) = p.birth_date {
+                b.field("出生日期", &time::roc_date(born));
+            }
             if let Some(id) = &p.national_id {
                 b.field("身分證號", id);
             }
             if let Some(addr) = &p.address {
-                b.field("地址", addr);
+                b.field("住址", addr);
             }
         }
     }
+    b.field("車牌號碼", &t.plate);
+    b.field("車種", t.vehicle_class.label_zh());
     b.rule();
-    b.field("應到案日期", &t.due_date.to_string());
+    b.field("違規時間", &time::roc_datetime(t.violation_at.naive_utc()));
+    b.field("違規地點", &t.place);
+    b.field("違規事實", &t.facts);
+    b.field("違反條款", &t.article);
+    b.field("罰鍰", &format!("新臺幣 {} 元", t.fine));
+    b.rule();
+    b.field("應到案日期", &time::roc_date(t.due_date));
     b.field("應到案處所", &t.respond_to);
+    b.field("舉發單位", &t.issuing_unit);
+    b.field("舉發員警", &t.officer_badge);
+    b.field("填單日期", &time::roc_datetime(t.issued_at.naive_utc()));
     let signature = match t.signature.status {
         SignatureStatus::Obtained => "已簽收".to_owned(),
         SignatureStatus::Refused => {
@@ -77,6 +119,7 @@ pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
     };
     b.field("簽收", &signature);
     b.gap(8.0);
+    stamp_band(&mut b, &stamp);
     b.text(18.0, "掃描 QR 碼查驗本單真偽");
     let module = if width >= 576 { 5 } else { 4 };
     b.qr(&t.verify_url, module)
@@ -87,6 +130,7 @@ pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
     let wide = if width >= 576 { 6 } else { 4 };
     b.code39(&t.number, 2, wide, 64);
     b.text(20.0, &t.number);
+    stamp_band(&mut b, &stamp);
     Ok(b.finish())
 }
 

@@ -121,7 +121,13 @@ pub struct TicketView {
     pub status: TicketStatus,
     pub kind: TicketKind,
     pub unit_id: UnitId,
+    /// 舉發單位: the issuing unit's name.
+    pub issuing_unit: String,
     pub officer_id: UserId,
+    /// 舉發員警: the issuing officer's badge.
+    pub officer_badge: String,
+    /// For a superseded version: the version now in force.
+    pub current_version: Option<i32>,
     pub violation_at: DateTime<Utc>,
     pub reported_at: Option<DateTime<Utc>>,
     pub place: String,
@@ -548,6 +554,13 @@ pub fn status_of(conn: &mut DbConn, row: &TicketRow) -> ApiResult<TicketStatus> 
 
 pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<TicketView> {
     let status = status_of(conn, &row)?;
+    let current_version = match status {
+        TicketStatus::Superseded => {
+            store::latest_by_number(conn, &row.number)?.map(|(t, _)| t.version)
+        }
+        _ => None,
+    };
+    let (issuing_unit, officer_badge) = store::issuer_of(conn, row.unit_id, row.officer_id)?;
     let mut people: HashMap<String, Person> = store::people_of(conn, row.id)?.into_iter().collect();
     let signature = Signature {
         status: match row.signature.as_str() {
@@ -567,7 +580,10 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
         status,
         kind: TicketKind::parse(&row.kind).unwrap_or(TicketKind::OnTheSpot),
         unit_id: row.unit_id,
+        issuing_unit,
         officer_id: row.officer_id,
+        officer_badge,
+        current_version,
         violation_at: row.violation_at.and_utc(),
         reported_at: row.reported_at.map(|t| t.and_utc()),
         place: row.place,

@@ -254,6 +254,23 @@ pub fn ticket_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Op
         .optional()
 }
 
+/// The issuing unit's name and the issuing officer's badge.
+pub fn issuer_of(
+    conn: &mut DbConn,
+    unit: UnitId,
+    officer: UserId,
+) -> QueryResult<(String, String)> {
+    let unit_name = units::table
+        .find(unit)
+        .select(units::name)
+        .first::<String>(conn)?;
+    let badge = crate::db::schema::users::table
+        .find(officer)
+        .select(crate::db::schema::users::badge)
+        .first::<String>(conn)?;
+    Ok((unit_name, badge))
+}
+
 /// The newest version of a number.
 pub fn latest_by_number(
     conn: &mut DbConn,

@@ -21,6 +21,15 @@ pub enum Sex {
     Female,
 }
 
+impl Sex {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+}
+
 /// A person on the ticket: the driver when stopped, the owner for camera cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -181,3 +181,19 @@ fn boxes_import_from_csv_and_box_code_keys_rotate() {
             .success()
     );
 }
+
+#[test]
+fn serve_outside_the_demo_refuses_to_print_unreachable_links() {
+    let db = TestDb::new();
+    let out = epatrol(&db).args(["serve"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("EPATROL_PUBLIC_URL"), "{err}");
+    let out = epatrol(&db)
+        .args(["serve"])
+        .env("EPATROL_PUBLIC_URL", "http://tickets.example")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("https"));
+}

@@ -1255,3 +1255,25 @@ async fn absurd_clock_readings_reject_their_item_and_nothing_else() {
         "items[2].scan_monotonic.elapsed_ms"
     );
 }
+
+#[actix_web::test]
+async fn a_retired_box_gets_no_code() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let r = post(
+        &srv,
+        &format!("/api/v1/boxes/{}/retire", w.b2),
+        Some(&w.admin),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let qr = get(&srv, &format!("/api/v1/boxes/{}/qr", w.b2), &w.sup).await;
+    assert_eq!((qr.status, qr.code()), (409, "box_retired"));
+    assert_eq!(
+        get(&srv, &format!("/api/v1/boxes/{}/qr", w.b1), &w.sup)
+            .await
+            .status,
+        200
+    );
+}

@@ -108,3 +108,182 @@ async fn every_format_prints_a_readable_qr_code_and_chinese() {
     .await;
     assert_eq!(res.status(), 400);
 }
+
+async fn pdf_of<S, B>(srv: &S, id: i64, token: &str) -> Vec<u8>
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let res = actix_web::test::call_service(
+        srv,
+        TestRequest::get()
+            .uri(&format!("/api/v1/tickets/{id}/print?format=pdf"))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    actix_web::test::read_body(res).await.to_vec()
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    doc.extract_text(&[1]).unwrap().replace('\n', "")
+}
+
+fn camera_ticket(name: &str) -> serde_json::Value {
+    json!({
+        "client_id": uuid::Uuid::new_v4().to_string(), "kind": "camera",
+        "violation_at": "2026-11-20T06:05:00Z", "place": "臺南市東區東門路一段",
+        "plate": "ABC-1234", "vehicle_class": "car", "article_code": "53-1",
+        "facts": "闖紅燈", "fine": 2700,
+        "owner": {"name": name, "sex": "male", "birth_date": "1990-05-01", "national_id": "A123456789", "address": "臺南市北區"},
+        "signature": {"status": "not_applicable"},
+    })
+}
+
+#[actix_web::test]
+async fn a_notice_carries_its_issuer_and_roc_dates() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let t = post(
+        &srv,
+        "/api/v1/tickets",
+        Some(&officer),
+        camera_ticket("王小明"),
+    )
+    .await;
+    assert_eq!(t.status, 201, "{}", t.body);
+    assert_eq!(t.body["officer_badge"], "O1101");
+    assert_eq!(t.body["issuing_unit"], "P1-S1 單位");
+    let text = pdf_text(&pdf_of(&srv, t.body["id"].as_i64().unwrap(), &officer).await);
+    for expected in [
+        "舉發單位：P1-S1 單位",
+        "舉發員警：O1101",
+        "違規時間：民國115年11月20日 14時05分",
+        "出生日期：民國79年05月01日",
+        "性別：男",
+        "舉發類別：逕行舉發",
+        "應到案日期：民國",
+        "填單日期：民國",
+    ] {
+        assert!(text.contains(expected), "PDF lacks {expected}: {text}");
+    }
+}
+
+#[actix_web::test]
+async fn a_void_or_superseded_version_never_reprints_as_valid() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let voided = post(
+        &srv,
+        "/api/v1/tickets",
+        Some(&officer),
+        camera_ticket("王小明"),
+    )
+    .await;
+    let vid = voided.body["id"].as_i64().unwrap();
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{vid}/void"),
+        Some(&officer),
+        json!({"reason": "duplicate", "note": "重複開單"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let text = pdf_text(&pdf_of(&srv, vid, &officer).await);
+    assert!(text.contains("作廢"), "{text}");
+
+    let first = post(
+        &srv,
+        "/api/v1/tickets",
+        Some(&officer),
+        camera_ticket("陳大同"),
+    )
+    .await;
+    let fid = first.body["id"].as_i64().unwrap();
+    let mut fixed = camera_ticket("陳大同");
+    fixed["plate"] = json!("ABC-1235");
+    let second = post(
+        &srv,
+        &format!("/api/v1/tickets/{fid}/corrections"),
+        Some(&officer),
+        json!({"error_type": "plate", "ticket": fixed}),
+    )
+    .await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    let text = pdf_text(&pdf_of(&srv, fid, &officer).await);
+    let number = first.body["number"].as_str().unwrap();
+    assert!(text.contains("已更正"), "{text}");
+    assert!(text.contains(&format!("{number} 第 2 版為準")), "{text}");
+    // The version in force prints clean.
+    let text = pdf_text(&pdf_of(&srv, second.body["id"].as_i64().unwrap(), &officer).await);
+    assert!(!text.contains("作廢") && !text.contains("已更正"), "{text}");
+}
+
+#[actix_web::test]
+async fn the_pdf_keeps_every_character_of_a_name_and_a_real_date() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    // 𪚥 is in no bundled font; the officer acknowledges the warning.
+    let mut t = camera_ticket("王𪚥");
+    t["acknowledge"] = json!(["owner.name:glyph_missing"]);
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pdf = pdf_of(&srv, r.body["id"].as_i64().unwrap(), &officer).await;
+    // The text layer says what the paper cannot show.
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let page = *doc.get_pages().get(&1).unwrap();
+    let content = doc.get_and_decode_page_content(page).unwrap();
+    let actual: Vec<String> = content
+        .operations
+        .iter()
+        .filter(|op| op.operator == "BDC")
+        .filter_map(|op| {
+            op.operands
+                .get(1)?
+                .as_dict()
+                .ok()?
+                .get(b"ActualText")
+                .ok()?
+                .as_str()
+                .ok()
+        })
+        .map(|bytes| {
+            let units: Vec<u16> = bytes[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).unwrap()
+        })
+        .collect();
+    assert!(actual.iter().any(|t| t.contains("王𪚥")), "{actual:?}");
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .unwrap();
+    let created = doc
+        .get_dictionary(info)
+        .unwrap()
+        .get(b"CreationDate")
+        .unwrap()
+        .as_str()
+        .unwrap();
+    let year = format!("D:{}", chrono::Utc::now().format("%Y"));
+    assert!(
+        String::from_utf8_lossy(created).starts_with(&year),
+        "{}",
+        String::from_utf8_lossy(created)
+    );
+}
