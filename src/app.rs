@@ -122,15 +122,15 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document of exactly the routes the app serves.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+/// The OpenAPI document of exactly the routes the app serves, as JSON.
+pub fn openapi() -> serde_json::Value {
     let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes)
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    api
+    crate::api_document::add_common_answers(api)
 }
 
 async fn route_not_found() -> Result<HttpResponse, ApiError> {

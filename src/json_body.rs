@@ -29,8 +29,7 @@ pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
 const JUDGED_PER_ITEM: &[(&str, &str)] = &[("BatchRequest", "items")];
 
 /// The API document, for the request schemas.
-static DOCUMENT: LazyLock<Value> =
-    LazyLock::new(|| serde_json::to_value(crate::app::openapi()).unwrap_or(Value::Null));
+static DOCUMENT: LazyLock<Value> = LazyLock::new(crate::app::openapi);
 
 /// A request body of type `T`, checked against `T`'s schema in the API
 /// document before serde reads it.

@@ -1,5 +1,6 @@
 //! epatrol: the backend of a city police department's M-Police handhelds.
 
+pub mod api_document;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -236,7 +236,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Openapi => {
-            println!("{}", app::openapi().to_pretty_json()?);
+            println!("{}", serde_json::to_string_pretty(&app::openapi())?);
         }
         Command::Seed(SeedCommand::Demo) => {
             let pool = epatrol::open_database(&settings)?;

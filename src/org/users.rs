@@ -63,8 +63,8 @@ pub struct CreateUser {
     pub role: Role,
     /// Required for vendor roles, absent for police roles.
     pub vendor_id: Option<VendorId>,
-    /// 10–128 characters.
-    #[schema(example = "a long passphrase")]
+    /// 10–128 characters, not a commonly used password.
+    #[schema(example = "a long passphrase", min_length = 10, max_length = 128)]
     pub password: String,
 }
 
@@ -269,12 +269,16 @@ pub fn set_disabled(
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,
+    /// 10–128 characters, not a commonly used password.
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetPassword {
+    /// 10–128 characters, not a commonly used password.
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 

@@ -93,7 +93,7 @@ pub struct CheckinInput {
 pub struct BatchRequest {
     /// Up to 1000 queued scans, oldest first. Items are judged one by one:
     /// a bad item does not sink the others.
-    #[schema(value_type = Vec<CheckinInput>)]
+    #[schema(value_type = Vec<CheckinInput>, min_items = 1, max_items = 1000)]
     pub items: Vec<serde_json::Value>,
     /// The handheld's monotonic clock when sending.
     pub sent_monotonic: Option<Monotonic>,

@@ -36,6 +36,7 @@ pub struct CoverageQuery {
     pub to: NaiveDate,
     /// `json` (default), `csv` or `pdf`.
     #[serde(default)]
+    #[param(inline)]
     pub format: ReportFormat,
 }
 

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use super::boxes::{self, BoxListQuery, BoxView, CreateBox, ImportReport, UpdateBox};
 use super::checkin::{
@@ -186,7 +186,16 @@ pub async fn reissue_box_code(
 #[into_params(parameter_in = Query)]
 pub struct QrQuery {
     /// `svg` (default) or `png`.
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<QrFormat>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum QrFormat {
+    #[default]
+    Svg,
+    Png,
 }
 
 /// The box's QR code, to print on its sticker.
@@ -211,13 +220,7 @@ pub async fn box_qr(
     query: web::Query<QrQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = BoxId(id.into_inner());
-    let format = query.into_inner().format.unwrap_or_else(|| "svg".into());
-    if format != "svg" && format != "png" {
-        return Err(ApiError::bad_request(
-            "unknown_format",
-            "format is svg or png",
-        ));
-    }
+    let format = query.into_inner().format.unwrap_or_default();
     let keys = state.box_codes.clone();
     let (payload, content_type, bytes) = state
         .blocking(move |s| {
@@ -233,9 +236,9 @@ pub async fn box_qr(
             let version = store::current_key_version(&mut conn)?;
             drop(conn);
             let payload = boxes::payload(&keys, &b, version);
-            Ok(match format.as_str() {
-                "png" => (payload.clone(), "image/png", render::png(&payload, 8)?),
-                _ => (
+            Ok(match format {
+                QrFormat::Png => (payload.clone(), "image/png", render::png(&payload, 8)?),
+                QrFormat::Svg => (
                     payload.clone(),
                     "image/svg+xml",
                     render::svg(&payload)?.into_bytes(),
@@ -348,13 +351,31 @@ pub async fn batch_checkins(
     Ok(web::Json(response))
 }
 
+/// What a stored check-in is: counted, or waiting for a supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinStatus {
+    Accepted,
+    Flagged,
+}
+
+impl CheckinStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinStatus::Accepted => "accepted",
+            CheckinStatus::Flagged => "flagged",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CheckinListQuery {
     pub officer_id: Option<i64>,
     pub box_id: Option<i64>,
     /// `accepted` or `flagged`.
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<CheckinStatus>,
     /// From this instant (RFC 3339).
     pub from: Option<chrono::DateTime<chrono::Utc>>,
     /// Before this instant (RFC 3339).
@@ -376,15 +397,6 @@ pub async fn list_checkins(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<CheckinView>>> {
     let (q, page) = (query.into_inner(), page.into_inner());
-    if let Some(s) = &q.status
-        && s != "accepted"
-        && s != "flagged"
-    {
-        return Err(ApiError::bad_request(
-            "malformed_query",
-            "status is accepted or flagged",
-        ));
-    }
     let own_only = caller.role() == Role::Officer;
     let result = state
         .db(move |c| {
@@ -403,7 +415,7 @@ pub async fn list_checkins(
                     },
                     officer_id: officer,
                     box_id: q.box_id.map(BoxId),
-                    status: q.status.as_deref(),
+                    status: q.status.map(CheckinStatus::as_str),
                     from: q.from.map(|t| t.naive_utc()),
                     to: q.to.map(|t| t.naive_utc()),
                     after: page.after,

@@ -23,6 +23,7 @@ pub enum PrintFormat {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PrintQuery {
+    #[param(inline)]
     pub format: PrintFormat,
     /// Printer width in dots: 384 (58 mm) or 576 (80 mm). Default 384.
     pub width: Option<u32>,

@@ -112,7 +112,7 @@ pub enum TicketStatus {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TicketView {
     pub id: i64,
-    #[schema(example = "TN000012349")]
+    #[schema(example = "TN000012340")]
     pub number: String,
     pub version: i32,
     pub supersedes_id: Option<i64>,

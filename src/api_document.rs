@@ -1,0 +1,118 @@
+//! What every operation of the API document says in common: the problem
+//! answers the server gives by the shape of an operation, not by its
+//! handler (a secured route can answer 401 and 403, a body 413, 415 and 422,
+//! a path with an id 404, a write 409 when it loses a race, anything 400,
+//! 414 and 503), and the `X-Device-Id` header every request may carry.
+//! Handlers document their own statuses with their own words; this fills in
+//! only what they left out, so a client generated from the document knows
+//! every answer it can get.
+
+use serde_json::{Value, json};
+use utoipa::openapi::OpenApi;
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    })
+}
+
+/// The statuses an operation can answer by its shape, with a description.
+fn common_answers(method: &str, path: &str, op: &Value) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![
+        (
+            "400",
+            "Malformed path, query or header (`malformed_path`, `malformed_query`, `invalid_device_id`)",
+        ),
+        ("414", "Request target too long (`uri_too_long`)"),
+        (
+            "503",
+            "The database is busy or unreachable; try again (`service_unavailable`)",
+        ),
+    ];
+    let secured = op
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    if secured {
+        out.push((
+            "401",
+            "Missing, expired or revoked token, or a disabled account or unit",
+        ));
+        out.push(("403", "Not allowed for this role or outside your units"));
+    }
+    if path.contains('{') {
+        out.push(("404", "No such record within your reach (`not_found`)"));
+    }
+    if op.get("requestBody").is_some() {
+        out.push(("413", "Body over the limit (`payload_too_large`)"));
+        out.push(("415", "Not a JSON body (`unsupported_media_type`)"));
+        out.push((
+            "422",
+            "Every missing, mistyped or refused field, by path (`validation_failed`)",
+        ));
+    }
+    let has_query = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+    if has_query {
+        out.push((
+            "422",
+            "A query value out of range, e.g. `limit` (`validation_failed`)",
+        ));
+    }
+    if method != "get" {
+        out.push((
+            "409",
+            "Lost a race with a request that changed the same record (`conflict`)",
+        ));
+    }
+    out
+}
+
+fn device_header() -> Value {
+    json!({
+        "name": "X-Device-Id",
+        "in": "header",
+        "required": false,
+        "description": "The handheld or browser the request comes from, recorded in the audit log: 1–64 letters, digits, `-`, `_`, `.` or `:`.",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+    })
+}
+
+/// The document, as JSON, with the common answers and headers filled in.
+pub fn add_common_answers(api: OpenApi) -> Value {
+    let mut doc = serde_json::to_value(&api).unwrap_or(Value::Null);
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, op) in item.iter_mut() {
+                let answers = common_answers(method, path, op);
+                let responses = op
+                    .as_object_mut()
+                    .map(|o| o.entry("responses").or_insert_with(|| json!({})));
+                if let Some(Value::Object(responses)) = responses {
+                    for (status, description) in answers {
+                        responses
+                            .entry(status)
+                            .or_insert_with(|| problem(description));
+                    }
+                }
+                if path.starts_with("/api/")
+                    && let Some(op) = op.as_object_mut()
+                {
+                    let params = op.entry("parameters").or_insert_with(|| json!([]));
+                    if let Some(list) = params.as_array_mut()
+                        && !list.iter().any(|p| p["name"] == "X-Device-Id")
+                    {
+                        list.push(device_header());
+                    }
+                }
+            }
+        }
+    }
+    doc
+}
