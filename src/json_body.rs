@@ -24,6 +24,10 @@ use crate::error::{ApiError, FieldError};
 /// Largest JSON body accepted: a full offline batch of check-ins fits.
 pub const JSON_LIMIT: usize = 4 * 1024 * 1024;
 
+/// Codes of the shape checker for lengths and ranges, which the services
+/// check as rules (see `decode`).
+const LIMIT_CODES: &[&str] = &["too_short", "too_long", "out_of_range"];
+
 /// Array properties whose items are judged one by one by their handler
 /// (a bad item must not sink the others), not by the extractor.
 const JUDGED_PER_ITEM: &[(&str, &str)] = &[("BatchRequest", "items")];
@@ -93,7 +97,13 @@ pub fn decode<T: DeserializeOwned + ToSchema>(bytes: &[u8]) -> Result<T, ApiErro
         .map_err(|e| ApiError::bad_request("malformed_body", format!("not JSON: {e}")))?;
     let mut errors = check::<T>(&value);
     errors.extend(crate::request_shape::control_characters(&value));
-    if !errors.is_empty() {
+    // Lengths and ranges the document states are rules the services check
+    // too, together with every other rule of the request: a body whose only
+    // problems are those goes on, so that the answer lists all fields at once.
+    let structural = errors
+        .iter()
+        .any(|e| !LIMIT_CODES.contains(&e.code.as_str()));
+    if structural {
         errors.sort_by(|a, b| a.field.cmp(&b.field));
         errors.dedup();
         return Err(ApiError::Validation(errors));
