@@ -15,3 +15,4 @@ mod patrol;
 mod printing;
 mod robustness;
 mod tickets;
+mod two_nodes;
