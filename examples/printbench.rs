@@ -10,10 +10,11 @@
 use std::time::Instant;
 
 use epatrol::tickets::catalog::TicketKind;
+use epatrol::tickets::input::{Signature, SignatureStatus};
 use epatrol::tickets::plate::VehicleClass;
 use epatrol::tickets::print::{PrintFormat, render};
-use epatrol::tickets::service::{Signature, SignatureStatus, TicketStatus, TicketView};
 use epatrol::tickets::validate::Person;
+use epatrol::tickets::view::{TicketStatus, TicketView};
 
 fn sample() -> TicketView {
     let now = chrono::Utc::now();

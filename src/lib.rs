@@ -21,6 +21,7 @@ pub mod request_shape;
 pub mod secrets;
 pub mod security_headers;
 pub mod seed;
+pub mod signing;
 pub mod state;
 pub mod telemetry;
 pub mod tickets;
@@ -49,7 +50,7 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
     Ok(state::AppState {
         pool,
         keys: Arc::new(keys),
-        box_codes: Arc::new(patrol::code::CodeKeys::new(box_codes)),
+        signing_keys: Arc::new(signing::SigningKeys::new(box_codes)),
         limits: Arc::new(ratelimit::Limits::new(&settings)),
         settings: Arc::new(settings),
     })

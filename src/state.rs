@@ -6,13 +6,14 @@ use crate::auth::token::TokenKeys;
 use crate::config::Settings;
 use crate::db::{DbConn, Pool};
 use crate::error::{ApiError, ApiResult};
-use crate::patrol::code::CodeKeys;
+use crate::signing::SigningKeys;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub keys: Arc<TokenKeys>,
-    pub box_codes: Arc<CodeKeys>,
+    /// Keys of box codes and ticket verification tags.
+    pub signing_keys: Arc<SigningKeys>,
     pub settings: Arc<Settings>,
     pub limits: Arc<crate::ratelimit::Limits>,
 }

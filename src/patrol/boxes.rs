@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::code::{BoxCode, CodeKeys};
+use super::code::{self, BoxCode};
 use super::store::{self, BoxChanges, BoxFilter, BoxRow, NewBox};
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, BoxId, Role, UnitId};
@@ -14,6 +14,7 @@ use crate::org::store::UnitRow;
 use crate::org::users::UnitBrief;
 use crate::org::{is_unique_violation, valid_code};
 use crate::pagination::{Page, PageQuery};
+use crate::signing::SigningKeys;
 
 pub const DEFAULT_RADIUS_M: f64 = 30.0;
 
@@ -414,12 +415,15 @@ pub fn reissue_code(conn: &mut DbConn, actor: &Actor, id: BoxId) -> ApiResult<Bo
 /// The payload printed in the box's QR code, signed with `key_version`
 /// (the current one: see [`store::current_key_version`]). Stickers printed
 /// under an older version keep working until that version is retired.
-pub fn payload(keys: &CodeKeys, b: &BoxView, key_version: i32) -> String {
-    keys.sign(&BoxCode {
-        box_id: b.id,
-        serial: b.code_serial,
-        key_version,
-    })
+pub fn payload(keys: &SigningKeys, b: &BoxView, key_version: i32) -> String {
+    code::sign(
+        keys,
+        &BoxCode {
+            box_id: b.id,
+            serial: b.code_serial,
+            key_version,
+        },
+    )
 }
 
 /// One row of a box import file.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::clock::{self, Monotonic, TimeSource};
-use super::code::{CodeError, CodeKeys};
+use super::code::{self, CodeError};
 use super::flags::{self, Flag};
 use super::geo::{self, Position};
 use super::schedule::Schedule;
@@ -20,6 +20,7 @@ use super::travel::{self, Fix};
 use crate::db::{DbConn, now};
 use crate::domain::{Actor, BoxId, CheckinId, PlanId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
+use crate::signing::SigningKeys;
 
 /// Most items one batch may carry.
 pub const MAX_BATCH: usize = 1000;
@@ -239,7 +240,7 @@ fn validate(input: &CheckinInput, sent: Option<&Monotonic>) -> Result<(), Vec<Fi
 pub struct Upload<'a> {
     pub officer: UserId,
     pub actor: &'a Actor,
-    pub keys: &'a CodeKeys,
+    pub keys: &'a SigningKeys,
     pub received_at: NaiveDateTime,
     pub sent_monotonic: Option<Monotonic>,
     boxes: HashMap<BoxId, Option<BoxRow>>,
@@ -255,7 +256,7 @@ impl<'a> Upload<'a> {
     pub fn new(
         actor: &'a Actor,
         officer: UserId,
-        keys: &'a CodeKeys,
+        keys: &'a SigningKeys,
         sent_monotonic: Option<Monotonic>,
     ) -> Self {
         Upload {
@@ -418,7 +419,7 @@ fn judge_and_insert(
     input: &CheckinInput,
     fingerprint: String,
 ) -> ApiResult<CheckinResult> {
-    let code = match up.keys.verify(&input.payload) {
+    let code = match code::verify(up.keys, &input.payload) {
         Ok(code) => code,
         Err(CodeError::Malformed) => {
             return reject_audited(up, input, "malformed_code", "this is not a patrol box code");

@@ -8,11 +8,10 @@
 //! photographed) bumps it and voids the old sticker alone.
 
 use base64::Engine;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
-use crate::config::Secret;
 use crate::domain::BoxId;
+use crate::signing::SigningKeys;
 
 const PREFIX: &str = "EPB1";
 const TAG_BYTES: usize = 16;
@@ -32,82 +31,54 @@ pub enum CodeError {
     BadSignature,
 }
 
-/// The master secret that box-code keys derive from.
-pub struct CodeKeys {
-    master: Secret,
+/// The payload printed for `code`, signed with its key version.
+pub fn sign(keys: &SigningKeys, code: &BoxCode) -> String {
+    let body = format!(
+        "{PREFIX}.{}.{}.{}",
+        code.box_id, code.serial, code.key_version
+    );
+    let mut mac = keys.box_code_mac(code.key_version);
+    mac.update(body.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES]);
+    format!("{body}.{tag}")
 }
 
-impl CodeKeys {
-    pub fn new(master: Secret) -> Self {
-        CodeKeys { master }
+/// Parses and checks a scanned payload. Only the one spelling `sign`
+/// produces is accepted (no whitespace, signs or leading zeros), and the
+/// tag is checked over the exact bytes received: a payload that differs
+/// from the printed one in any byte is not that sticker. Whether its key
+/// version is still in force and its serial current is for the caller
+/// to judge.
+pub fn verify(keys: &SigningKeys, payload: &str) -> Result<BoxCode, CodeError> {
+    if payload.len() > 128 {
+        return Err(CodeError::Malformed);
     }
-
-    fn mac(&self, version: i32) -> Hmac<Sha256> {
-        // Key of a version = HMAC(master, "epatrol box code key v<N>").
-        let mut derive = hmac_with(self.master.expose());
-        derive.update(format!("epatrol box code key v{version}").as_bytes());
-        hmac_with(&derive.finalize().into_bytes())
+    let (body, tag) = payload.rsplit_once('.').ok_or(CodeError::Malformed)?;
+    let parts: Vec<&str> = body.split('.').collect();
+    let [prefix, id, serial, version] = parts.as_slice() else {
+        return Err(CodeError::Malformed);
+    };
+    if *prefix != PREFIX {
+        return Err(CodeError::Malformed);
     }
-
-    /// A 96-bit tag over `text` for printed ticket verification codes, under
-    /// its own derived key.
-    pub fn ticket_tag(&self, text: &str) -> String {
-        let mut derive = hmac_with(self.master.expose());
-        derive.update(b"epatrol ticket verification key v1");
-        let mut mac = hmac_with(&derive.finalize().into_bytes());
-        mac.update(text.as_bytes());
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12])
+    let code = BoxCode {
+        box_id: BoxId(canonical_number(id)?),
+        serial: i32::try_from(canonical_number(serial)?).map_err(|_| CodeError::Malformed)?,
+        key_version: i32::try_from(canonical_number(version)?).map_err(|_| CodeError::Malformed)?,
+    };
+    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(tag)
+        .map_err(|_| CodeError::Malformed)?;
+    if tag.len() != TAG_BYTES {
+        return Err(CodeError::BadSignature);
     }
-
-    pub fn sign(&self, code: &BoxCode) -> String {
-        let body = format!(
-            "{PREFIX}.{}.{}.{}",
-            code.box_id, code.serial, code.key_version
-        );
-        let mut mac = self.mac(code.key_version);
-        mac.update(body.as_bytes());
-        let tag = mac.finalize().into_bytes();
-        let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES]);
-        format!("{body}.{tag}")
-    }
-
-    /// Parses and checks a scanned payload. Only the one spelling `sign`
-    /// produces is accepted (no whitespace, signs or leading zeros), and the
-    /// tag is checked over the exact bytes received: a payload that differs
-    /// from the printed one in any byte is not that sticker. Whether its key
-    /// version is still in force and its serial current is for the caller
-    /// to judge.
-    pub fn verify(&self, payload: &str) -> Result<BoxCode, CodeError> {
-        if payload.len() > 128 {
-            return Err(CodeError::Malformed);
-        }
-        let (body, tag) = payload.rsplit_once('.').ok_or(CodeError::Malformed)?;
-        let parts: Vec<&str> = body.split('.').collect();
-        let [prefix, id, serial, version] = parts.as_slice() else {
-            return Err(CodeError::Malformed);
-        };
-        if *prefix != PREFIX {
-            return Err(CodeError::Malformed);
-        }
-        let code = BoxCode {
-            box_id: BoxId(canonical_number(id)?),
-            serial: i32::try_from(canonical_number(serial)?).map_err(|_| CodeError::Malformed)?,
-            key_version: i32::try_from(canonical_number(version)?)
-                .map_err(|_| CodeError::Malformed)?,
-        };
-        let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(tag)
-            .map_err(|_| CodeError::Malformed)?;
-        if tag.len() != TAG_BYTES {
-            return Err(CodeError::BadSignature);
-        }
-        let mut mac = self.mac(code.key_version);
-        mac.update(body.as_bytes());
-        // Constant-time comparison of the truncated tag.
-        mac.verify_truncated_left(&tag)
-            .map_err(|_| CodeError::BadSignature)?;
-        Ok(code)
-    }
+    let mut mac = keys.box_code_mac(code.key_version);
+    mac.update(body.as_bytes());
+    // Constant-time comparison of the truncated tag.
+    mac.verify_truncated_left(&tag)
+        .map_err(|_| CodeError::BadSignature)?;
+    Ok(code)
 }
 
 /// A positive whole number written as `sign` writes it: ASCII digits, no
@@ -120,18 +91,12 @@ fn canonical_number(text: &str) -> Result<i64, CodeError> {
     text.parse().map_err(|_| CodeError::Malformed)
 }
 
-// HMAC takes keys of any length, so construction cannot fail.
-#[allow(clippy::expect_used)]
-fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
-    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn keys(b: u8) -> CodeKeys {
-        CodeKeys::new(Secret::new(vec![b; 32]))
+    fn keys(b: u8) -> SigningKeys {
+        SigningKeys::new(crate::config::Secret::new(vec![b; 32]))
     }
 
     fn code() -> BoxCode {
@@ -145,22 +110,22 @@ mod tests {
     #[test]
     fn a_signed_code_verifies() {
         let k = keys(1);
-        let payload = k.sign(&code());
+        let payload = sign(&k, &code());
         assert!(payload.starts_with("EPB1.42.1.1."));
-        assert_eq!(k.verify(&payload), Ok(code()));
+        assert_eq!(verify(&k, &payload), Ok(code()));
     }
 
     #[test]
     fn altered_or_forged_codes_are_refused() {
         let k = keys(1);
-        let payload = k.sign(&code());
+        let payload = sign(&k, &code());
         let altered = payload.replacen("EPB1.42.", "EPB1.43.", 1);
-        assert_eq!(k.verify(&altered), Err(CodeError::BadSignature));
-        assert_eq!(keys(2).verify(&payload), Err(CodeError::BadSignature));
+        assert_eq!(verify(&k, &altered), Err(CodeError::BadSignature));
+        assert_eq!(verify(&keys(2), &payload), Err(CodeError::BadSignature));
         let newer_version = payload.replacen(".1.1.", ".1.2.", 1);
-        assert_eq!(k.verify(&newer_version), Err(CodeError::BadSignature));
+        assert_eq!(verify(&k, &newer_version), Err(CodeError::BadSignature));
         let short_tag = &payload[..payload.len() - 4];
-        assert!(k.verify(short_tag).is_err());
+        assert!(verify(&k, short_tag).is_err());
         for junk in [
             "",
             "hello",
@@ -168,14 +133,14 @@ mod tests {
             "EPB2.42.1.1.AAAA",
             &"A".repeat(500),
         ] {
-            assert_eq!(k.verify(junk), Err(CodeError::Malformed), "{junk}");
+            assert_eq!(verify(&k, junk), Err(CodeError::Malformed), "{junk}");
         }
     }
 
     #[test]
     fn only_the_printed_spelling_verifies() {
         let k = keys(1);
-        let payload = k.sign(&code());
+        let payload = sign(&k, &code());
         let tag = payload.rsplit('.').next().unwrap();
         for variant in [
             format!("EPB1.042.1.1.{tag}"),
@@ -186,9 +151,9 @@ mod tests {
             format!("{payload}\n"),
             format!("EPB1.42.1.1.{tag}="),
         ] {
-            assert!(k.verify(&variant).is_err(), "{variant:?} verified");
+            assert!(verify(&k, &variant).is_err(), "{variant:?} verified");
         }
-        assert_eq!(k.verify(&payload), Ok(code()));
+        assert_eq!(verify(&k, &payload), Ok(code()));
     }
 
     #[test]
@@ -199,10 +164,10 @@ mod tests {
             ..code()
         };
         assert_ne!(
-            k.sign(&code()).rsplit('.').next(),
-            k.sign(&v2).rsplit('.').next()
+            sign(&k, &code()).rsplit('.').next(),
+            sign(&k, &v2).rsplit('.').next()
         );
-        assert_eq!(k.verify(&k.sign(&v2)), Ok(v2));
+        assert_eq!(verify(&k, &sign(&k, &v2)), Ok(v2));
     }
 
     mod properties {
@@ -215,8 +180,8 @@ mod tests {
             #[test]
             fn whatever_verifies_is_the_one_printed_spelling(text in "\\PC{0,140}") {
                 let k = keys(1);
-                if let Ok(code) = k.verify(&text) {
-                    prop_assert_eq!(k.sign(&code), text);
+                if let Ok(code) = verify(&k, &text) {
+                    prop_assert_eq!(sign(&k, &code), text);
                 }
             }
 
@@ -227,14 +192,14 @@ mod tests {
                                                version in 1i32..=i32::MAX, at in 0usize..200, byte: u8) {
                 let k = keys(7);
                 let code = BoxCode { box_id: BoxId(id), serial, key_version: version };
-                let payload = k.sign(&code);
-                prop_assert_eq!(k.verify(&payload), Ok(code));
+                let payload = sign(&k, &code);
+                prop_assert_eq!(verify(&k, &payload), Ok(code));
                 let mut bytes = payload.clone().into_bytes();
                 let at = at % bytes.len();
                 prop_assume!(bytes[at] != byte);
                 bytes[at] = byte;
                 if let Ok(text) = String::from_utf8(bytes) {
-                    prop_assert!(k.verify(&text).is_err());
+                    prop_assert!(verify(&k, &text).is_err());
                 }
             }
         }

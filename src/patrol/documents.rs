@@ -2,11 +2,11 @@
 //! codes and the coverage report.
 
 use super::boxes::{BoxView, payload};
-use super::code::CodeKeys;
 use super::coverage::{CoverageLine, CoverageReport};
 use super::schedule::utc_to_local;
 use crate::error::ApiResult;
 use crate::print::pdf::Document;
+use crate::signing::SigningKeys;
 
 const COLUMNS: usize = 3;
 const ROWS: usize = 4;
@@ -15,7 +15,7 @@ const MARGIN_MM: f32 = 10.0;
 /// A4 sheets of stickers, twelve a page: box code, name, QR code, unit, and
 /// the sticker's serial and key version so the one on the box can be told apart.
 pub fn sticker_sheet(
-    keys: &CodeKeys,
+    keys: &SigningKeys,
     key_version: i32,
     unit_name: &str,
     boxes: &[BoxView],

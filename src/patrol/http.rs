@@ -221,7 +221,7 @@ pub async fn box_qr(
 ) -> ApiResult<HttpResponse> {
     let id = BoxId(id.into_inner());
     let format = query.into_inner().format.unwrap_or_default();
-    let keys = state.box_codes.clone();
+    let keys = state.signing_keys.clone();
     let (payload, content_type, bytes) = state
         .blocking(move |s| {
             let mut conn = s.conn()?;
@@ -274,7 +274,7 @@ pub async fn create_checkin(
     body: JsonBody<CheckinInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
-    let keys = state.box_codes.clone();
+    let keys = state.signing_keys.clone();
     let result = state
         .db(move |c| {
             let mut up = Upload::new(&caller.actor, caller.user_id, &keys, None);
@@ -336,7 +336,7 @@ pub async fn batch_checkins(
             format!("1 to {} items", checkin::MAX_BATCH),
         ));
     }
-    let keys = state.box_codes.clone();
+    let keys = state.signing_keys.clone();
     let response = state
         .db(move |c| {
             let mut up = Upload::new(
@@ -655,7 +655,7 @@ pub async fn box_stickers(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId(id.into_inner());
-    let keys = state.box_codes.clone();
+    let keys = state.signing_keys.clone();
     let (code, pdf) = state
         .blocking(move |s| {
             let (unit, boxes, version) = {

@@ -7,11 +7,15 @@ use utoipa::IntoParams;
 
 use super::catalog::{ArticleVersion, CatalogFile, LegalRule};
 use super::catalog_store::{self, ArticleQuery, LoadReport};
+use super::check::{self, CheckResult};
+use super::correct::{self, CorrectionInput};
+use super::input::TicketInput;
+use super::issue;
+use super::numbering::{self, BlockRequest, BlocksView};
 use super::print::PrintQuery;
-use super::service::{
-    self, BlockRequest, BlocksView, CheckResult, Context, CorrectionInput, TicketInput, TicketView,
-    Verification, VoidInput,
-};
+use super::verify::{self, Verification};
+use super::view::{self, Context, TicketView};
+use super::void::{self, VoidInput};
 use crate::auth::{Admin, Caller, Police};
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
@@ -19,7 +23,7 @@ use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
 fn today() -> chrono::NaiveDate {
-    crate::patrol::schedule::utc_to_local(crate::db::now()).date()
+    crate::domain::time::taiwan_date(crate::db::now())
 }
 
 /// The violation articles in force on a date, with fine ranges per vehicle
@@ -99,7 +103,7 @@ pub async fn load_catalog(
 
 fn context(state: &AppState) -> Context<'_> {
     Context {
-        keys: &state.box_codes,
+        keys: &state.signing_keys,
         prefix: &state.settings.ticket_prefix,
         public_url: &state.settings.public_url,
     }
@@ -120,9 +124,7 @@ pub async fn check_ticket(
     body: JsonBody<TicketInput>,
 ) -> ApiResult<web::Json<CheckResult>> {
     let input = body.into_inner();
-    Ok(web::Json(
-        state.db(move |c| service::check(c, &input)).await?,
-    ))
+    Ok(web::Json(state.db(move |c| check::check(c, &input)).await?))
 }
 
 /// Issue a ticket: validated, numbered, stored immutably, audited. Errors
@@ -147,7 +149,7 @@ pub async fn issue_ticket(
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     let view = state
-        .blocking(move |s| service::issue(&mut *s.conn()?, &caller.actor, &context(s), &input))
+        .blocking(move |s| issue::issue(&mut *s.conn()?, &caller.actor, &context(s), &input))
         .await?;
     Ok(if view.replayed {
         HttpResponse::Ok().json(view)
@@ -188,7 +190,7 @@ pub async fn list_tickets(
             let ctx = context(s);
             let views = rows
                 .into_iter()
-                .map(|r| service::view(&mut conn, &ctx, r))
+                .map(|r| view::view(&mut conn, &ctx, r))
                 .collect::<ApiResult<Vec<_>>>()?;
             Ok(Page::from_rows(views, page.limit()?, |v: &TicketView| v.id))
         })
@@ -216,8 +218,8 @@ pub async fn get_ticket(
     let view = state
         .blocking(move |s| {
             let mut conn = s.conn()?;
-            let row = service::get_readable(&mut conn, &caller.actor, id)?;
-            service::view(&mut conn, &context(s), row)
+            let row = view::get_readable(&mut conn, &caller.actor, id)?;
+            view::view(&mut conn, &context(s), row)
         })
         .await?;
     Ok(web::Json(view))
@@ -245,9 +247,7 @@ pub async fn void_ticket(
     let (id, input) = (id.into_inner(), body.into_inner());
     Ok(web::Json(
         state
-            .blocking(move |s| {
-                service::void(&mut *s.conn()?, &caller.actor, &context(s), id, &input)
-            })
+            .blocking(move |s| void::void(&mut *s.conn()?, &caller.actor, &context(s), id, &input))
             .await?,
     ))
 }
@@ -276,7 +276,7 @@ pub async fn correct_ticket(
     let (id, input) = (id.into_inner(), body.into_inner());
     let view = state
         .blocking(move |s| {
-            service::correct(&mut *s.conn()?, &caller.actor, &context(s), id, &input)
+            correct::correct(&mut *s.conn()?, &caller.actor, &context(s), id, &input)
         })
         .await?;
     Ok(if view.replayed {
@@ -305,7 +305,9 @@ pub async fn allot_block(
 ) -> ApiResult<HttpResponse> {
     let req = body.into_inner();
     let view = state
-        .blocking(move |s| service::allot_block(&mut *s.conn()?, &caller.actor, &context(s), &req))
+        .blocking(move |s| {
+            numbering::allot_block(&mut *s.conn()?, &caller.actor, &context(s), &req)
+        })
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -324,7 +326,7 @@ pub async fn list_blocks(
 ) -> ApiResult<web::Json<BlocksView>> {
     Ok(web::Json(
         state
-            .blocking(move |s| service::blocks(&mut *s.conn()?, &caller.actor, &context(s)))
+            .blocking(move |s| numbering::blocks(&mut *s.conn()?, &caller.actor, &context(s)))
             .await?,
     ))
 }
@@ -367,9 +369,9 @@ pub async fn verify_ticket(
             "not a verification link",
         ));
     }
-    let keys = state.box_codes.clone();
+    let keys = state.signing_keys.clone();
     let verdict = state
-        .db(move |c| service::verify(c, &keys, &number, q.v, &q.sig))
+        .db(move |c| verify::verify(c, &keys, &number, q.v, &q.sig))
         .await?;
     let wants_html = req
         .headers()
@@ -459,8 +461,8 @@ pub async fn print_ticket(
         .blocking(move |s| {
             let view = {
                 let mut conn = s.conn()?;
-                let row = service::get_readable(&mut conn, &caller.actor, id)?;
-                service::view(&mut conn, &context(s), row)?
+                let row = view::get_readable(&mut conn, &caller.actor, id)?;
+                view::view(&mut conn, &context(s), row)?
             };
             super::print::render(&view, q.format, width)
         })

@@ -3,11 +3,17 @@
 
 pub mod catalog;
 pub mod catalog_store;
+pub mod check;
+pub mod correct;
 pub mod http;
+pub mod input;
+pub mod issue;
 pub mod national_id;
-pub mod number;
+pub mod numbering;
 pub mod plate;
 pub mod print;
-pub mod service;
 pub mod store;
 pub mod validate;
+pub mod verify;
+pub mod view;
+pub mod void;

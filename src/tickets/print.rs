@@ -4,7 +4,8 @@
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::service::{SignatureStatus, TicketStatus, TicketView};
+use super::input::SignatureStatus;
+use super::view::{TicketStatus, TicketView};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
 use crate::print::layout::{Builder, Layout};

@@ -109,7 +109,7 @@ fn example_ticket_numbers_pass_their_own_check_digit() {
     assert!(!numbers.is_empty(), "the document shows a ticket number");
     for n in numbers {
         assert!(
-            epatrol::tickets::number::parse("TN", n).is_ok(),
+            epatrol::tickets::numbering::parse("TN", n).is_ok(),
             "{n} fails its check digit"
         );
     }

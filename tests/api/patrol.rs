@@ -56,7 +56,7 @@ fn payload(app: &TestApp, id: i64) -> String {
     )
     .unwrap();
     let version = epatrol::patrol::store::current_key_version(&mut conn).unwrap();
-    epatrol::patrol::boxes::payload(&app.state.box_codes, &view, version)
+    epatrol::patrol::boxes::payload(&app.state.signing_keys, &view, version)
 }
 
 fn scan(app: &TestApp, box_id: i64, at: (f64, f64)) -> Value {

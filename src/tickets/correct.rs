@@ -1,0 +1,134 @@
+//! Correcting an issued ticket with a new version that points at it.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::check::issuable;
+use super::input::TicketInput;
+use super::issue::{Identity, content_row, ensure_police, insert_with_people};
+use super::store::{self};
+use super::view::{Context, TicketStatus, TicketView, get_readable, status_of, view};
+use crate::db::{DbConn, write_txn};
+use crate::domain::Actor;
+use crate::error::{ApiError, ApiResult};
+
+/// What was wrong with a corrected ticket; the error-rate statistics count these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorType {
+    Plate,
+    VehicleClass,
+    Article,
+    Time,
+    Place,
+    Person,
+    Fine,
+    Other,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionInput {
+    pub error_type: ErrorType,
+    /// The ticket as it should have been (its `number` is ignored: a
+    /// correction keeps the number).
+    pub ticket: TicketInput,
+}
+
+/// Corrects an issued ticket with a new version that points at it.
+pub fn correct(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    id: i64,
+    input: &CorrectionInput,
+) -> ApiResult<TicketView> {
+    ensure_police(actor)?;
+    let fingerprint = crate::idempotency::fingerprint(input);
+    let mut attempt = || correct_once(conn, actor, ctx, id, input, &fingerprint);
+    match attempt() {
+        Err(ApiError::UniqueViolation(_)) => attempt(),
+        other => other,
+    }
+}
+
+fn correct_once(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    id: i64,
+    input: &CorrectionInput,
+    fingerprint: &str,
+) -> ApiResult<TicketView> {
+    write_txn(conn, |conn| {
+        // Who is asking comes first: a replay must not hand another
+        // officer's ticket (with the driver's ID) to whoever sends its id.
+        let old = get_readable(conn, actor, id)?;
+        if let Some(existing) = store::ticket_by_client_id(conn, &input.ticket.client_id)? {
+            if existing.supersedes_id != Some(old.id)
+                || !crate::idempotency::same_request(
+                    existing.request_fingerprint.as_deref(),
+                    fingerprint,
+                )
+            {
+                return Err(ApiError::conflict(
+                    "client_id_conflict",
+                    "another ticket was already stored under this client id",
+                ));
+            }
+            let mut v = view(conn, ctx, existing)?;
+            v.replayed = true;
+            return Ok(v);
+        }
+        match status_of(conn, &old)? {
+            TicketStatus::Voided => {
+                return Err(ApiError::conflict(
+                    "already_voided",
+                    "a void ticket is not corrected",
+                ));
+            }
+            TicketStatus::Superseded => {
+                return Err(ApiError::conflict(
+                    "superseded",
+                    "correct the latest version",
+                ));
+            }
+            TicketStatus::Issued => {}
+        }
+        let (verdict, article) = issuable(conn, &input.ticket)?;
+        let t = &input.ticket;
+        let error_type = serde_json::to_value(input.error_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned));
+        let row = content_row(
+            t,
+            &verdict,
+            &article,
+            Identity {
+                number: old.number.clone(),
+                serial: old.serial,
+                version: old.version + 1,
+                supersedes_id: Some(old.id),
+                error_type: error_type.clone(),
+                unit_id: old.unit_id,
+                officer_id: old.officer_id,
+                respond_to: old.respond_to.clone(),
+                device: actor.device.clone(),
+                request_fingerprint: fingerprint.to_owned(),
+            },
+        )?;
+        let new_id = insert_with_people(conn, &row, t)?;
+        crate::audit::append(
+            conn,
+            actor
+                .audit("ticket.correct", "ticket")
+                .object(new_id)
+                .unit(old.unit_id)
+                .details(serde_json::json!({"supersedes": old.id, "error_type": error_type})),
+        )?;
+        let stored = store::ticket_with_unit(conn, new_id)?
+            .ok_or(ApiError::NotFound("ticket"))?
+            .0;
+        view(conn, ctx, stored)
+    })
+}

@@ -1,0 +1,226 @@
+//! Issuing a ticket: every rule, a number never used before, one immutable
+//! row, audited.
+
+use super::check::issuable;
+use super::input::TicketInput;
+use super::numbering;
+use super::numbering::numbers_left;
+use super::store::{self, TicketRow};
+use super::validate::Verdict;
+use super::view::{Context, TicketView, view};
+use crate::db::{DbConn, now, write_txn};
+use crate::domain::{Actor, UnitId, UserId};
+use crate::error::{ApiError, ApiResult};
+
+pub(super) fn ensure_police(actor: &Actor) -> ApiResult<UserId> {
+    match (actor.role.is_police(), actor.user_id) {
+        (true, Some(id)) => Ok(id),
+        _ => Err(ApiError::Forbidden("role_not_allowed")),
+    }
+}
+
+/// Issues a ticket: every rule, a number never used before, one immutable
+/// row, audited. The same `client_id` again replays the first answer.
+pub fn issue(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    input: &TicketInput,
+) -> ApiResult<TicketView> {
+    let officer = ensure_police(actor)?;
+    let unit = actor
+        .unit_id
+        .ok_or(ApiError::Forbidden("role_not_allowed"))?;
+    let fingerprint = crate::idempotency::fingerprint(input);
+    // A request racing this one (on this node or another) may commit the
+    // same client id or number first: the unique index refuses the loser,
+    // and one more attempt sees the winner's row and answers from it.
+    let mut attempt = || issue_once(conn, actor, ctx, input, officer, unit, &fingerprint);
+    match attempt() {
+        Err(ApiError::UniqueViolation(_)) => attempt(),
+        other => other,
+    }
+}
+
+fn issue_once(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    input: &TicketInput,
+    officer: UserId,
+    unit: UnitId,
+    fingerprint: &str,
+) -> ApiResult<TicketView> {
+    write_txn(conn, |conn| {
+        if let Some(existing) = store::ticket_by_client_id(conn, &input.client_id)? {
+            if existing.officer_id != officer
+                || existing.supersedes_id.is_some()
+                || !crate::idempotency::same_request(
+                    existing.request_fingerprint.as_deref(),
+                    fingerprint,
+                )
+            {
+                return Err(ApiError::conflict(
+                    "client_id_conflict",
+                    "another ticket was already stored under this client id",
+                ));
+            }
+            let mut view = view(conn, ctx, existing)?;
+            view.replayed = true;
+            return Ok(view);
+        }
+        let (verdict, article) = issuable(conn, input)?;
+        let (serial, from_block) = match &input.number {
+            Some(n) => {
+                let serial = numbering::parse(ctx.prefix, n).map_err(|e| match e {
+                    numbering::NumberError::Format => {
+                        ApiError::field("number", "format", "not a ticket number of this city")
+                    }
+                    numbering::NumberError::CheckDigit => ApiError::field(
+                        "number",
+                        "check_digit",
+                        "the check digit does not match: a typo?",
+                    ),
+                })?;
+                if store::block_holding(conn, officer, serial)?.is_none() {
+                    return Err(ApiError::field(
+                        "number",
+                        "not_allotted",
+                        "this number is not in one of your blocks",
+                    ));
+                }
+                if store::serial_used(conn, serial)? {
+                    return Err(ApiError::conflict(
+                        "number_used",
+                        "this number is already on a ticket",
+                    ));
+                }
+                (serial, true)
+            }
+            None => {
+                let serial = store::take_serials(conn, 1)?;
+                store::insert_block(conn, officer, "server", serial, serial, now())?;
+                (serial, false)
+            }
+        };
+        let row = content_row(
+            input,
+            &verdict,
+            &article,
+            Identity {
+                number: numbering::format(ctx.prefix, serial),
+                serial,
+                version: 1,
+                supersedes_id: None,
+                error_type: None,
+                unit_id: unit,
+                officer_id: officer,
+                respond_to: respond_to(conn, unit)?,
+                device: actor.device.clone(),
+                request_fingerprint: fingerprint.to_owned(),
+            },
+        )?;
+        let id = insert_with_people(conn, &row, input)?;
+        crate::audit::append(
+            conn,
+            actor
+                .audit("ticket.issue", "ticket")
+                .object(id)
+                .unit(unit)
+                .details(serde_json::json!({"number": row.number, "article": row.article_code, "fine": row.fine})),
+        )?;
+        let stored = store::ticket_with_unit(conn, id)?
+            .ok_or(ApiError::NotFound("ticket"))?
+            .0;
+        let mut view = view(conn, ctx, stored)?;
+        if from_block {
+            view.numbers_left = Some(numbers_left(conn, officer)?);
+        }
+        Ok(view)
+    })
+}
+
+/// What a ticket version is, apart from its content.
+pub(super) struct Identity {
+    pub(super) number: String,
+    pub(super) serial: i64,
+    pub(super) version: i32,
+    pub(super) supersedes_id: Option<i64>,
+    pub(super) error_type: Option<String>,
+    pub(super) unit_id: UnitId,
+    pub(super) officer_id: UserId,
+    pub(super) respond_to: String,
+    pub(super) device: Option<String>,
+    pub(super) request_fingerprint: String,
+}
+
+/// The row of a ticket version: its identity and the judged content.
+pub(super) fn content_row(
+    input: &TicketInput,
+    verdict: &Verdict,
+    article: &super::catalog::ArticleVersion,
+    id: Identity,
+) -> ApiResult<TicketRow> {
+    Ok(TicketRow {
+        id: 0,
+        number: id.number,
+        serial: id.serial,
+        version: id.version,
+        supersedes_id: id.supersedes_id,
+        error_type: id.error_type,
+        client_id: input.client_id.clone(),
+        kind: input.kind.as_str().to_owned(),
+        unit_id: id.unit_id,
+        officer_id: id.officer_id,
+        device: id.device,
+        violation_at: crate::db::truncate_micros(input.violation_at.naive_utc()),
+        reported_at: input
+            .reported_at
+            .map(|t| crate::db::truncate_micros(t.naive_utc())),
+        place: input.place.trim().to_owned(),
+        lat: input.position.map(|p| p.lat),
+        lon: input.position.map(|p| p.lon),
+        plate: verdict.plate.clone(),
+        vehicle_class: input.vehicle_class.as_str().to_owned(),
+        article_code: article.code.clone(),
+        article_text: format!("{} {}", article.article, article.description),
+        facts: input.facts.trim().to_owned(),
+        fine: input.fine,
+        due_date: verdict
+            .due_date
+            .ok_or(ApiError::NotFound("due date rule"))?,
+        respond_to: id.respond_to,
+        signature: input.signature.status.as_str().to_owned(),
+        signature_reason: input.signature.reason.clone(),
+        warnings_acknowledged: input.acknowledge.join(","),
+        issued_at: now(),
+        request_fingerprint: Some(id.request_fingerprint),
+    })
+}
+
+pub(super) fn insert_with_people(
+    conn: &mut DbConn,
+    row: &TicketRow,
+    input: &TicketInput,
+) -> ApiResult<i64> {
+    let id = store::insert_ticket(conn, row)?;
+    if let Some(d) = &input.driver {
+        store::insert_person(conn, id, "driver", d)?;
+    }
+    if let Some(o) = &input.owner {
+        store::insert_person(conn, id, "owner", o)?;
+    }
+    Ok(id)
+}
+
+/// Where the recipient responds: the issuing unit's precinct or bureau.
+pub(super) fn respond_to(conn: &mut DbConn, unit: UnitId) -> ApiResult<String> {
+    let u = crate::org::store::unit_by_id(conn, unit)?.ok_or(ApiError::NotFound("unit"))?;
+    let name = match u.parent_id {
+        Some(p) if u.kind == "station" => crate::org::store::unit_by_id(conn, p)?
+            .map(|p| p.name)
+            .unwrap_or(u.name),
+        _ => u.name,
+    };
+    Ok(name)
+}

@@ -1,0 +1,158 @@
+//! A stored ticket version as its readers see it, and who may read it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::catalog::TicketKind;
+use super::input::{Signature, SignatureStatus, Spot};
+use super::plate::VehicleClass;
+use super::store::{self, TicketRow};
+use super::validate::Person;
+use super::verify::verify_url;
+use crate::db::DbConn;
+use crate::domain::{Actor, Role, UnitId, UserId};
+use crate::error::{ApiError, ApiResult};
+use crate::signing::SigningKeys;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Issued,
+    Voided,
+    /// A correction replaced this version.
+    Superseded,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketView {
+    pub id: i64,
+    #[schema(example = "TN000012340")]
+    pub number: String,
+    pub version: i32,
+    pub supersedes_id: Option<i64>,
+    /// For corrections: what was wrong.
+    pub error_type: Option<String>,
+    pub status: TicketStatus,
+    pub kind: TicketKind,
+    pub unit_id: UnitId,
+    /// 舉發單位: the issuing unit's name.
+    pub issuing_unit: String,
+    pub officer_id: UserId,
+    /// 舉發員警: the issuing officer's badge.
+    pub officer_badge: String,
+    /// For a superseded version: the version now in force.
+    pub current_version: Option<i32>,
+    pub violation_at: DateTime<Utc>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub place: String,
+    pub position: Option<Spot>,
+    pub plate: String,
+    pub vehicle_class: VehicleClass,
+    pub article_code: String,
+    pub article: String,
+    pub facts: String,
+    pub fine: i32,
+    pub due_date: NaiveDate,
+    /// Where to respond (應到案處所).
+    pub respond_to: String,
+    pub signature: Signature,
+    pub driver: Option<Person>,
+    pub owner: Option<Person>,
+    pub issued_at: DateTime<Utc>,
+    /// The public verification link printed as the ticket's QR code.
+    pub verify_url: String,
+    /// True when the answer repeats an earlier upload of the same ticket.
+    pub replayed: bool,
+    /// Unused numbers left in this officer's blocks, when the number came from one.
+    pub numbers_left: Option<i64>,
+}
+
+pub struct Context<'a> {
+    pub keys: &'a SigningKeys,
+    pub prefix: &'a str,
+    pub public_url: &'a str,
+}
+
+pub fn status_of(conn: &mut DbConn, row: &TicketRow) -> ApiResult<TicketStatus> {
+    if store::events_of(conn, row.id)?
+        .iter()
+        .any(|(e, _, _)| e == "voided")
+    {
+        Ok(TicketStatus::Voided)
+    } else if store::superseded(conn, row.id)? {
+        Ok(TicketStatus::Superseded)
+    } else {
+        Ok(TicketStatus::Issued)
+    }
+}
+
+pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<TicketView> {
+    let status = status_of(conn, &row)?;
+    let current_version = match status {
+        TicketStatus::Superseded => {
+            store::latest_by_number(conn, &row.number)?.map(|(t, _)| t.version)
+        }
+        _ => None,
+    };
+    let (issuing_unit, officer_badge) = store::issuer_of(conn, row.unit_id, row.officer_id)?;
+    let mut people: HashMap<String, Person> = store::people_of(conn, row.id)?.into_iter().collect();
+    let signature = Signature {
+        status: match row.signature.as_str() {
+            "obtained" => SignatureStatus::Obtained,
+            "refused" => SignatureStatus::Refused,
+            _ => SignatureStatus::NotApplicable,
+        },
+        reason: row.signature_reason.clone(),
+    };
+    Ok(TicketView {
+        id: row.id,
+        verify_url: verify_url(ctx, &row.number, row.version),
+        number: row.number,
+        version: row.version,
+        supersedes_id: row.supersedes_id,
+        error_type: row.error_type,
+        status,
+        kind: TicketKind::parse(&row.kind).unwrap_or(TicketKind::OnTheSpot),
+        unit_id: row.unit_id,
+        issuing_unit,
+        officer_id: row.officer_id,
+        officer_badge,
+        current_version,
+        violation_at: row.violation_at.and_utc(),
+        reported_at: row.reported_at.map(|t| t.and_utc()),
+        place: row.place,
+        position: row.lat.zip(row.lon).map(|(lat, lon)| Spot { lat, lon }),
+        plate: row.plate,
+        vehicle_class: VehicleClass::parse(&row.vehicle_class).unwrap_or(VehicleClass::Car),
+        article_code: row.article_code,
+        article: row.article_text,
+        facts: row.facts,
+        fine: row.fine,
+        due_date: row.due_date,
+        respond_to: row.respond_to,
+        signature,
+        driver: people.remove("driver"),
+        owner: people.remove("owner"),
+        issued_at: row.issued_at.and_utc(),
+        replayed: false,
+        numbers_left: None,
+    })
+}
+
+/// A ticket the actor may read: officers their own, supervisors their units'.
+pub fn get_readable(conn: &mut DbConn, actor: &Actor, id: i64) -> ApiResult<TicketRow> {
+    let (row, unit) = store::ticket_with_unit(conn, id)?.ok_or(ApiError::NotFound("ticket"))?;
+    let readable = match actor.role {
+        Role::Officer => Some(row.officer_id) == actor.user_id,
+        Role::Supervisor | Role::Admin => actor.reaches(&unit.path),
+        _ => false,
+    };
+    if readable {
+        Ok(row)
+    } else {
+        Err(ApiError::NotFound("ticket"))
+    }
+}
