@@ -1,0 +1,233 @@
+//! Check-ins: single online scans, offline batches, and reading them back.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Police;
+use crate::db::write_txn;
+use crate::domain::{BoxId, CheckinId, Role, UserId};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::json_body::JsonBody;
+use crate::pagination::{Page, PageQuery};
+use crate::patrol::checkin::{
+    self, BatchRequest, BatchResponse, CheckinInput, CheckinResult, CheckinView, Outcome, Upload,
+};
+use crate::patrol::store::{self, CheckinFilter};
+use crate::state::AppState;
+
+/// Check in at a patrol box (online scan).
+///
+/// The answer is `accepted` or `flagged` with machine-readable flags; a
+/// forged, altered, superseded or unknown code is refused (422). Sending the
+/// same `client_id` again returns the first answer (200, `replayed`).
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = [])),
+    request_body = CheckinInput,
+    responses(
+        (status = 201, description = "Recorded", body = CheckinResult),
+        (status = 200, description = "Already recorded: the first answer again", body = CheckinResult),
+        (status = 422, description = "Refused: `bad_signature`, `malformed_code`, `unknown_box`, `box_retired`, `code_superseded`, `code_key_retired`, `client_id_conflict`, `validation_failed`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/checkins")]
+pub async fn create_checkin(
+    state: web::Data<AppState>,
+    Police(caller): Police,
+    body: JsonBody<CheckinInput>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    let keys = state.signing_keys.clone();
+    let result = state
+        .db(move |c| {
+            let mut up = Upload::new(&caller.actor, caller.user_id, &keys, None);
+            write_txn(c, |c| {
+                up.prefetch(c, std::slice::from_ref(&input.client_id))?;
+                let result = checkin::record(c, &mut up, &input)?;
+                up.finish(c)?;
+                Ok(result)
+            })
+        })
+        .await?;
+    if result.result == Outcome::Rejected {
+        let error = result.error.clone();
+        let (code, message, errors) = error
+            .map(|e| (e.code, e.message, e.errors))
+            .unwrap_or_default();
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        if code == "client_id_conflict" {
+            return Err(ApiError::conflict("client_id_conflict", message));
+        }
+        return Err(ApiError::Rejected {
+            code,
+            detail: message,
+        });
+    }
+    Ok(if result.replayed {
+        HttpResponse::Ok().json(result)
+    } else {
+        HttpResponse::Created().json(result)
+    })
+}
+
+/// Upload queued offline check-ins (up to 1000), answered item by item.
+///
+/// The whole batch is committed before the answer; sending the same batch
+/// again changes nothing and returns the same results, marked `replayed`.
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = [])),
+    request_body = BatchRequest,
+    responses(
+        (status = 200, description = "One result per item, in order", body = BatchResponse),
+        (status = 422, description = "No items, or more than 1000", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/checkins/batch")]
+pub async fn batch_checkins(
+    state: web::Data<AppState>,
+    Police(caller): Police,
+    body: JsonBody<BatchRequest>,
+) -> ApiResult<web::Json<BatchResponse>> {
+    let body = body.into_inner();
+    if body.items.is_empty() || body.items.len() > checkin::MAX_BATCH {
+        return Err(ApiError::field(
+            "items",
+            "count",
+            format!("1 to {} items", checkin::MAX_BATCH),
+        ));
+    }
+    let keys = state.signing_keys.clone();
+    let response = state
+        .db(move |c| {
+            let mut up = Upload::new(
+                &caller.actor,
+                caller.user_id,
+                &keys,
+                body.sent_monotonic.clone(),
+            );
+            write_txn(c, |c| checkin::record_batch(c, &mut up, &body.items))
+        })
+        .await?;
+    Ok(web::Json(response))
+}
+
+/// What a stored check-in is: counted, or waiting for a supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinStatus {
+    Accepted,
+    Flagged,
+}
+
+impl CheckinStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinStatus::Accepted => "accepted",
+            CheckinStatus::Flagged => "flagged",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CheckinListQuery {
+    pub officer_id: Option<i64>,
+    pub box_id: Option<i64>,
+    /// `accepted` or `flagged`.
+    #[param(inline)]
+    pub status: Option<CheckinStatus>,
+    /// From this instant (RFC 3339).
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before this instant (RFC 3339).
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Check-ins: officers see their own, supervisors those at boxes of their units.
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = [])),
+    params(CheckinListQuery, PageQuery),
+    responses((status = 200, description = "A page of check-ins", body = Page<CheckinView>))
+)]
+#[get("/checkins")]
+pub async fn list_checkins(
+    state: web::Data<AppState>,
+    Police(caller): Police,
+    query: web::Query<CheckinListQuery>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<CheckinView>>> {
+    let (q, page) = (query.into_inner(), page.into_inner());
+    let own_only = caller.role() == Role::Officer;
+    let result = state
+        .db(move |c| {
+            let officer = if own_only {
+                Some(caller.user_id)
+            } else {
+                q.officer_id.map(UserId)
+            };
+            let rows = store::list_checkins(
+                c,
+                &CheckinFilter {
+                    within_path: if own_only {
+                        None
+                    } else {
+                        caller.actor.unit_path.as_deref()
+                    },
+                    officer_id: officer,
+                    box_id: q.box_id.map(BoxId),
+                    status: q.status.map(CheckinStatus::as_str),
+                    from: q.from.map(|t| t.naive_utc()),
+                    to: q.to.map(|t| t.naive_utc()),
+                    after: page.after,
+                    limit: page.limit()?,
+                },
+            )?;
+            let views = rows.into_iter().map(checkin::checkin_view).collect();
+            Ok(Page::from_rows(views, page.limit()?, |v: &CheckinView| {
+                v.id.0
+            }))
+        })
+        .await?;
+    Ok(web::Json(result))
+}
+
+/// One check-in.
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Check-in id")),
+    responses(
+        (status = 200, description = "The check-in", body = CheckinView),
+        (status = 404, description = "Not yours, or not within your reach", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/checkins/{id}")]
+pub async fn get_checkin(
+    state: web::Data<AppState>,
+    Police(caller): Police,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<CheckinView>> {
+    let id = CheckinId(id.into_inner());
+    let view = state
+        .db(move |c| {
+            let (row, unit) =
+                store::checkin_with_unit(c, id)?.ok_or(ApiError::NotFound("checkin"))?;
+            let visible = if caller.role() == Role::Officer {
+                row.officer_id == caller.user_id
+            } else {
+                caller.actor.reaches(&unit.path)
+            };
+            if !visible {
+                return Err(ApiError::NotFound("checkin"));
+            }
+            checkin::checkin_views(c, vec![row])?
+                .pop()
+                .ok_or(ApiError::NotFound("checkin"))
+        })
+        .await?;
+    Ok(web::Json(view))
+}
