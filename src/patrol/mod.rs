@@ -9,7 +9,7 @@ pub mod coverage;
 pub mod documents;
 pub mod flags;
 pub mod generate;
-pub mod geo;
+pub mod geofence;
 pub mod http;
 pub mod keys;
 pub mod plans;

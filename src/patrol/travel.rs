@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::geo::distance_m;
+use super::geofence::distance_m;
 
 /// Fastest plausible patrol movement: 120 km/h (a car on an expressway).
 pub const MAX_SPEED_MPS: f64 = 120.0 / 3.6;
