@@ -25,6 +25,7 @@ pub mod signing;
 pub mod state;
 pub mod telemetry;
 pub mod tickets;
+pub mod visibility;
 
 use std::sync::Arc;
 

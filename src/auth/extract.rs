@@ -196,3 +196,22 @@ role_extractor!(
     VendorStaff,
     [VendorKeyer, VendorVerifier]
 );
+
+/// An administrator at headquarters, for city-wide matters (vendors, the
+/// violation catalog, box-code keys, the audit log).
+#[derive(Debug, Clone)]
+pub struct HqAdmin(pub Caller);
+
+impl FromRequest for HqAdmin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let fut = with_role(req, payload, &[Role::Admin]);
+        Box::pin(async move {
+            let caller = fut.await?;
+            caller.actor.ensure_headquarters_admin()?;
+            Ok(HqAdmin(caller))
+        })
+    }
+}

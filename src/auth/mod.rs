@@ -9,4 +9,4 @@ pub mod service;
 pub mod store;
 pub mod token;
 
-pub use extract::{Admin, Caller, Police, Supervisor, VendorStaff};
+pub use extract::{Admin, Caller, HqAdmin, Police, Supervisor, VendorStaff};

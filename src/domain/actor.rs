@@ -44,6 +44,22 @@ impl Actor {
         }
     }
 
+    /// Whether the actor administers the whole city: an administrator at
+    /// headquarters (or the command line). City-wide matters (vendors, the
+    /// violation catalog, box-code keys, the audit log) are theirs alone.
+    pub fn is_headquarters_admin(&self) -> bool {
+        self.role == Role::Admin && self.reaches_all()
+    }
+
+    /// `Ok` for a headquarters administrator, else 403 `headquarters_admin_only`.
+    pub fn ensure_headquarters_admin(&self) -> Result<(), crate::error::ApiError> {
+        if self.is_headquarters_admin() {
+            Ok(())
+        } else {
+            Err(crate::error::ApiError::Forbidden("headquarters_admin_only"))
+        }
+    }
+
     /// Starts an audit entry attributed to this actor.
     pub fn audit(&self, action: &'static str, object_type: &'static str) -> crate::audit::Entry {
         let mut entry = crate::audit::Entry::new(action, object_type);

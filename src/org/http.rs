@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use super::units::{self, CreateUnit, UnitListQuery, UnitView};
 use super::users::{self, CreateUser, UserListQuery, UserView};
 use super::vendors::{self, CreateVendor, VendorView};
-use crate::auth::{Admin, Police, Supervisor};
+use crate::auth::{Admin, HqAdmin, Police, Supervisor};
 use crate::domain::{UnitId, UserId};
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
@@ -291,7 +291,7 @@ pub async fn reset_password(
 #[post("/vendors")]
 pub async fn create_vendor(
     state: web::Data<AppState>,
-    Admin(caller): Admin,
+    HqAdmin(caller): HqAdmin,
     body: JsonBody<CreateVendor>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();

@@ -40,17 +40,9 @@ pub struct CreateVendor {
     pub name: String,
 }
 
-/// Vendors are contracted city-wide: only headquarters administrators manage them.
-fn ensure_hq_admin(actor: &Actor) -> ApiResult<()> {
-    if actor.role == Role::Admin && actor.reaches_all() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("headquarters_admin_only"))
-    }
-}
-
 pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateVendor) -> ApiResult<VendorView> {
-    ensure_hq_admin(actor)?;
+    // Vendors are contracted city-wide.
+    actor.ensure_headquarters_admin()?;
     let mut errors = FieldErrors::new();
     let code = input.code.trim().to_ascii_uppercase();
     if !valid_code(&code) {

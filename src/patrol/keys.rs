@@ -11,9 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use super::store;
 
 pub fn rotate(conn: &mut DbConn, actor: &Actor) -> ApiResult<i32> {
-    if actor.role != Role::Admin || !actor.reaches_all() {
-        return Err(ApiError::Forbidden("headquarters_admin_only"));
-    }
+    actor.ensure_headquarters_admin()?;
     write_txn(conn, |conn| {
         let version = store::add_key_version(conn, now())?;
         crate::audit::append(
@@ -27,9 +25,7 @@ pub fn rotate(conn: &mut DbConn, actor: &Actor) -> ApiResult<i32> {
 }
 
 pub fn retire(conn: &mut DbConn, actor: &Actor, version: i32) -> ApiResult<()> {
-    if actor.role != Role::Admin || !actor.reaches_all() {
-        return Err(ApiError::Forbidden("headquarters_admin_only"));
-    }
+    actor.ensure_headquarters_admin()?;
     write_txn(conn, |conn| {
         if store::current_key_version(conn)? == version {
             return Err(ApiError::conflict(

@@ -12,7 +12,7 @@ use super::catalog::{self, ArticleVersion, CatalogFile, LegalRule, TicketKind};
 use super::plate::VehicleClass;
 use crate::db::schema::{legal_rules, violation_articles, violation_fines};
 use crate::db::{DbConn, now, write_txn};
-use crate::domain::{Actor, Role};
+use crate::domain::Actor;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -92,9 +92,7 @@ fn with_fines(conn: &mut DbConn, rows: Vec<ArticleRow>) -> QueryResult<Vec<Artic
 /// closed by giving it an end date, and nothing else about an existing
 /// version may change (the law as it stood is history).
 pub fn load(conn: &mut DbConn, actor: &Actor, file: &CatalogFile) -> ApiResult<LoadReport> {
-    if actor.role != Role::Admin || !actor.reaches_all() {
-        return Err(ApiError::Forbidden("headquarters_admin_only"));
-    }
+    actor.ensure_headquarters_admin()?;
     let mut errors = FieldErrors::new();
     catalog::check(file, &mut errors);
     errors.into_result(())?;

@@ -16,7 +16,7 @@ use super::print::PrintQuery;
 use super::verify::{self, Verification};
 use super::view::{self, Context, TicketView};
 use super::void::{self, VoidInput};
-use crate::auth::{Admin, Caller, Police};
+use crate::auth::{Caller, HqAdmin, Police};
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
@@ -90,7 +90,7 @@ pub async fn list_rules(
 #[post("/catalog")]
 pub async fn load_catalog(
     state: web::Data<AppState>,
-    Admin(caller): Admin,
+    HqAdmin(caller): HqAdmin,
     body: JsonBody<CatalogFile>,
 ) -> ApiResult<web::Json<LoadReport>> {
     let file = body.into_inner();
@@ -175,15 +175,11 @@ pub async fn list_tickets(
     let result = state
         .blocking(move |s| {
             let mut conn = s.conn()?;
-            let own = caller.role() == crate::domain::Role::Officer;
+            let scope = crate::visibility::police_list_scope(&caller.actor)?;
             let rows = super::store::list(
                 &mut conn,
-                if own {
-                    None
-                } else {
-                    caller.actor.unit_path.as_deref()
-                },
-                own.then_some(caller.user_id),
+                scope.within_path(),
+                scope.author(),
                 page.after,
                 page.limit()?,
             )?;

@@ -13,7 +13,7 @@ use super::store::{self, TicketRow};
 use super::validate::Person;
 use super::verify::verify_url;
 use crate::db::DbConn;
-use crate::domain::{Actor, Role, UnitId, UserId};
+use crate::domain::{Actor, UnitId, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::signing::SigningKeys;
 
@@ -145,12 +145,7 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
 /// A ticket the actor may read: officers their own, supervisors their units'.
 pub fn get_readable(conn: &mut DbConn, actor: &Actor, id: i64) -> ApiResult<TicketRow> {
     let (row, unit) = store::ticket_with_unit(conn, id)?.ok_or(ApiError::NotFound("ticket"))?;
-    let readable = match actor.role {
-        Role::Officer => Some(row.officer_id) == actor.user_id,
-        Role::Supervisor | Role::Admin => actor.reaches(&unit.path),
-        _ => false,
-    };
-    if readable {
+    if crate::visibility::may_read(actor, row.officer_id, &unit.path) {
         Ok(row)
     } else {
         Err(ApiError::NotFound("ticket"))

@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Police;
 use crate::db::write_txn;
-use crate::domain::{BoxId, CheckinId, Role, UserId};
+use crate::domain::{BoxId, CheckinId, UserId};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
@@ -161,23 +161,14 @@ pub async fn list_checkins(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<CheckinView>>> {
     let (q, page) = (query.into_inner(), page.into_inner());
-    let own_only = caller.role() == Role::Officer;
+    let scope = crate::visibility::police_list_scope(&caller.actor)?;
     let result = state
         .db(move |c| {
-            let officer = if own_only {
-                Some(caller.user_id)
-            } else {
-                q.officer_id.map(UserId)
-            };
             let rows = store::list_checkins(
                 c,
                 &CheckinFilter {
-                    within_path: if own_only {
-                        None
-                    } else {
-                        caller.actor.unit_path.as_deref()
-                    },
-                    officer_id: officer,
+                    within_path: scope.within_path(),
+                    officer_id: scope.author().or(q.officer_id.map(UserId)),
                     box_id: q.box_id.map(BoxId),
                     status: q.status.map(CheckinStatus::as_str),
                     from: q.from.map(|t| t.naive_utc()),
@@ -216,12 +207,7 @@ pub async fn get_checkin(
         .db(move |c| {
             let (row, unit) =
                 store::checkin_with_unit(c, id)?.ok_or(ApiError::NotFound("checkin"))?;
-            let visible = if caller.role() == Role::Officer {
-                row.officer_id == caller.user_id
-            } else {
-                caller.actor.reaches(&unit.path)
-            };
-            if !visible {
+            if !crate::visibility::may_read(&caller.actor, row.officer_id, &unit.path) {
                 return Err(ApiError::NotFound("checkin"));
             }
             checkin::checkin_views(c, vec![row])?

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::auth::Admin;
+use crate::auth::{Admin, HqAdmin};
 use crate::error::{ApiResult, Problem};
 use crate::state::AppState;
 
@@ -38,7 +38,7 @@ pub async fn list_box_code_keys(
 #[post("/box-code-keys")]
 pub async fn rotate_box_code_key(
     state: web::Data<AppState>,
-    Admin(caller): Admin,
+    HqAdmin(caller): HqAdmin,
 ) -> ApiResult<HttpResponse> {
     let list = state
         .db(move |c| {
@@ -63,7 +63,7 @@ pub async fn rotate_box_code_key(
 #[post("/box-code-keys/{version}/retire")]
 pub async fn retire_box_code_key(
     state: web::Data<AppState>,
-    Admin(caller): Admin,
+    HqAdmin(caller): HqAdmin,
     version: web::Path<i32>,
 ) -> ApiResult<web::Json<Vec<crate::patrol::keys::KeyVersion>>> {
     let version = version.into_inner();
