@@ -104,6 +104,21 @@ impl ApiError {
         }
     }
 
+    /// Maps a database error to 409 `code` when it is a unique violation
+    /// (the record exists already, or a racing request made it first), and
+    /// to the usual answer otherwise: the one place a unique index becomes a
+    /// named conflict.
+    pub fn unique_as(
+        code: &'static str,
+        detail: impl Into<String>,
+    ) -> impl FnOnce(diesel::result::Error) -> ApiError {
+        let detail = detail.into();
+        move |err| match ApiError::from(err) {
+            ApiError::UniqueViolation(_) => ApiError::conflict(code, detail),
+            other => other,
+        }
+    }
+
     pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
         ApiError::Validation(vec![FieldError::new(field, code, message)])
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::store::{self, NewUnit, UnitFilter, UnitRow};
-use super::{is_unique_violation, valid_code};
+use super::valid_code;
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, Role, UnitId, UnitKind, parse_name};
 use crate::error::{ApiError, ApiResult, FieldErrors};
@@ -120,13 +120,10 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUnit) -> ApiResult<
             created_at: now(),
         };
         let parent_path = parent.as_ref().map(|p| p.path.as_str()).unwrap_or("");
-        let row = store::insert_unit(conn, &new, parent_path).map_err(|e| {
-            if is_unique_violation(&e) {
-                ApiError::conflict("code_taken", format!("unit code {code} is already used"))
-            } else {
-                e.into()
-            }
-        })?;
+        let row = store::insert_unit(conn, &new, parent_path).map_err(ApiError::unique_as(
+            "code_taken",
+            format!("unit code {code} is already used"),
+        ))?;
         crate::audit::append(
             conn,
             actor

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::is_unique_violation;
 use super::store::{self, NewUser, UnitRow, UserFilter, UserRow};
 use crate::auth::password;
 use crate::db::{DbConn, now, write_txn};
@@ -148,13 +147,10 @@ pub fn create(conn: &mut DbConn, actor: &Actor, user: PreparedUser) -> ApiResult
                 updated_at: at,
             },
         )
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                ApiError::conflict("badge_taken", "that badge number already has an account")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(ApiError::unique_as(
+            "badge_taken",
+            "that badge number already has an account",
+        ))?;
         crate::audit::append(
             conn,
             actor

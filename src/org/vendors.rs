@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::store::{self, NewVendor, VendorRow};
-use super::{is_unique_violation, valid_code};
+use super::valid_code;
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, Role, VendorId, parse_name};
 use crate::error::{ApiError, ApiResult, FieldErrors};
@@ -63,13 +63,10 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateVendor) -> ApiResul
                 created_at: now(),
             },
         )
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                ApiError::conflict("code_taken", format!("vendor code {code} is already used"))
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(ApiError::unique_as(
+            "code_taken",
+            format!("vendor code {code} is already used"),
+        ))?;
         crate::audit::append(
             conn,
             actor

@@ -12,7 +12,7 @@ use crate::domain::{Actor, BoxId, Role, UnitId};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::org::store::UnitRow;
 use crate::org::users::UnitBrief;
-use crate::org::{is_unique_violation, valid_code};
+use crate::org::valid_code;
 use crate::pagination::{Page, PageQuery};
 use crate::signing::SigningKeys;
 
@@ -206,16 +206,10 @@ fn insert(conn: &mut DbConn, actor: &Actor, input: &CreateBox) -> ApiResult<BoxI
             updated_at: at,
         },
     )
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::conflict(
-                "code_taken",
-                format!("box code {} is already used", input.code),
-            )
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(ApiError::unique_as(
+        "code_taken",
+        format!("box code {} is already used", input.code),
+    ))?;
     crate::audit::append(
         conn,
         actor
