@@ -9,7 +9,7 @@ use super::store::{self, NewRefresh, SessionRow};
 use super::{password, token};
 use crate::audit::Entry;
 use crate::db::{DbConn, now, write_txn};
-use crate::domain::{Role, UserId};
+use crate::domain::UserId;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::org::store::{UnitRow, UserRow};
 use crate::org::users::{UserView, view};
@@ -192,8 +192,7 @@ fn issue_pair(
     user: UserRow,
     unit: UnitRow,
 ) -> ApiResult<TokenResponse> {
-    let role =
-        Role::parse(&user.role).ok_or_else(|| anyhow::anyhow!("unknown role {:?}", user.role))?;
+    let role = user.role;
     let ttl = state.settings.access_token_ttl;
     let (access_token, _) = state.keys.issue(user.id, role, unit.id, session_id, ttl)?;
     let refresh_token = token::new_refresh_token();

@@ -3,6 +3,7 @@
 //! migrations embedded per backend, and the write-transaction helper.
 
 pub mod schema;
+pub mod text_enum;
 
 use std::time::Duration;
 

@@ -3,7 +3,20 @@ use utoipa::ToSchema;
 
 /// What an account may do. Police roles act within their unit's subtree;
 /// vendor roles act only on their vendor's cases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Patrol officer: checks in at boxes, writes tickets.
@@ -62,7 +75,19 @@ impl Role {
 
 /// Kind of a unit in the tree bureau (警察局) > precinct (分局) > station (派出所);
 /// brigades (大隊) hang under the bureau.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     Bureau,
@@ -137,3 +162,7 @@ mod tests {
         assert!(!UnitKind::Precinct.fits_under(None));
     }
 }
+
+crate::text_enum!(Role);
+
+crate::text_enum!(UnitKind);

@@ -1,5 +1,6 @@
 //! Queries on units, vendors and users.
 
+use crate::domain::{Role, UnitKind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -13,7 +14,7 @@ pub struct UnitRow {
     pub id: UnitId,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub parent_id: Option<UnitId>,
     pub path: String,
     pub disabled_at: Option<NaiveDateTime>,
@@ -25,7 +26,7 @@ pub struct UnitRow {
 pub struct NewUnit<'a> {
     pub code: &'a str,
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: UnitKind,
     pub parent_id: Option<UnitId>,
     pub path: &'a str,
     pub created_at: NaiveDateTime,
@@ -56,7 +57,7 @@ pub struct UserRow {
     pub badge: String,
     pub name: String,
     pub unit_id: UnitId,
-    pub role: String,
+    pub role: Role,
     pub vendor_id: Option<VendorId>,
     pub password_hash: String,
     pub disabled_at: Option<NaiveDateTime>,
@@ -70,7 +71,7 @@ pub struct NewUser<'a> {
     pub badge: &'a str,
     pub name: &'a str,
     pub unit_id: UnitId,
-    pub role: &'a str,
+    pub role: Role,
     pub vendor_id: Option<VendorId>,
     pub password_hash: &'a str,
     pub created_at: NaiveDateTime,

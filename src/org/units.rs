@@ -26,8 +26,7 @@ pub struct UnitView {
 impl TryFrom<UnitRow> for UnitView {
     type Error = ApiError;
     fn try_from(row: UnitRow) -> ApiResult<Self> {
-        let kind = UnitKind::parse(&row.kind)
-            .ok_or_else(|| anyhow::anyhow!("unit {} has unknown kind {:?}", row.id, row.kind))?;
+        let kind = row.kind;
         Ok(UnitView {
             id: row.id,
             code: row.code,
@@ -97,12 +96,16 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUnit) -> ApiResult<
         }
     };
     if let Some(p) = &parent {
-        let parent_kind = UnitKind::parse(&p.kind);
+        let parent_kind = Some(p.kind);
         if !input.kind.fits_under(parent_kind) {
             errors.add(
                 "kind",
                 "bad_parent",
-                format!("a {} cannot be under a {}", input.kind.as_str(), p.kind),
+                format!(
+                    "a {} cannot be under a {}",
+                    input.kind.as_str(),
+                    p.kind.as_str()
+                ),
             );
         }
     } else if input.parent_id.is_none() && input.kind != UnitKind::Bureau {
@@ -114,7 +117,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreateUnit) -> ApiResult<
         let new = NewUnit {
             code: &code,
             name: &name,
-            kind: input.kind.as_str(),
+            kind: input.kind,
             parent_id: parent.as_ref().map(|p| p.id),
             path: "",
             created_at: now(),

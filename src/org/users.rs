@@ -33,8 +33,7 @@ pub struct UserView {
 }
 
 pub fn view(user: UserRow, unit: UnitRow) -> ApiResult<UserView> {
-    let role = Role::parse(&user.role)
-        .ok_or_else(|| anyhow::anyhow!("user {} has unknown role {:?}", user.id, user.role))?;
+    let role = user.role;
     Ok(UserView {
         id: user.id,
         badge: user.badge,
@@ -140,7 +139,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, user: PreparedUser) -> ApiResult
                 badge: user.badge.as_str(),
                 name: &user.name,
                 unit_id: unit.id,
-                role: user.role.as_str(),
+                role: user.role,
                 vendor_id: user.vendor_id,
                 password_hash: &user.password_hash,
                 created_at: at,
@@ -224,8 +223,7 @@ pub fn set_disabled(
 ) -> ApiResult<UserView> {
     write_txn(conn, |conn| {
         let (user, unit) = get_reachable(conn, actor, id)?;
-        let role = Role::parse(&user.role)
-            .ok_or_else(|| anyhow::anyhow!("unknown role {:?}", user.role))?;
+        let role = user.role;
         if !actor.role.may_manage(role) {
             return Err(ApiError::Forbidden("role_not_allowed"));
         }
@@ -334,8 +332,7 @@ pub fn reset_password(
     {
         let mut conn = pool.get()?;
         let (user, _) = get_reachable(&mut conn, actor, id)?;
-        let role = Role::parse(&user.role)
-            .ok_or_else(|| anyhow::anyhow!("unknown role {:?}", user.role))?;
+        let role = user.role;
         if !actor.role.may_manage(role) {
             return Err(ApiError::Forbidden("role_not_allowed"));
         }

@@ -30,7 +30,19 @@ pub struct Monotonic {
     pub elapsed_ms: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeSource {
     /// Reconstructed from the monotonic clock and the server's receipt time.
@@ -45,6 +57,12 @@ impl TimeSource {
             TimeSource::Monotonic => "monotonic",
             TimeSource::DeviceClock => "device_clock",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [TimeSource::Monotonic, TimeSource::DeviceClock]
+            .into_iter()
+            .find(|t| t.as_str() == s)
     }
 }
 
@@ -273,3 +291,5 @@ mod tests {
         }
     }
 }
+
+crate::text_enum!(TimeSource);

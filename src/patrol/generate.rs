@@ -3,6 +3,8 @@
 //! check-ins are written in bulk (not through the judge: this is load, not
 //! evidence). The run itself is audited.
 
+use super::checkin::{CheckinKind, CheckinStatus};
+use super::clock::TimeSource;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use diesel::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -87,9 +89,9 @@ pub fn patrol_history(
                                 officer_id: *officer,
                                 box_id: *b,
                                 unit_id: station.unit,
-                                kind: "visit".into(),
+                                kind: CheckinKind::Visit,
                                 occurred_at: at,
-                                time_source: "monotonic".into(),
+                                time_source: TimeSource::Monotonic,
                                 device_time: at,
                                 received_at: at + Duration::seconds(2),
                                 lat: lat + rng.gen_range(-0.0001..0.0001),
@@ -97,7 +99,11 @@ pub fn patrol_history(
                                 accuracy_m: rng.gen_range(3.0..15.0),
                                 distance_m: rng.gen_range(0.0..20.0),
                                 mock_location: false,
-                                status: if flagged { "flagged" } else { "accepted" }.into(),
+                                status: if flagged {
+                                    CheckinStatus::Flagged
+                                } else {
+                                    CheckinStatus::Accepted
+                                },
                                 flags: if flagged { "outside_geofence" } else { "" }.into(),
                                 plan_id: Some(station.plans[w]),
                                 device: Some("generator".into()),
@@ -164,7 +170,7 @@ fn prepare_station(
                         badge: &badge,
                         name: "模擬員警",
                         unit_id: unit,
-                        role: Role::Officer.as_str(),
+                        role: Role::Officer,
                         vendor_id: None,
                         password_hash,
                         created_at: at,

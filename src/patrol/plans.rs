@@ -197,7 +197,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreatePlan) -> ApiResult<
                     Some((u, uu))
                         if uu.path.starts_with(&unit.path)
                             && u.disabled_at.is_none()
-                            && Role::parse(&u.role).is_some_and(Role::is_police) => {}
+                            && u.role.is_police() => {}
                     _ => errors.add(
                         format!("officer_ids[{i}]"),
                         "not_in_unit",

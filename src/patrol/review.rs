@@ -83,7 +83,7 @@ pub fn review(
         if !actor.reaches(&unit.path) {
             return Err(ApiError::NotFound("checkin"));
         }
-        if row.status != "flagged" {
+        if row.status != crate::patrol::checkin::CheckinStatus::Flagged {
             return Err(ApiError::conflict(
                 "not_flagged",
                 "only flagged check-ins are reviewed",

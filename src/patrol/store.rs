@@ -1,5 +1,7 @@
 //! Queries on patrol boxes, box-code keys, plans and check-ins.
 
+use super::checkin::{CheckinKind, CheckinStatus};
+use super::clock::TimeSource;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -382,9 +384,9 @@ pub struct NewCheckin {
     pub officer_id: UserId,
     pub box_id: BoxId,
     pub unit_id: UnitId,
-    pub kind: String,
+    pub kind: CheckinKind,
     pub occurred_at: NaiveDateTime,
-    pub time_source: String,
+    pub time_source: TimeSource,
     pub device_time: NaiveDateTime,
     pub received_at: NaiveDateTime,
     pub lat: f64,
@@ -392,7 +394,7 @@ pub struct NewCheckin {
     pub accuracy_m: f64,
     pub distance_m: f64,
     pub mock_location: bool,
-    pub status: String,
+    pub status: CheckinStatus,
     pub flags: String,
     pub plan_id: Option<PlanId>,
     pub device: Option<String>,

@@ -14,7 +14,20 @@ use crate::error::FieldErrors;
 pub static BUNDLED: &str = include_str!("../../assets/catalog/violations.json");
 
 /// How a ticket came to be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketKind {
     /// 當場舉發: written by the officer at the scene.
@@ -343,3 +356,5 @@ mod tests {
         }
     }
 }
+
+crate::text_enum!(TicketKind);

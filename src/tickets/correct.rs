@@ -13,7 +13,19 @@ use crate::domain::Actor;
 use crate::error::{ApiError, ApiResult};
 
 /// What was wrong with a corrected ticket; the error-rate statistics count these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Deserialize,
+    Serialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorType {
     Plate,
@@ -25,6 +37,38 @@ pub enum ErrorType {
     Fine,
     Other,
 }
+
+impl ErrorType {
+    pub const ALL: [ErrorType; 8] = [
+        ErrorType::Plate,
+        ErrorType::VehicleClass,
+        ErrorType::Article,
+        ErrorType::Time,
+        ErrorType::Place,
+        ErrorType::Person,
+        ErrorType::Fine,
+        ErrorType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorType::Plate => "plate",
+            ErrorType::VehicleClass => "vehicle_class",
+            ErrorType::Article => "article",
+            ErrorType::Time => "time",
+            ErrorType::Place => "place",
+            ErrorType::Person => "person",
+            ErrorType::Fine => "fine",
+            ErrorType::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+crate::text_enum!(ErrorType);
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,9 +141,7 @@ fn correct_once(
         }
         let (verdict, article) = issuable(conn, &input.ticket)?;
         let t = &input.ticket;
-        let error_type = serde_json::to_value(input.error_type)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned));
+        let error_type = Some(input.error_type);
         let row = content_row(
             t,
             &verdict,
@@ -109,7 +151,7 @@ fn correct_once(
                 serial: old.serial,
                 version: old.version + 1,
                 supersedes_id: Some(old.id),
-                error_type: error_type.clone(),
+                error_type,
                 unit_id: old.unit_id,
                 officer_id: old.officer_id,
                 respond_to: old.respond_to.clone(),
@@ -124,7 +166,7 @@ fn correct_once(
                 .audit("ticket.correct", "ticket")
                 .object(new_id)
                 .unit(old.unit_id)
-                .details(serde_json::json!({"supersedes": old.id, "error_type": error_type})),
+                .details(serde_json::json!({"supersedes": old.id, "error_type": input.error_type.as_str()})),
         )?;
         let stored = store::ticket_with_unit(conn, new_id)?
             .ok_or(ApiError::NotFound("ticket"))?

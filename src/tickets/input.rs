@@ -8,7 +8,19 @@ use super::catalog::TicketKind;
 use super::plate::VehicleClass;
 use super::validate::Person;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureStatus {
     /// The recipient signed.
@@ -26,6 +38,16 @@ impl SignatureStatus {
             SignatureStatus::Refused => "refused",
             SignatureStatus::NotApplicable => "not_applicable",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            SignatureStatus::Obtained,
+            SignatureStatus::Refused,
+            SignatureStatus::NotApplicable,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 }
 
@@ -75,3 +97,5 @@ pub struct TicketInput {
     #[serde(default)]
     pub acknowledge: Vec<String>,
 }
+
+crate::text_enum!(SignatureStatus);

@@ -2,6 +2,7 @@
 //! row, audited.
 
 use super::check::issuable;
+use super::correct::ErrorType;
 use super::input::TicketInput;
 use super::numbering;
 use super::numbering::numbers_left;
@@ -146,7 +147,7 @@ pub(super) struct Identity {
     pub(super) serial: i64,
     pub(super) version: i32,
     pub(super) supersedes_id: Option<i64>,
-    pub(super) error_type: Option<String>,
+    pub(super) error_type: Option<ErrorType>,
     pub(super) unit_id: UnitId,
     pub(super) officer_id: UserId,
     pub(super) respond_to: String,
@@ -169,7 +170,7 @@ pub(super) fn content_row(
         supersedes_id: id.supersedes_id,
         error_type: id.error_type,
         client_id: input.client_id.clone(),
-        kind: input.kind.as_str().to_owned(),
+        kind: input.kind,
         unit_id: id.unit_id,
         officer_id: id.officer_id,
         device: id.device,
@@ -181,7 +182,7 @@ pub(super) fn content_row(
         lat: input.position.map(|p| p.lat),
         lon: input.position.map(|p| p.lon),
         plate: verdict.plate.clone(),
-        vehicle_class: input.vehicle_class.as_str().to_owned(),
+        vehicle_class: input.vehicle_class,
         article_code: article.code.clone(),
         article_text: format!("{} {}", article.article, article.description),
         facts: input.facts.trim().to_owned(),
@@ -190,7 +191,7 @@ pub(super) fn content_row(
             .due_date
             .ok_or(ApiError::NotFound("due date rule"))?,
         respond_to: id.respond_to,
-        signature: input.signature.status.as_str().to_owned(),
+        signature: input.signature.status,
         signature_reason: input.signature.reason.clone(),
         warnings_acknowledged: input.acknowledge.join(","),
         issued_at: now(),
@@ -217,9 +218,11 @@ pub(super) fn insert_with_people(
 pub(super) fn respond_to(conn: &mut DbConn, unit: UnitId) -> ApiResult<String> {
     let u = crate::org::store::unit_by_id(conn, unit)?.ok_or(ApiError::NotFound("unit"))?;
     let name = match u.parent_id {
-        Some(p) if u.kind == "station" => crate::org::store::unit_by_id(conn, p)?
-            .map(|p| p.name)
-            .unwrap_or(u.name),
+        Some(p) if u.kind == crate::domain::UnitKind::Station => {
+            crate::org::store::unit_by_id(conn, p)?
+                .map(|p| p.name)
+                .unwrap_or(u.name)
+        }
         _ => u.name,
     };
     Ok(name)

@@ -7,8 +7,21 @@ use utoipa::ToSchema;
 
 /// Vehicle classes as the penalty act distinguishes them.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum VehicleClass {
     /// 小型車 (cars, small trucks): 汽車.
@@ -184,3 +197,5 @@ mod tests {
         assert!(!has_confusable_letters("ABC-1234"));
     }
 }
+
+crate::text_enum!(VehicleClass);

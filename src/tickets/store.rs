@@ -1,5 +1,9 @@
 //! Queries on tickets, their people and events, and number blocks.
 
+use super::catalog::TicketKind;
+use super::correct::ErrorType;
+use super::input::SignatureStatus;
+use super::plate::VehicleClass;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -19,9 +23,9 @@ pub struct TicketRow {
     pub serial: i64,
     pub version: i32,
     pub supersedes_id: Option<i64>,
-    pub error_type: Option<String>,
+    pub error_type: Option<ErrorType>,
     pub client_id: String,
-    pub kind: String,
+    pub kind: TicketKind,
     pub unit_id: UnitId,
     pub officer_id: UserId,
     pub device: Option<String>,
@@ -31,14 +35,14 @@ pub struct TicketRow {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub plate: String,
-    pub vehicle_class: String,
+    pub vehicle_class: VehicleClass,
     pub article_code: String,
     pub article_text: String,
     pub facts: String,
     pub fine: i32,
     pub due_date: NaiveDate,
     pub respond_to: String,
-    pub signature: String,
+    pub signature: SignatureStatus,
     pub signature_reason: Option<String>,
     pub warnings_acknowledged: String,
     pub issued_at: NaiveDateTime,

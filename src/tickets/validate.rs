@@ -14,7 +14,19 @@ use super::national_id::{self, IdError, IdKind};
 use super::plate::{self, PlateProblem, VehicleClass};
 use crate::error::FieldError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     Male,
@@ -22,6 +34,19 @@ pub enum Sex {
 }
 
 impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Sex::Male, Sex::Female]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Sex::Male => "男",
@@ -320,6 +345,8 @@ fn check_person(v: &mut Verdict, field: &str, p: &Person, violation_day: NaiveDa
         }
     }
 }
+
+crate::text_enum!(Sex);
 
 #[cfg(test)]
 mod tests {

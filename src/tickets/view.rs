@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::catalog::TicketKind;
-use super::input::{Signature, SignatureStatus, Spot};
+use super::input::{Signature, Spot};
 use super::plate::VehicleClass;
 use super::store::{self, TicketRow};
 use super::validate::Person;
@@ -34,7 +34,7 @@ pub struct TicketView {
     pub version: i32,
     pub supersedes_id: Option<i64>,
     /// For corrections: what was wrong.
-    pub error_type: Option<String>,
+    pub error_type: Option<crate::tickets::correct::ErrorType>,
     pub status: TicketStatus,
     pub kind: TicketKind,
     pub unit_id: UnitId,
@@ -100,11 +100,7 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
     let (issuing_unit, officer_badge) = store::issuer_of(conn, row.unit_id, row.officer_id)?;
     let mut people: HashMap<String, Person> = store::people_of(conn, row.id)?.into_iter().collect();
     let signature = Signature {
-        status: match row.signature.as_str() {
-            "obtained" => SignatureStatus::Obtained,
-            "refused" => SignatureStatus::Refused,
-            _ => SignatureStatus::NotApplicable,
-        },
+        status: row.signature,
         reason: row.signature_reason.clone(),
     };
     Ok(TicketView {
@@ -115,7 +111,7 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
         supersedes_id: row.supersedes_id,
         error_type: row.error_type,
         status,
-        kind: TicketKind::parse(&row.kind).unwrap_or(TicketKind::OnTheSpot),
+        kind: row.kind,
         unit_id: row.unit_id,
         issuing_unit,
         officer_id: row.officer_id,
@@ -126,7 +122,7 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
         place: row.place,
         position: row.lat.zip(row.lon).map(|(lat, lon)| Spot { lat, lon }),
         plate: row.plate,
-        vehicle_class: VehicleClass::parse(&row.vehicle_class).unwrap_or(VehicleClass::Car),
+        vehicle_class: row.vehicle_class,
         article_code: row.article_code,
         article: row.article_text,
         facts: row.facts,

@@ -60,7 +60,7 @@ pub fn void(
             }
             TicketStatus::Issued => {}
         }
-        if row.kind == TicketKind::OnTheSpot.as_str() {
+        if row.kind == TicketKind::OnTheSpot {
             return Err(ApiError::conflict(
                 "copy_delivered",
                 "the recipient has a copy: correct it instead",

@@ -362,3 +362,19 @@ async fn login_token(
     assert_eq!(r.status, 200, "{}", r.body);
     r.body["access_token"].as_str().unwrap().to_owned()
 }
+
+#[actix_web::test]
+async fn an_unknown_value_in_the_database_is_an_error_never_a_default() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::new();
+    let mut conn = app.conn();
+    diesel::sql_query(
+        "INSERT INTO units (id, code, name, kind, parent_id, path, created_at) \
+         VALUES (9001, 'X-9', '壞資料', 'galaxy', NULL, '/9001/', CURRENT_TIMESTAMP)",
+    )
+    .execute(&mut *conn)
+    .unwrap();
+    let read = epatrol::org::store::unit_by_id(&mut conn, epatrol::domain::UnitId(9001));
+    let err = read.expect_err("a unit of an unknown kind must not read back");
+    assert!(format!("{err:?}").contains("galaxy"), "{err:?}");
+}

@@ -44,12 +44,8 @@ pub fn gather(
     .map(|r| r.occurred_at);
     let last_tap = if kind == CheckinKind::TapOut {
         let taps = [CheckinKind::TapIn.as_str(), CheckinKind::TapOut.as_str()];
-        store::latest_at_box(conn, officer, bx.id, &taps, judge::dwell_window(at), at)?.map(|r| {
-            (
-                CheckinKind::parse(&r.kind).unwrap_or_default(),
-                r.occurred_at,
-            )
-        })
+        store::latest_at_box(conn, officer, bx.id, &taps, judge::dwell_window(at), at)?
+            .map(|r| (r.kind, r.occurred_at))
     } else {
         None
     };

@@ -14,7 +14,20 @@ use crate::patrol::store::CheckinRow;
 /// Most items one batch may carry.
 pub const MAX_BATCH: usize = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckinKind {
     /// A plain visit.
@@ -157,7 +170,7 @@ pub(super) fn stored_result(row: &CheckinRow, replayed: bool) -> CheckinResult {
     };
     CheckinResult {
         client_id: row.client_id.clone(),
-        result: if row.status == "accepted" {
+        result: if row.status == CheckinStatus::Accepted {
             Outcome::Accepted
         } else {
             Outcome::Flagged
@@ -222,3 +235,42 @@ pub(super) fn validate(
         Err(_) => Ok(()),
     }
 }
+
+crate::text_enum!(CheckinKind);
+
+/// What a stored check-in is: counted, or waiting for a supervisor.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Deserialize,
+    Serialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinStatus {
+    Accepted,
+    Flagged,
+}
+
+impl CheckinStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinStatus::Accepted => "accepted",
+            CheckinStatus::Flagged => "flagged",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [CheckinStatus::Accepted, CheckinStatus::Flagged]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+crate::text_enum!(CheckinStatus);

@@ -13,8 +13,8 @@ pub mod upload;
 pub mod view;
 
 pub use input::{
-    BatchRequest, BatchResponse, CheckinInput, CheckinKind, CheckinResult, ItemError, MAX_BATCH,
-    Outcome,
+    BatchRequest, BatchResponse, CheckinInput, CheckinKind, CheckinResult, CheckinStatus,
+    ItemError, MAX_BATCH, Outcome,
 };
 pub use judge::schedule_of;
 pub use upload::{Upload, record, record_batch};

@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use super::input::{
-    BatchResponse, CheckinInput, CheckinKind, CheckinResult, Outcome, rejected, stored_result,
-    validate,
+    BatchResponse, CheckinInput, CheckinKind, CheckinResult, CheckinStatus, Outcome, rejected,
+    stored_result, validate,
 };
 use super::{facts, judge};
 use crate::db::{DbConn, now};
@@ -245,18 +245,18 @@ fn judge_and_insert(
 
     let stored_flags = flags::encode(&verdict.flags);
     let status = if stored_flags.is_empty() {
-        "accepted"
+        CheckinStatus::Accepted
     } else {
-        "flagged"
+        CheckinStatus::Flagged
     };
     let new = NewCheckin {
         client_id: input.client_id.clone(),
         officer_id: up.officer,
         box_id: bx.id,
         unit_id: bx.unit_id,
-        kind: input.kind.as_str().to_owned(),
+        kind: input.kind,
         occurred_at: at,
-        time_source: timing.source.as_str().to_owned(),
+        time_source: timing.source,
         device_time,
         received_at: up.received_at,
         lat: input.position.lat,
@@ -264,7 +264,7 @@ fn judge_and_insert(
         accuracy_m: input.position.accuracy_m,
         distance_m: verdict.distance_m,
         mock_location: input.mock_location,
-        status: status.to_owned(),
+        status,
         flags: stored_flags.clone(),
         plan_id: verdict.plan_id,
         device: up.actor.device.clone(),
@@ -284,7 +284,7 @@ fn judge_and_insert(
             .audit("checkin.create", "checkin")
             .object(id)
             .unit(bx.unit_id)
-            .details(serde_json::json!({"box_id": bx.id, "status": status, "flags": stored_flags})),
+            .details(serde_json::json!({"box_id": bx.id, "status": status.as_str(), "flags": stored_flags})),
     );
     let row = CheckinRow { id, scan: new };
     up.known.insert(row.client_id.clone(), row.clone());

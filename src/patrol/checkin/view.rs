@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::input::{CheckinKind, Outcome, stored_result};
+use super::input::{CheckinKind, CheckinStatus, Outcome, stored_result};
 use crate::db::DbConn;
 use crate::domain::{BoxId, CheckinId, PlanId, UserId};
 use crate::error::ApiResult;
@@ -42,7 +42,7 @@ pub struct CheckinView {
 pub fn checkin_views(conn: &mut DbConn, rows: Vec<CheckinRow>) -> ApiResult<Vec<CheckinView>> {
     let flagged: Vec<CheckinId> = rows
         .iter()
-        .filter(|r| r.status != "accepted")
+        .filter(|r| r.status != CheckinStatus::Accepted)
         .map(|r| r.id)
         .collect();
     let mut reviews = store::latest_reviews(conn, &flagged)?;
@@ -65,7 +65,7 @@ pub fn checkin_view(row: CheckinRow) -> CheckinView {
         client_id: result.client_id,
         officer_id: row.officer_id,
         box_id: row.box_id,
-        kind: CheckinKind::parse(&row.kind).unwrap_or_default(),
+        kind: row.kind,
         occurred_at: row.occurred_at.and_utc(),
         time_source: result.time_source.unwrap_or(TimeSource::DeviceClock),
         clock_offset_ms: row.clock_offset_ms,

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::auth::Police;
 use crate::db::write_txn;
@@ -11,7 +11,8 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
 use crate::patrol::checkin::{
-    self, BatchRequest, BatchResponse, CheckinInput, CheckinResult, CheckinView, Outcome, Upload,
+    self, BatchRequest, BatchResponse, CheckinInput, CheckinResult, CheckinStatus, CheckinView,
+    Outcome, Upload,
 };
 use crate::patrol::store::{self, CheckinFilter};
 use crate::state::AppState;
@@ -113,23 +114,6 @@ pub async fn batch_checkins(
         })
         .await?;
     Ok(web::Json(response))
-}
-
-/// What a stored check-in is: counted, or waiting for a supervisor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckinStatus {
-    Accepted,
-    Flagged,
-}
-
-impl CheckinStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckinStatus::Accepted => "accepted",
-            CheckinStatus::Flagged => "flagged",
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

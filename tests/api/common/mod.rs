@@ -222,7 +222,7 @@ fn insert_user(
             badge,
             name: "測試員",
             unit_id: unit,
-            role: role.as_str(),
+            role,
             vendor_id: vendor,
             password_hash: password_hash(),
             created_at: now,
