@@ -36,7 +36,8 @@ impl SigningKeys {
     pub fn ticket_tag(&self, text: &str) -> String {
         let mut mac = self.derived(b"epatrol ticket verification key v1");
         mac.update(text.as_bytes());
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12])
+        let tag = mac.finalize().into_bytes();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag.get(..12).unwrap_or_default())
     }
 }
 

@@ -30,7 +30,8 @@ impl AuditKey {
             mac.finalize().into_bytes().to_vec()
         };
         let chain = derive(b"epatrol audit chain v1");
-        let id = hex::encode(&Sha256::digest(&chain)[..8]);
+        let digest = Sha256::digest(&chain);
+        let id = hex::encode(digest.get(..8).unwrap_or_default());
         AuditKey {
             checkpoint: derive(b"epatrol audit checkpoint v1"),
             chain,

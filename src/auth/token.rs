@@ -59,7 +59,8 @@ pub struct TokenKeys {
 
 impl TokenKeys {
     pub fn from_secret(secret: &Secret) -> Self {
-        let kid = hex::encode(&Sha256::digest(secret.expose())[..8]);
+        let digest = Sha256::digest(secret.expose());
+        let kid = hex::encode(digest.get(..8).unwrap_or_default());
         TokenKeys {
             kid,
             encoding: EncodingKey::from_secret(secret.expose()),

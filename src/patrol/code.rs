@@ -40,7 +40,8 @@ pub fn sign(keys: &SigningKeys, code: &BoxCode) -> String {
     let mut mac = keys.box_code_mac(code.key_version);
     mac.update(body.as_bytes());
     let tag = mac.finalize().into_bytes();
-    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES]);
+    let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(tag.get(..TAG_BYTES).unwrap_or_default());
     format!("{body}.{tag}")
 }
 

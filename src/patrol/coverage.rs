@@ -176,7 +176,7 @@ pub fn report(
                         window,
                         plan.grace_minutes,
                         plan.visits_per_window,
-                        &list[lo..hi],
+                        list.get(lo..hi).unwrap_or_default(),
                     );
                     *by_box.entry(*b).or_default() += t;
                     *by_officer.entry(*officer).or_default() += t;

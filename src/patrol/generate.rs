@@ -105,7 +105,7 @@ pub fn patrol_history(
                                     CheckinStatus::Accepted
                                 },
                                 flags: if flagged { "outside_geofence" } else { "" }.into(),
-                                plan_id: Some(station.plans[w]),
+                                plan_id: station.plans.get(w).copied(),
                                 device: Some("generator".into()),
                                 request_fingerprint: None,
                                 clock_offset_ms: Some(0),

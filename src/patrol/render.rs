@@ -29,7 +29,11 @@ pub fn png(payload: &str, scale: usize) -> ApiResult<Vec<u8>> {
         if *c == qrcode::Color::Dark {
             let (mx, my) = (i % modules + quiet, i / modules + quiet);
             for y in my * scale..(my + 1) * scale {
-                pixels[y * side + mx * scale..y * side + (mx + 1) * scale].fill(0);
+                if let Some(run) =
+                    pixels.get_mut(y * side + mx * scale..y * side + (mx + 1) * scale)
+                {
+                    run.fill(0);
+                }
             }
         }
     }

@@ -29,7 +29,7 @@ pub fn encode(text: &str) -> Vec<(bool, bool)> {
             out.push((false, false));
         }
         let Some(i) = CHARS.find(c) else { continue };
-        let p = PATTERNS[i];
+        let Some(&p) = PATTERNS.get(i) else { continue };
         for e in 0..9 {
             out.push((e % 2 == 0, p & (1 << (8 - e)) != 0));
         }

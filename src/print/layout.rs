@@ -36,7 +36,10 @@ pub fn scale_for(font: &FontRef<'_>, em: f32) -> ab_glyph::PxScale {
 }
 
 fn advance(stack: &FontStack, em: f32, c: char) -> f32 {
-    let font = &stack.faces[stack.face_for(c)].raster;
+    let Some(face) = stack.faces.get(stack.face_for(c)) else {
+        return 0.0;
+    };
+    let font = &face.raster;
     font.as_scaled(scale_for(font, em))
         .h_advance(font.glyph_id(c))
 }

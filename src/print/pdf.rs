@@ -83,7 +83,11 @@ impl Document {
         let fonts = stack()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
         let mut doc = new_pdf(title);
-        let font = doc.add_font(&fonts.faces[0].pdf);
+        let bundled = fonts
+            .faces
+            .first()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font for PDF output")))?;
+        let font = doc.add_font(&bundled.pdf);
         Ok(Document {
             doc,
             font,
@@ -195,7 +199,7 @@ pub fn layout_pdf(title: &str, layout: &super::layout::Layout) -> ApiResult<Vec<
             && let Some(slot) = ids.get_mut(*face)
             && slot.is_none()
         {
-            *slot = Some(doc.add_font(&fonts.faces[*face].pdf));
+            *slot = fonts.faces.get(*face).map(|f| doc.add_font(&f.pdf));
         }
     }
     let (w_mm, h_mm) = (

@@ -30,10 +30,10 @@ pub fn escpos_decode(bytes: &[u8]) -> Option<Bitmap> {
     let mut rows: Vec<Vec<u8>> = Vec::new();
     let mut stride = 0usize;
     let mut i = 0;
-    while i + 8 <= bytes.len() {
-        if bytes[i..i + 3] == [0x1D, b'v', b'0'] {
-            let x = u16::from_le_bytes([bytes[i + 4], bytes[i + 5]]) as usize;
-            let h = u16::from_le_bytes([bytes[i + 6], bytes[i + 7]]) as usize;
+    while let Some(head) = bytes.get(i..i + 8) {
+        if let [0x1D, b'v', b'0', _, x0, x1, h0, h1] = *head {
+            let x = u16::from_le_bytes([x0, x1]) as usize;
+            let h = u16::from_le_bytes([h0, h1]) as usize;
             stride = x;
             let start = i + 8;
             let end = start.checked_add(x * h)?;
@@ -93,18 +93,18 @@ fn compress_zpl_row(row: &[u8]) -> String {
         .map(|p| p + 1)
         .unwrap_or(0);
     let mut out = String::new();
-    let mut i = 0;
-    while i < trimmed {
-        let c = hex[i];
-        let mut run = 1;
-        while i + run < trimmed && hex[i + run] == c {
-            run += 1;
+    // Runs of one digit, up to where only zeros are left.
+    for run in hex
+        .get(..trimmed)
+        .unwrap_or_default()
+        .chunk_by(|a, b| a == b)
+    {
+        if let Some(&c) = run.first() {
+            if run.len() > 1 {
+                out.push_str(&zpl_count(run.len()));
+            }
+            out.push(c);
         }
-        if run > 1 {
-            out.push_str(&zpl_count(run));
-        }
-        out.push(c);
-        i += run;
     }
     if trimmed < hex.len() {
         out.push(',');
@@ -176,14 +176,15 @@ pub fn cpcl(bm: &Bitmap) -> Vec<u8> {
 pub fn cpcl_decode(bytes: &[u8]) -> Option<Bitmap> {
     let start = bytes.windows(3).position(|w| w == b"CG ")?;
     let header_end = start
-        + bytes[start..]
+        + bytes
+            .get(start..)?
             .iter()
             .enumerate()
             .filter(|(_, b)| **b == b' ')
             .nth(4)?
             .0
         + 1;
-    let header = std::str::from_utf8(&bytes[start..header_end]).ok()?;
+    let header = std::str::from_utf8(bytes.get(start..header_end)?).ok()?;
     let mut nums = header
         .split_whitespace()
         .skip(1)

@@ -28,19 +28,29 @@ impl Bitmap {
     }
 
     pub fn set(&mut self, x: u32, y: u32) {
-        if x < self.width && y < self.height {
-            self.bits[y as usize * self.stride + (x / 8) as usize] |= 0x80 >> (x % 8);
+        if x < self.width
+            && y < self.height
+            && let Some(byte) = self
+                .bits
+                .get_mut(y as usize * self.stride + (x / 8) as usize)
+        {
+            *byte |= 0x80 >> (x % 8);
         }
     }
 
     pub fn get(&self, x: u32, y: u32) -> bool {
         x < self.width
             && y < self.height
-            && self.bits[y as usize * self.stride + (x / 8) as usize] & (0x80 >> (x % 8)) != 0
+            && self
+                .bits
+                .get(y as usize * self.stride + (x / 8) as usize)
+                .is_some_and(|byte| byte & (0x80 >> (x % 8)) != 0)
     }
 
     pub fn row(&self, y: u32) -> &[u8] {
-        &self.bits[y as usize * self.stride..(y as usize + 1) * self.stride]
+        self.bits
+            .get(y as usize * self.stride..(y as usize + 1) * self.stride)
+            .unwrap_or_default()
     }
 }
 
@@ -63,7 +73,10 @@ pub fn render(layout: &Layout, fonts: &FontStack) -> Bitmap {
                 face,
                 text,
             } => {
-                let font = &fonts.faces[(*face).min(fonts.faces.len() - 1)].raster;
+                let Some(font) = fonts.faces.get(*face).or(fonts.faces.first()) else {
+                    continue;
+                };
+                let font = &font.raster;
                 let scaled = font.as_scaled(scale_for(font, *size));
                 let mut caret = *x;
                 for c in text.chars() {

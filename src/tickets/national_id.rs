@@ -29,32 +29,33 @@ fn area_code(c: char) -> Option<u32> {
         30, 31, 33,
     ];
     c.is_ascii_uppercase()
-        .then(|| CODES[(c as u8 - b'A') as usize])
+        .then(|| CODES.get((c as u8 - b'A') as usize).copied())
+        .flatten()
 }
 
 /// Checks an identifier (upper-cased, trimmed) and says which kind it is.
 pub fn check(raw: &str) -> Result<IdKind, IdError> {
     let id: Vec<char> = raw.trim().to_ascii_uppercase().chars().collect();
-    if id.len() != 10 {
+    let [first, second, rest @ ..] = id.as_slice() else {
+        return Err(IdError::Format);
+    };
+    if rest.len() != 8 || !rest.iter().all(char::is_ascii_digit) {
         return Err(IdError::Format);
     }
-    let area = area_code(id[0]).ok_or(IdError::Format)?;
-    if !id[2..].iter().all(char::is_ascii_digit) {
-        return Err(IdError::Format);
-    }
-    let (kind, second) = match id[1] {
-        '1' | '2' => (IdKind::NationalId, id[1].to_digit(10).unwrap_or(0)),
-        '8' | '9' => (IdKind::ResidentNew, id[1].to_digit(10).unwrap_or(0)),
+    let area = area_code(*first).ok_or(IdError::Format)?;
+    let (kind, second) = match second {
+        '1' | '2' => (IdKind::NationalId, second.to_digit(10).unwrap_or(0)),
+        '8' | '9' => (IdKind::ResidentNew, second.to_digit(10).unwrap_or(0)),
         // Old resident numbers: the second letter counts by the last digit of its code.
-        'A'..='D' => (IdKind::ResidentOld, area_code(id[1]).unwrap_or(0) % 10),
+        'A'..='D' => (IdKind::ResidentOld, area_code(*second).unwrap_or(0) % 10),
         _ => return Err(IdError::Format),
     };
-    let digits: Vec<u32> = id[2..].iter().filter_map(|c| c.to_digit(10)).collect();
+    let digits: Vec<u32> = rest.iter().filter_map(|c| c.to_digit(10)).collect();
     let mut sum = area / 10 + (area % 10) * 9 + second * 8;
-    for (i, d) in digits[..7].iter().enumerate() {
-        sum += d * (7 - i as u32);
+    // Weights 7 … 1 on the first seven digits, 1 on the check digit.
+    for (d, weight) in digits.iter().zip([7, 6, 5, 4, 3, 2, 1, 1]) {
+        sum += d * weight;
     }
-    sum += digits[7];
     if sum % 10 == 0 {
         Ok(kind)
     } else {

@@ -139,7 +139,10 @@ pub const MAX_SERIAL: i64 = 99_999_999;
 
 fn damm(digits: &str) -> u8 {
     digits.bytes().fold(0u8, |interim, b| {
-        DAMM[interim as usize][(b - b'0') as usize]
+        DAMM.get(interim as usize)
+            .and_then(|row| row.get(b.wrapping_sub(b'0') as usize))
+            .copied()
+            .unwrap_or(interim)
     })
 }
 
