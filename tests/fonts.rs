@@ -1,7 +1,12 @@
 //! Fallback fonts from `EPATROL_FONTS`: a character the bundled face lacks
 //! prints from the fallback, in the raster and as text in the PDF, and is no
 //! longer a warning. (Its own test binary: fonts are loaded once a process.)
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "api/common/mod.rs"]
 mod common;

@@ -1,7 +1,12 @@
 //! The integration suite: the whole app over HTTP (and the binary) on a fresh
 //! database per test, SQLite by default and PostgreSQL when
 //! `EPATROL_TEST_POSTGRES_URL` is set. One binary, so the crate links once.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
