@@ -56,6 +56,17 @@ impl Entry {
     }
 }
 
+// Defined here, not in `domain`: value types know nothing of the log.
+impl crate::domain::Actor {
+    /// Starts an audit entry attributed to this actor.
+    pub fn audit(&self, action: &'static str, object_type: &'static str) -> Entry {
+        let mut entry = Entry::new(action, object_type);
+        entry.actor_id = self.user_id;
+        entry.device = self.device.clone();
+        entry
+    }
+}
+
 #[derive(Insertable, Queryable, Selectable, Debug)]
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 struct AuditRow {

@@ -4,7 +4,6 @@
 pub mod extract;
 pub mod http;
 pub mod lockout;
-pub mod password;
 pub mod service;
 pub mod store;
 pub mod token;

@@ -6,13 +6,14 @@ use utoipa::ToSchema;
 
 use super::lockout::{self, Reservation};
 use super::store::{self, NewRefresh, SessionRow};
-use super::{password, token};
+use super::token;
 use crate::audit::Entry;
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::UserId;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::org::store::{UnitRow, UserRow};
 use crate::org::users::{UserView, view};
+use crate::password;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -239,7 +240,7 @@ pub fn refresh(
             let reused =
                 token_row.spent_at.is_some() || !store::spend_refresh(c, token_row.id, at)?;
             if reused {
-                store::revoke_session(c, &session.id, "refresh_token_reused", at)?;
+                crate::sessions::revoke_session(c, &session.id, "refresh_token_reused", at)?;
                 crate::audit::append(
                     c,
                     Entry::new("auth.refresh_reuse", "session")
@@ -282,7 +283,7 @@ pub fn logout(
     device: Option<String>,
 ) -> ApiResult<()> {
     write_txn(conn, |c| {
-        store::revoke_session(c, session_id, "logout", now())?;
+        crate::sessions::revoke_session(c, session_id, "logout", now())?;
         crate::audit::append(
             c,
             Entry::new("auth.logout", "session")

@@ -95,63 +95,6 @@ pub fn insert_session(conn: &mut DbConn, row: &SessionRow) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn revoke_session(
-    conn: &mut DbConn,
-    id: &str,
-    reason: &str,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(
-        auth_sessions::table
-            .find(id)
-            .filter(auth_sessions::revoked_at.is_null()),
-    )
-    .set((
-        auth_sessions::revoked_at.eq(at),
-        auth_sessions::revoked_reason.eq(reason),
-    ))
-    .execute(conn)
-}
-
-pub fn revoke_user_sessions(
-    conn: &mut DbConn,
-    user: UserId,
-    reason: &str,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(
-        auth_sessions::table
-            .filter(auth_sessions::user_id.eq(user))
-            .filter(auth_sessions::revoked_at.is_null()),
-    )
-    .set((
-        auth_sessions::revoked_at.eq(at),
-        auth_sessions::revoked_reason.eq(reason),
-    ))
-    .execute(conn)
-}
-
-/// Ends every session of a user but one (the one changing the password).
-pub fn revoke_other_sessions(
-    conn: &mut DbConn,
-    user: UserId,
-    keep: &str,
-    reason: &str,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(
-        auth_sessions::table
-            .filter(auth_sessions::user_id.eq(user))
-            .filter(auth_sessions::id.ne(keep))
-            .filter(auth_sessions::revoked_at.is_null()),
-    )
-    .set((
-        auth_sessions::revoked_at.eq(at),
-        auth_sessions::revoked_reason.eq(reason),
-    ))
-    .execute(conn)
-}
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshRow {

@@ -59,14 +59,6 @@ impl Actor {
             Err(crate::error::ApiError::Forbidden("headquarters_admin_only"))
         }
     }
-
-    /// Starts an audit entry attributed to this actor.
-    pub fn audit(&self, action: &'static str, object_type: &'static str) -> crate::audit::Entry {
-        let mut entry = crate::audit::Entry::new(action, object_type);
-        entry.actor_id = self.user_id;
-        entry.device = self.device.clone();
-        entry
-    }
 }
 
 #[cfg(test)]

@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::store::{self, NewUser, UnitRow, UserFilter, UserRow};
-use crate::auth::password;
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, Badge, Role, UnitId, UserId, VendorId, parse_name};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::pagination::{Page, PageQuery};
+use crate::password;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnitBrief {
@@ -237,7 +237,7 @@ pub fn set_disabled(
             let at = now();
             store::set_user_disabled(conn, id, disabled.then_some(at), at)?;
             if disabled {
-                crate::auth::store::revoke_user_sessions(conn, id, "user_disabled", at)?;
+                crate::sessions::revoke_user_sessions(conn, id, "user_disabled", at)?;
             }
             crate::audit::append(
                 conn,
@@ -312,7 +312,7 @@ pub fn change_own_password(
     write_txn(&mut conn, |conn| {
         let at = now();
         store::set_user_password(conn, id, &hash, at)?;
-        crate::auth::store::revoke_other_sessions(conn, id, session_id, "password_changed", at)?;
+        crate::sessions::revoke_other_sessions(conn, id, session_id, "password_changed", at)?;
         crate::audit::append(conn, actor.audit("user.password_change", "user").object(id))?;
         Ok(())
     })
@@ -342,7 +342,7 @@ pub fn reset_password(
     write_txn(&mut conn, |conn| {
         let at = now();
         store::set_user_password(conn, id, &hash, at)?;
-        crate::auth::store::revoke_user_sessions(conn, id, "password_reset", at)?;
+        crate::sessions::revoke_user_sessions(conn, id, "password_reset", at)?;
         let (_, unit) = get_reachable(conn, actor, id)?;
         crate::audit::append(
             conn,

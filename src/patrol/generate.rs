@@ -55,7 +55,7 @@ pub fn patrol_history(
             "seed the demo city first (epatrol seed demo)",
         ));
     }
-    let password = crate::auth::password::hash("generated-officer-0000")?;
+    let password = crate::password::hash("generated-officer-0000")?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261126);
     let mut prepared = Vec::new();
     for (unit, code) in &stations {

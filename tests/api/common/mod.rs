@@ -113,7 +113,7 @@ pub struct TestApp {
 /// on purpose and the fixture needs many accounts.
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| epatrol::auth::password::hash(PASSWORD).unwrap())
+    HASH.get_or_init(|| epatrol::password::hash(PASSWORD).unwrap())
 }
 
 pub fn settings(db: &TestDb) -> Settings {

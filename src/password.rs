@@ -45,7 +45,7 @@ pub fn dummy_hash() -> &'static str {
 fn common_passwords() -> &'static HashSet<&'static str> {
     static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
     LIST.get_or_init(|| {
-        include_str!("../../assets/passwords/common.txt")
+        include_str!("../assets/passwords/common.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
             .collect()
