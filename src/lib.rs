@@ -4,6 +4,7 @@ pub mod api_document;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -55,6 +56,7 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
         keys: Arc::new(keys),
         signing_keys: Arc::new(signing::SigningKeys::new(box_codes)),
         limits: Arc::new(ratelimit::Limits::new(&settings)),
+        clock: clock::Clock::real(),
         settings: Arc::new(settings),
     })
 }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub signing_keys: Arc<SigningKeys>,
     pub settings: Arc<Settings>,
     pub limits: Arc<crate::ratelimit::Limits>,
+    /// The time the service goes by (settable in tests).
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -27,9 +29,12 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let clock = self.clock.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(ApiError::from)?;
-            f(&mut conn)
+            clock.scope(|| {
+                let mut conn = pool.get().map_err(ApiError::from)?;
+                f(&mut conn)
+            })
         })
         .await?
     }
@@ -43,7 +48,7 @@ impl AppState {
         T: Send + 'static,
     {
         let state = self.clone();
-        actix_web::web::block(move || f(&state)).await?
+        actix_web::web::block(move || state.clock.clone().scope(|| f(&state))).await?
     }
 
     /// A pooled connection, for use inside `blocking`.

@@ -226,18 +226,10 @@ where
     }
 }
 
-/// The current time in UTC, cut to whole microseconds: what both databases
-/// store, so a value read back equals the value written (the audit hash
-/// depends on it).
-pub fn now() -> chrono::NaiveDateTime {
-    truncate_micros(chrono::Utc::now().naive_utc())
-}
-
-pub fn truncate_micros(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
-    use chrono::Timelike;
-    let micros = t.nanosecond() / 1_000 * 1_000;
-    t.with_nanosecond(micros).unwrap_or(t)
-}
+/// The current time in UTC (the application's clock inside its database
+/// work), cut to whole microseconds: what both databases store, so a value
+/// read back equals the value written (the audit chain depends on it).
+pub use crate::clock::{now, truncate_micros};
 
 /// Whether the database answers; for `/readyz`.
 pub fn ping(pool: &Pool) -> anyhow::Result<()> {

@@ -4,7 +4,6 @@
 use crate::common::*;
 use actix_web::http::Method;
 use chrono::{Duration, Utc};
-use diesel::RunQueryDsl;
 use epatrol::domain::Role;
 use serde_json::{Value, json};
 
@@ -99,6 +98,11 @@ async fn plan_all_day(
     officer_ids: Vec<i64>,
 ) -> i64 {
     let today = (Utc::now() + Duration::hours(8)).date_naive();
+    // Made (as far as the service knows) a week ago.
+    w.app
+        .state
+        .clock
+        .set(epatrol::db::now() - Duration::days(8));
     let r = post(
         srv,
         "/api/v1/plans",
@@ -112,19 +116,9 @@ async fn plan_all_day(
         }),
     )
     .await;
+    w.app.state.clock.resume();
     assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.body["id"].as_i64().unwrap();
-    backdate_plan(&w.app, id);
-    id
-}
-
-fn backdate_plan(app: &TestApp, id: i64) {
-    let week_ago = epatrol::db::now() - Duration::days(8);
-    let sql = format!(
-        "UPDATE patrol_plans SET created_at = '{}' WHERE id = {id}",
-        week_ago.format("%Y-%m-%d %H:%M:%S%.6f")
-    );
-    diesel::sql_query(sql).execute(&mut *app.conn()).unwrap();
+    r.body["id"].as_i64().unwrap()
 }
 
 async fn world() -> World {
@@ -639,6 +633,10 @@ async fn coverage_of_a_known_scenario() {
     // over the three days before today.
     let today = (Utc::now() + Duration::hours(8)).date_naive();
     let (from, to) = (today - Duration::days(3), today - Duration::days(1));
+    w.app
+        .state
+        .clock
+        .set(epatrol::db::now() - Duration::days(8));
     let r = post(
         &srv,
         "/api/v1/plans",
@@ -650,9 +648,9 @@ async fn coverage_of_a_known_scenario() {
         }),
     )
     .await;
+    w.app.state.clock.resume();
     assert_eq!(r.status, 201, "{}", r.body);
     let plan = r.body["id"].as_i64().unwrap();
-    backdate_plan(&w.app, plan);
     let expected = get(
         &srv,
         &format!("/api/v1/plans/{plan}/expected?from={from}&to={to}"),
