@@ -16,9 +16,9 @@ macro_rules! text_enum {
         {
             fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
                 let text = <String as diesel::deserialize::FromSql<
-                                                            diesel::sql_types::Text,
-                                                            DB,
-                                                        >>::from_sql(bytes)?;
+                                                                            diesel::sql_types::Text,
+                                                                            DB,
+                                                                        >>::from_sql(bytes)?;
                 <$ty>::parse(&text).ok_or_else(|| {
                     format!("unknown {} {:?} in the database", stringify!($ty), text).into()
                 })

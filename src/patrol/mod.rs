@@ -1,6 +1,7 @@
 //! Electronic patrol sign-in (電子巡簽): patrol boxes and their signed
 //! codes, check-ins online and offline, patrol plans, coverage audits.
 
+pub mod box_import;
 pub mod boxes;
 pub mod checkin;
 pub mod clock;

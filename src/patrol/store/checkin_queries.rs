@@ -1,0 +1,278 @@
+//! Queries on check-ins and their reviews.
+
+use crate::patrol::checkin::{CheckinKind, CheckinStatus};
+use crate::patrol::clock::TimeSource;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::BoxRow;
+use crate::db::DbConn;
+use crate::db::schema::{checkin_reviews, checkins, patrol_boxes, units, users};
+use crate::domain::{BoxId, CheckinId, PlanId, UnitId, UserId};
+use crate::org::store::UnitRow;
+
+/// A stored check-in: its id and what was recorded.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = checkins)]
+pub struct CheckinRow {
+    pub id: CheckinId,
+    #[diesel(embed)]
+    pub scan: NewCheckin,
+}
+
+impl std::ops::Deref for CheckinRow {
+    type Target = NewCheckin;
+    fn deref(&self) -> &NewCheckin {
+        &self.scan
+    }
+}
+
+/// What a check-in records, as inserted and as read back.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
+#[diesel(table_name = checkins, treat_none_as_default_value = false)]
+pub struct NewCheckin {
+    pub client_id: String,
+    pub officer_id: UserId,
+    pub box_id: BoxId,
+    pub unit_id: UnitId,
+    pub kind: CheckinKind,
+    pub occurred_at: NaiveDateTime,
+    pub time_source: TimeSource,
+    pub device_time: NaiveDateTime,
+    pub received_at: NaiveDateTime,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    pub distance_m: f64,
+    pub mock_location: bool,
+    pub status: CheckinStatus,
+    pub flags: String,
+    pub plan_id: Option<PlanId>,
+    pub device: Option<String>,
+    /// Digest of the scan as uploaded (see `idempotency`).
+    pub request_fingerprint: Option<String>,
+    /// Device clock minus the proven scan time, when the monotonic clock
+    /// proved it.
+    pub clock_offset_ms: Option<i64>,
+}
+
+/// Inserts a check-in unless one with its client id exists (an identical
+/// upload racing this one): then `None`, and the other row is the answer.
+pub fn insert_checkin(conn: &mut DbConn, new: &NewCheckin) -> QueryResult<Option<CheckinId>> {
+    crate::each_backend!(conn, |c| diesel::insert_into(checkins::table)
+        .values(new)
+        .on_conflict(checkins::client_id)
+        .do_nothing()
+        .returning(checkins::id)
+        .get_result(c)
+        .optional())
+}
+
+pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CheckinRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut rows = checkins::table
+            .filter(checkins::client_id.eq_any(chunk))
+            .select(CheckinRow::as_select())
+            .load(conn)?;
+        out.append(&mut rows);
+    }
+    Ok(out)
+}
+
+pub fn checkin_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Option<CheckinRow>> {
+    checkins::table
+        .filter(checkins::client_id.eq(client_id))
+        .select(CheckinRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn checkin_with_unit(
+    conn: &mut DbConn,
+    id: CheckinId,
+) -> QueryResult<Option<(CheckinRow, UnitRow)>> {
+    checkins::table
+        .inner_join(units::table)
+        .filter(checkins::id.eq(id))
+        .select((CheckinRow::as_select(), UnitRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// The officer's check-ins nearest before and after `at`, for the travel check.
+pub fn officer_neighbours(
+    conn: &mut DbConn,
+    officer: UserId,
+    at: NaiveDateTime,
+) -> QueryResult<(Option<CheckinRow>, Option<CheckinRow>)> {
+    let before = checkins::table
+        .filter(checkins::officer_id.eq(officer))
+        .filter(checkins::occurred_at.le(at))
+        .order(checkins::occurred_at.desc())
+        .select(CheckinRow::as_select())
+        .first(conn)
+        .optional()?;
+    let after = checkins::table
+        .filter(checkins::officer_id.eq(officer))
+        .filter(checkins::occurred_at.gt(at))
+        .order(checkins::occurred_at.asc())
+        .select(CheckinRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok((before, after))
+}
+
+/// The officer's latest check-in at one box in `since..=until` whose kind is
+/// one of `kinds`.
+pub fn latest_at_box(
+    conn: &mut DbConn,
+    officer: UserId,
+    box_id: BoxId,
+    kinds: &[&str],
+    since: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Option<CheckinRow>> {
+    checkins::table
+        .filter(checkins::officer_id.eq(officer))
+        .filter(checkins::box_id.eq(box_id))
+        .filter(checkins::occurred_at.between(since, until))
+        .filter(checkins::kind.eq_any(kinds))
+        .order(checkins::occurred_at.desc())
+        .select(CheckinRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub struct CheckinFilter<'a> {
+    pub within_path: Option<&'a str>,
+    pub officer_id: Option<UserId>,
+    pub box_id: Option<BoxId>,
+    pub status: Option<&'a str>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+pub fn list_checkins(conn: &mut DbConn, f: &CheckinFilter<'_>) -> QueryResult<Vec<CheckinRow>> {
+    let mut q = checkins::table
+        .inner_join(units::table)
+        .select(CheckinRow::as_select())
+        .into_boxed();
+    if let Some(path) = f.within_path {
+        q = q.filter(units::path.like(format!("{path}%")));
+    }
+    if let Some(o) = f.officer_id {
+        q = q.filter(checkins::officer_id.eq(o));
+    }
+    if let Some(b) = f.box_id {
+        q = q.filter(checkins::box_id.eq(b));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(checkins::status.eq(s.to_owned()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(checkins::occurred_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(checkins::occurred_at.lt(to));
+    }
+    if let Some(after) = f.after {
+        q = q.filter(checkins::id.gt(CheckinId(after)));
+    }
+    q.order(checkins::id.asc()).limit(f.limit + 1).load(conn)
+}
+
+/// What the coverage report needs of a check-in: (id, officer, box, time, kind, status).
+pub type VisitRow = (CheckinId, UserId, BoxId, NaiveDateTime, String, String);
+
+/// The check-ins at the given boxes in a time range.
+pub fn visits_at_boxes(
+    conn: &mut DbConn,
+    boxes: &[BoxId],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<VisitRow>> {
+    let mut out = Vec::new();
+    for chunk in boxes.chunks(500) {
+        let mut rows = checkins::table
+            .filter(checkins::box_id.eq_any(chunk))
+            .filter(checkins::occurred_at.between(from, to))
+            .select((
+                checkins::id,
+                checkins::officer_id,
+                checkins::box_id,
+                checkins::occurred_at,
+                checkins::kind,
+                checkins::status,
+            ))
+            .load(conn)?;
+        out.append(&mut rows);
+    }
+    Ok(out)
+}
+
+pub fn badges(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, String, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::badge, users::name))
+        .load(conn)
+}
+
+pub fn boxes_by_ids(conn: &mut DbConn, ids: &[BoxId]) -> QueryResult<Vec<BoxRow>> {
+    patrol_boxes::table
+        .filter(patrol_boxes::id.eq_any(ids))
+        .select(BoxRow::as_select())
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = checkin_reviews)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub checkin_id: CheckinId,
+    pub reviewer_id: UserId,
+    pub decision: String,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_review(
+    conn: &mut DbConn,
+    checkin: CheckinId,
+    reviewer: UserId,
+    decision: &str,
+    note: &str,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(checkin_reviews::table)
+        .values((
+            checkin_reviews::checkin_id.eq(checkin),
+            checkin_reviews::reviewer_id.eq(reviewer),
+            checkin_reviews::decision.eq(decision),
+            checkin_reviews::note.eq(note),
+            checkin_reviews::created_at.eq(at),
+        ))
+        .returning(checkin_reviews::id)
+        .get_result(conn)
+}
+
+/// The standing (latest) review of each of the given check-ins.
+pub fn latest_reviews(
+    conn: &mut DbConn,
+    ids: &[CheckinId],
+) -> QueryResult<std::collections::HashMap<CheckinId, ReviewRow>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<ReviewRow> = checkin_reviews::table
+            .filter(checkin_reviews::checkin_id.eq_any(chunk))
+            .order(checkin_reviews::id.asc())
+            .select(ReviewRow::as_select())
+            .load(conn)?;
+        for r in rows {
+            out.insert(r.checkin_id, r);
+        }
+    }
+    Ok(out)
+}

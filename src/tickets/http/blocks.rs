@@ -1,0 +1,55 @@
+//! Number blocks for handhelds writing tickets offline.
+
+use actix_web::{HttpResponse, get, post, web};
+
+use super::context;
+use crate::auth::Police;
+use crate::error::{ApiResult, Problem};
+use crate::json_body::JsonBody;
+use crate::state::AppState;
+use crate::tickets::numbering::{self, BlockRequest, BlocksView};
+
+/// Allot a block of ticket numbers to the calling handheld (`X-Device-Id`)
+/// for writing tickets without signal.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    request_body = BlockRequest,
+    responses(
+        (status = 201, description = "The caller's blocks, with the new one", body = BlocksView),
+        (status = 400, description = "No X-Device-Id", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/ticket-blocks")]
+pub async fn allot_block(
+    state: web::Data<AppState>,
+    Police(caller): Police,
+    body: JsonBody<BlockRequest>,
+) -> ApiResult<HttpResponse> {
+    let req = body.into_inner();
+    let view = state
+        .blocking(move |s| {
+            numbering::allot_block(&mut *s.conn()?, &caller.actor, &context(s), &req)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The caller's number blocks and how many numbers are left (`low` when
+/// it is time for a new block).
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Blocks", body = BlocksView))
+)]
+#[get("/ticket-blocks")]
+pub async fn list_blocks(
+    state: web::Data<AppState>,
+    Police(caller): Police,
+) -> ApiResult<web::Json<BlocksView>> {
+    Ok(web::Json(
+        state
+            .blocking(move |s| numbering::blocks(&mut *s.conn()?, &caller.actor, &context(s)))
+            .await?,
+    ))
+}
