@@ -23,6 +23,7 @@ pub mod request_shape;
 pub mod secrets;
 pub mod security_headers;
 pub mod seed;
+pub mod server;
 pub mod sessions;
 pub mod signing;
 pub mod state;

@@ -4,6 +4,12 @@
 //! ignored is how a production server ends up on its defaults.
 
 use std::fmt;
+
+mod database;
+mod redact;
+
+pub use database::DatabaseKind;
+pub use redact::redact_password;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -86,51 +92,6 @@ pub struct Settings {
     pub metrics_token: Option<Secret>,
     /// A listener of its own for `/metrics` (no token), e.g. 127.0.0.1:9090.
     pub metrics_bind: Option<String>,
-}
-
-/// The URL with any password replaced by `***`, for logs and `Debug`.
-pub fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
-    }
-}
-
-// Written out so the database password never reaches a log line.
-impl fmt::Debug for Settings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Settings")
-            .field("database_url", &redact_password(&self.database_url))
-            .field("bind", &self.bind)
-            .field("data_dir", &self.data_dir)
-            .field("jwt_secret", &self.jwt_secret)
-            .field("box_code_secret", &self.box_code_secret)
-            .field("audit_key", &self.audit_key)
-            .field("audit_checkpoint_interval", &self.audit_checkpoint_interval)
-            .field("access_token_ttl", &self.access_token_ttl)
-            .field("refresh_token_ttl", &self.refresh_token_ttl)
-            .field("log_filter", &self.log_filter)
-            .field("log_format", &self.log_format)
-            .field("db_pool_size", &self.db_pool_size)
-            .field("sqlite_sync", &self.sqlite_sync)
-            .field("workers", &self.workers)
-            .field("public_url", &self.public_url)
-            .field("public_url_configured", &self.public_url_configured)
-            .field("ticket_prefix", &self.ticket_prefix)
-            .field("fonts", &self.fonts)
-            .field("sign_in_per_minute", &self.sign_in_per_minute)
-            .field("verify_per_minute", &self.verify_per_minute)
-            .field("trusted_proxies", &self.trusted_proxies)
-            .field("metrics_token", &self.metrics_token)
-            .field("metrics_bind", &self.metrics_bind)
-            .finish()
-    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -415,35 +376,6 @@ fn parse_secret(key: &str, value: &str) -> Result<Secret, ConfigError> {
         return Err(bad(key, "must decode to at least 32 bytes"));
     }
     Ok(Secret::new(bytes))
-}
-
-/// Which database a URL names. There is no fallback: an unknown scheme is an
-/// error, because treating an unrecognised URL as an SQLite path silently
-/// creates an empty database beside the real one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DatabaseKind {
-    Postgres,
-    /// Path of the SQLite file.
-    Sqlite(PathBuf),
-}
-
-impl DatabaseKind {
-    pub fn from_url(url: &str) -> Result<Self, String> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(DatabaseKind::Postgres);
-        }
-        if let Some(rest) = url.strip_prefix("sqlite:") {
-            let path = rest.strip_prefix("//").unwrap_or(rest);
-            let path = path.split('?').next().unwrap_or_default();
-            if path.is_empty() || path.contains(":memory:") {
-                return Err(
-                    "an SQLite URL needs a file path, e.g. sqlite://data/epatrol.db".into(),
-                );
-            }
-            return Ok(DatabaseKind::Sqlite(PathBuf::from(path)));
-        }
-        Err("unknown scheme: expected postgres://, postgresql:// or sqlite://".into())
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! codes, check-ins online and offline, patrol plans, coverage audits.
 
 pub mod box_import;
+pub mod box_rules;
 pub mod boxes;
 pub mod checkin;
 pub mod clock;

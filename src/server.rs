@@ -1,0 +1,69 @@
+//! Serving: the HTTP server on the configured address, the demo city when
+//! asked, the metrics listener, and the audit checkpoints beside them.
+
+use anyhow::Context;
+
+use crate::config::Settings;
+use crate::{app, seed};
+
+/// Writes a signed checkpoint of the audit chain's head every interval
+/// while the head moves, from a thread of its own.
+fn spawn_audit_checkpoints(state: &crate::state::AppState) {
+    let pool = state.pool.clone();
+    let path = state.settings.data_dir.join(crate::audit::checkpoint::FILE);
+    let interval = state.settings.audit_checkpoint_interval;
+    std::thread::spawn(move || {
+        loop {
+            let written = pool
+                .get()
+                .map_err(anyhow::Error::from)
+                .and_then(|mut c| crate::audit::checkpoint::write(&mut c, &path));
+            if let Err(e) = written {
+                tracing::warn!(error = %format!("{e:#}"), "audit checkpoint not written");
+            }
+            std::thread::sleep(interval);
+        }
+    });
+}
+
+pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    settings.check_for_serving(demo)?;
+    let bind = settings.bind.clone();
+    let workers = settings.workers;
+    let state = crate::init_state(settings)?;
+    if demo {
+        let mut conn = state.pool.get()?;
+        if seed::is_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
+            seed::demo(&mut conn).map_err(|e| anyhow::anyhow!("seeding the demo city: {e}"))?;
+            tracing::info!(
+                "demo city seeded; sign in as O0111 / {}",
+                seed::DEMO_PASSWORD
+            );
+        }
+    }
+    spawn_audit_checkpoints(&state);
+    tracing::info!(bind = %bind, "listening");
+    let metrics_bind = state.settings.metrics_bind.clone();
+    actix_web::rt::System::new().block_on(async move {
+        if let Some(metrics_bind) = metrics_bind {
+            let metrics = actix_web::HttpServer::new(|| {
+                actix_web::App::new().route(
+                    "/metrics",
+                    actix_web::web::get().to(|| async { crate::ops::metrics_text() }),
+                )
+            })
+            .workers(1)
+            .bind(&metrics_bind)
+            .with_context(|| format!("binding {metrics_bind} (EPATROL_METRICS_BIND)"))?
+            .run();
+            actix_web::rt::spawn(metrics);
+        }
+        actix_web::HttpServer::new(move || app::build(state.clone()))
+            .workers(workers)
+            .bind(&bind)
+            .with_context(|| format!("binding {bind} (EPATROL_BIND)"))?
+            .run()
+            .await
+            .context("server")
+    })
+}
