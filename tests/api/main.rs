@@ -19,5 +19,6 @@ mod org;
 mod patrol;
 mod printing;
 mod robustness;
+mod snapshots;
 mod tickets;
 mod two_nodes;
