@@ -19,7 +19,7 @@ use epatrol::tickets::view::{TicketStatus, TicketView};
 fn sample() -> TicketView {
     let now = chrono::Utc::now();
     TicketView {
-        id: 1,
+        id: epatrol::domain::TicketId(1),
         number: "TN000123459".into(),
         version: 1,
         supersedes_id: None,

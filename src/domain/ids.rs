@@ -47,3 +47,7 @@ id_type!(
     /// Id of a patrol plan (勤務表).
     PlanId
 );
+id_type!(
+    /// Id of one ticket version (a correction is a new version, with its own id).
+    TicketId
+);

@@ -1,5 +1,6 @@
 //! Correcting an issued ticket with a new version that points at it.
 
+use crate::domain::TicketId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -84,7 +85,7 @@ pub fn correct(
     conn: &mut DbConn,
     actor: &Actor,
     ctx: &Context<'_>,
-    id: i64,
+    id: TicketId,
     input: &CorrectionInput,
 ) -> ApiResult<TicketView> {
     ensure_police(actor)?;
@@ -100,7 +101,7 @@ fn correct_once(
     conn: &mut DbConn,
     actor: &Actor,
     ctx: &Context<'_>,
-    id: i64,
+    id: TicketId,
     input: &CorrectionInput,
     fingerprint: &str,
 ) -> ApiResult<TicketView> {

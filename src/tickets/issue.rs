@@ -10,6 +10,7 @@ use super::store::{self, TicketRow};
 use super::validate::Verdict;
 use super::view::{Context, TicketView, view};
 use crate::db::{DbConn, now, write_txn};
+use crate::domain::TicketId;
 use crate::domain::{Actor, UnitId, UserId};
 use crate::error::{ApiError, ApiResult};
 
@@ -146,7 +147,7 @@ pub(super) struct Identity {
     pub(super) number: String,
     pub(super) serial: i64,
     pub(super) version: i32,
-    pub(super) supersedes_id: Option<i64>,
+    pub(super) supersedes_id: Option<TicketId>,
     pub(super) error_type: Option<ErrorType>,
     pub(super) unit_id: UnitId,
     pub(super) officer_id: UserId,
@@ -163,7 +164,7 @@ pub(super) fn content_row(
     id: Identity,
 ) -> ApiResult<TicketRow> {
     Ok(TicketRow {
-        id: 0,
+        id: TicketId(0),
         number: id.number,
         serial: id.serial,
         version: id.version,
@@ -203,7 +204,7 @@ pub(super) fn insert_with_people(
     conn: &mut DbConn,
     row: &TicketRow,
     input: &TicketInput,
-) -> ApiResult<i64> {
+) -> ApiResult<TicketId> {
     let id = store::insert_ticket(conn, row)?;
     if let Some(d) = &input.driver {
         store::insert_person(conn, id, "driver", d)?;

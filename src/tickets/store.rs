@@ -12,17 +12,18 @@ use crate::db::DbConn;
 use crate::db::schema::{
     ticket_events, ticket_number_blocks, ticket_people, ticket_serial_counter, tickets, units,
 };
+use crate::domain::TicketId;
 use crate::domain::{UnitId, UserId};
 use crate::org::store::UnitRow;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tickets, treat_none_as_default_value = false)]
 pub struct TicketRow {
-    pub id: i64,
+    pub id: TicketId,
     pub number: String,
     pub serial: i64,
     pub version: i32,
-    pub supersedes_id: Option<i64>,
+    pub supersedes_id: Option<TicketId>,
     pub error_type: Option<ErrorType>,
     pub client_id: String,
     pub kind: TicketKind,
@@ -140,7 +141,7 @@ pub fn serial_used(conn: &mut DbConn, serial: i64) -> QueryResult<bool> {
     Ok(n > 0)
 }
 
-pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
+pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<TicketId> {
     crate::each_backend!(conn, |c| diesel::insert_into(tickets::table)
         .values((
             tickets::number.eq(&row.number),
@@ -176,7 +177,12 @@ pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
         .get_result(c))
 }
 
-pub fn insert_person(conn: &mut DbConn, ticket: i64, role: &str, p: &Person) -> QueryResult<()> {
+pub fn insert_person(
+    conn: &mut DbConn,
+    ticket: TicketId,
+    role: &str,
+    p: &Person,
+) -> QueryResult<()> {
     diesel::insert_into(ticket_people::table)
         .values((
             ticket_people::ticket_id.eq(ticket),
@@ -207,7 +213,7 @@ type PersonRow = (
     Option<String>,
 );
 
-pub fn people_of(conn: &mut DbConn, ticket: i64) -> QueryResult<Vec<(String, Person)>> {
+pub fn people_of(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Vec<(String, Person)>> {
     let rows: Vec<PersonRow> = ticket_people::table
         .filter(ticket_people::ticket_id.eq(ticket))
         .select((
@@ -241,7 +247,10 @@ pub fn people_of(conn: &mut DbConn, ticket: i64) -> QueryResult<Vec<(String, Per
         .collect())
 }
 
-pub fn ticket_with_unit(conn: &mut DbConn, id: i64) -> QueryResult<Option<(TicketRow, UnitRow)>> {
+pub fn ticket_with_unit(
+    conn: &mut DbConn,
+    id: TicketId,
+) -> QueryResult<Option<(TicketRow, UnitRow)>> {
     tickets::table
         .inner_join(units::table)
         .filter(tickets::id.eq(id))
@@ -289,7 +298,7 @@ pub fn latest_by_number(
         .optional()
 }
 
-pub fn superseded(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+pub fn superseded(conn: &mut DbConn, id: TicketId) -> QueryResult<bool> {
     let n: i64 = tickets::table
         .filter(tickets::supersedes_id.eq(id))
         .count()
@@ -297,7 +306,10 @@ pub fn superseded(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
     Ok(n > 0)
 }
 
-pub fn events_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+pub fn events_of(
+    conn: &mut DbConn,
+    id: TicketId,
+) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
     ticket_events::table
         .filter(ticket_events::ticket_id.eq(id))
         .order(ticket_events::id.asc())
@@ -311,7 +323,7 @@ pub fn events_of(conn: &mut DbConn, id: i64) -> QueryResult<Vec<(String, String,
 
 pub fn insert_event(
     conn: &mut DbConn,
-    id: i64,
+    id: TicketId,
     event: &str,
     reason: &str,
     actor: Option<UserId>,

@@ -1,5 +1,6 @@
 //! A stored ticket version as its readers see it, and who may read it.
 
+use crate::domain::TicketId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -28,11 +29,11 @@ pub enum TicketStatus {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TicketView {
-    pub id: i64,
+    pub id: TicketId,
     #[schema(example = "TN000012340")]
     pub number: String,
     pub version: i32,
-    pub supersedes_id: Option<i64>,
+    pub supersedes_id: Option<TicketId>,
     /// For corrections: what was wrong.
     pub error_type: Option<crate::tickets::correct::ErrorType>,
     pub status: TicketStatus,
@@ -139,7 +140,7 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
 }
 
 /// A ticket the actor may read: officers their own, supervisors their units'.
-pub fn get_readable(conn: &mut DbConn, actor: &Actor, id: i64) -> ApiResult<TicketRow> {
+pub fn get_readable(conn: &mut DbConn, actor: &Actor, id: TicketId) -> ApiResult<TicketRow> {
     let (row, unit) = store::ticket_with_unit(conn, id)?.ok_or(ApiError::NotFound("ticket"))?;
     if crate::visibility::may_read(actor, row.officer_id, &unit.path) {
         Ok(row)

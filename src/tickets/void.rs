@@ -1,5 +1,6 @@
 //! Voiding a ticket whose recipient has no copy yet.
 
+use crate::domain::TicketId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -36,7 +37,7 @@ pub fn void(
     conn: &mut DbConn,
     actor: &Actor,
     ctx: &Context<'_>,
-    id: i64,
+    id: TicketId,
     input: &VoidInput,
 ) -> ApiResult<TicketView> {
     ensure_police(actor)?;

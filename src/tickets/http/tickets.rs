@@ -1,5 +1,6 @@
 //! Tickets: checking, issuing, reading, voiding, correcting and printing.
 
+use crate::domain::TicketId;
 use actix_web::{HttpResponse, get, post, web};
 
 use super::context;
@@ -95,7 +96,9 @@ pub async fn list_tickets(
                 .into_iter()
                 .map(|r| view::view(&mut conn, &ctx, r))
                 .collect::<ApiResult<Vec<_>>>()?;
-            Ok(Page::from_rows(views, page.limit()?, |v: &TicketView| v.id))
+            Ok(Page::from_rows(views, page.limit()?, |v: &TicketView| {
+                v.id.0
+            }))
         })
         .await?;
     Ok(web::Json(result))
@@ -115,7 +118,7 @@ pub async fn list_tickets(
 pub async fn get_ticket(
     state: web::Data<AppState>,
     Police(caller): Police,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
 ) -> ApiResult<web::Json<TicketView>> {
     let id = id.into_inner();
     let view = state
@@ -144,7 +147,7 @@ pub async fn get_ticket(
 pub async fn void_ticket(
     state: web::Data<AppState>,
     Police(caller): Police,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
     body: JsonBody<VoidInput>,
 ) -> ApiResult<web::Json<TicketView>> {
     let (id, input) = (id.into_inner(), body.into_inner());
@@ -173,7 +176,7 @@ pub async fn void_ticket(
 pub async fn correct_ticket(
     state: web::Data<AppState>,
     Police(caller): Police,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
     body: JsonBody<CorrectionInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, input) = (id.into_inner(), body.into_inner());
@@ -211,7 +214,7 @@ pub async fn correct_ticket(
 pub async fn print_ticket(
     state: web::Data<AppState>,
     Police(caller): Police,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
     query: web::Query<PrintQuery>,
 ) -> ApiResult<HttpResponse> {
     let (id, q) = (id.into_inner(), query.into_inner());
