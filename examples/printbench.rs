@@ -35,7 +35,7 @@ fn sample() -> TicketView {
         reported_at: None,
         place: "臺南市東區東門路一段與府連路口".into(),
         position: None,
-        plate: "ABC-1234".into(),
+        plate: epatrol::tickets::plate::Plate::parse("ABC-1234", VehicleClass::Car).unwrap(),
         vehicle_class: VehicleClass::Car,
         article_code: "53-1".into(),
         article: "第53條第1項 行經有燈光號誌管制之交岔路口闖紅燈".into(),

@@ -4,8 +4,10 @@
 use super::check::issuable;
 use super::correct::ErrorType;
 use super::input::TicketInput;
+use super::national_id::NationalId;
 use super::numbering;
 use super::numbering::numbers_left;
+use super::plate::Plate;
 use super::store::{self, TicketRow};
 use super::validate::Verdict;
 use super::view::{Context, TicketView, view};
@@ -182,7 +184,8 @@ pub(super) fn content_row(
         place: input.place.trim().to_owned(),
         lat: input.position.map(|p| p.lat),
         lon: input.position.map(|p| p.lon),
-        plate: verdict.plate.clone(),
+        plate: Plate::parse(&input.plate, input.vehicle_class)
+            .map_err(|_| ApiError::field("plate", "format", "not a plate of this vehicle class"))?,
         vehicle_class: input.vehicle_class,
         article_code: article.code.clone(),
         article_text: format!("{} {}", article.article, article.description),
@@ -206,11 +209,17 @@ pub(super) fn insert_with_people(
     input: &TicketInput,
 ) -> ApiResult<TicketId> {
     let id = store::insert_ticket(conn, row)?;
-    if let Some(d) = &input.driver {
-        store::insert_person(conn, id, "driver", d)?;
-    }
-    if let Some(o) = &input.owner {
-        store::insert_person(conn, id, "owner", o)?;
+    for (role, person) in [("driver", &input.driver), ("owner", &input.owner)] {
+        if let Some(p) = person {
+            // Parsed once more into its type; the rules already passed it.
+            let national_id = match &p.national_id {
+                Some(raw) => Some(NationalId::parse(raw).map(|(id, _)| id).map_err(|_| {
+                    ApiError::field(&format!("{role}.national_id"), "format", "not an ID number")
+                })?),
+                None => None,
+            };
+            store::insert_person(conn, id, role, p, national_id.as_ref())?;
+        }
     }
     Ok(id)
 }

@@ -14,6 +14,28 @@ pub enum IdKind {
     ResidentNew,
 }
 
+// Made only by `NationalId::parse` (or read back from a ticket, which was).
+/// A national ID or resident number whose check digit holds, upper-case.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, diesel_derive_newtype::DieselNewType, ToSchema,
+)]
+#[serde(transparent)]
+#[schema(value_type = String, example = "A123456789")]
+pub struct NationalId(String);
+
+impl NationalId {
+    /// The identifier as typed, trimmed, upper-cased and checked.
+    pub fn parse(raw: &str) -> Result<(NationalId, IdKind), IdError> {
+        let id = raw.trim().to_ascii_uppercase();
+        let kind = check(&id)?;
+        Ok((NationalId(id), kind))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdError {
     /// Not the shape of any Taiwan identifier.

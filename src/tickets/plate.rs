@@ -145,6 +145,34 @@ pub enum PlateProblem {
     WrongClass { issued_to: Vec<VehicleClass> },
 }
 
+// Made only by `Plate::parse` (or read back from a ticket, which was).
+/// A plate number in its printed form, checked against the vehicle class.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, diesel_derive_newtype::DieselNewType, ToSchema,
+)]
+#[serde(transparent)]
+#[schema(value_type = String, example = "ABC-1234")]
+pub struct Plate(String);
+
+impl Plate {
+    /// The plate as typed, normalised and checked against `class`.
+    pub fn parse(raw: &str, class: VehicleClass) -> Result<Plate, PlateProblem> {
+        let printed = normalise(raw);
+        check(&printed, class)?;
+        Ok(Plate(printed))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Plate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Judges a normalised plate for a vehicle class.
 pub fn check(plate: &str, class: VehicleClass) -> Result<Shape, PlateProblem> {
     let shape = shape_of(plate).ok_or(PlateProblem::Format)?;

@@ -98,7 +98,7 @@ pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
             }
         }
     }
-    b.field("車牌號碼", &t.plate);
+    b.field("車牌號碼", t.plate.as_str());
     b.field("車種", t.vehicle_class.label_zh());
     b.rule();
     b.field("違規時間", &time::roc_datetime(t.violation_at.naive_utc()));

@@ -3,7 +3,8 @@
 use super::catalog::TicketKind;
 use super::correct::ErrorType;
 use super::input::SignatureStatus;
-use super::plate::VehicleClass;
+use super::national_id::NationalId;
+use super::plate::{Plate, VehicleClass};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -35,7 +36,7 @@ pub struct TicketRow {
     pub place: String,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    pub plate: String,
+    pub plate: Plate,
     pub vehicle_class: VehicleClass,
     pub article_code: String,
     pub article_text: String,
@@ -182,6 +183,7 @@ pub fn insert_person(
     ticket: TicketId,
     role: &str,
     p: &Person,
+    national_id: Option<&NationalId>,
 ) -> QueryResult<()> {
     diesel::insert_into(ticket_people::table)
         .values((
@@ -193,10 +195,7 @@ pub fn insert_person(
                 super::validate::Sex::Female => "female",
             })),
             ticket_people::birth_date.eq(p.birth_date),
-            ticket_people::national_id.eq(p
-                .national_id
-                .as_ref()
-                .map(|i| i.trim().to_ascii_uppercase())),
+            ticket_people::national_id.eq(national_id.map(NationalId::as_str)),
             ticket_people::address.eq(&p.address),
         ))
         .execute(conn)?;

@@ -50,7 +50,7 @@ pub struct TicketView {
     pub reported_at: Option<DateTime<Utc>>,
     pub place: String,
     pub position: Option<Spot>,
-    pub plate: String,
+    pub plate: crate::tickets::plate::Plate,
     pub vehicle_class: VehicleClass,
     pub article_code: String,
     pub article: String,
