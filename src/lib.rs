@@ -46,7 +46,7 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
     let pool = open_database(&settings)?;
     tickets::catalog_store::ensure_loaded(&mut *pool.get()?)
         .map_err(|e| anyhow::anyhow!("loading the violation catalog: {e}"))?;
-    print::fonts::install(&settings.fonts)?;
+    let fonts = print::fonts::load(&settings.fonts)?;
     let keys = auth::token::TokenKeys::load(&settings)?;
     let box_codes = match &settings.box_code_secret {
         Some(secret) => secret.clone(),
@@ -58,6 +58,7 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
         signing_keys: Arc::new(signing::SigningKeys::new(box_codes)),
         limits: Arc::new(ratelimit::Limits::new(&settings)),
         clock: clock::Clock::real(),
+        fonts,
         settings: Arc::new(settings),
     })
 }

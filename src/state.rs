@@ -18,6 +18,8 @@ pub struct AppState {
     pub limits: Arc<crate::ratelimit::Limits>,
     /// The time the service goes by (settable in tests).
     pub clock: crate::clock::Clock,
+    /// The fonts prints are drawn with (the bundled face and fallbacks).
+    pub fonts: Arc<crate::print::fonts::FontStack>,
 }
 
 impl AppState {
@@ -29,11 +31,13 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        let clock = self.clock.clone();
+        let (clock, fonts) = (self.clock.clone(), self.fonts.clone());
         actix_web::web::block(move || {
             clock.scope(|| {
-                let mut conn = pool.get().map_err(ApiError::from)?;
-                f(&mut conn)
+                crate::print::fonts::scope(&fonts, || {
+                    let mut conn = pool.get().map_err(ApiError::from)?;
+                    f(&mut conn)
+                })
             })
         })
         .await?
@@ -48,7 +52,11 @@ impl AppState {
         T: Send + 'static,
     {
         let state = self.clone();
-        actix_web::web::block(move || state.clock.clone().scope(|| f(&state))).await?
+        actix_web::web::block(move || {
+            let (clock, fonts) = (state.clock.clone(), state.fonts.clone());
+            clock.scope(|| crate::print::fonts::scope(&fonts, || f(&state)))
+        })
+        .await?
     }
 
     /// A pooled connection, for use inside `blocking`.

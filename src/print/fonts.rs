@@ -4,8 +4,9 @@
 //! fallback faces for characters it lacks (rare characters in people's
 //! names, Unicode Ext-A/B), tried in order, character by character.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ab_glyph::{Font, FontRef};
 use anyhow::Context;
@@ -46,8 +47,6 @@ impl FontStack {
     }
 }
 
-static STACK: OnceLock<Option<FontStack>> = OnceLock::new();
-
 fn face(bytes: &'static [u8], index: u32, name: &str) -> anyhow::Result<Face> {
     let raster = FontRef::try_from_slice_and_index(bytes, index)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
@@ -57,14 +56,13 @@ fn face(bytes: &'static [u8], index: u32, name: &str) -> anyhow::Result<Face> {
 }
 
 /// Loads the bundled face and the configured fallbacks (`path` or
-/// `path#face-index` for collections). Called once at start-up; a font that
-/// cannot be loaded is an error naming the setting.
-pub fn install(fallbacks: &[PathBuf]) -> anyhow::Result<()> {
-    if STACK.get().is_some() {
-        if !fallbacks.is_empty() {
-            tracing::warn!("fonts were already loaded; EPATROL_FONTS is read only at start-up");
-        }
-        return Ok(());
+/// `path#face-index` for collections); a font that cannot be loaded is an
+/// error naming the setting. Called once per application at start-up.
+pub fn load(fallbacks: &[PathBuf]) -> anyhow::Result<Arc<FontStack>> {
+    if fallbacks.is_empty()
+        && let Some(bundled) = bundled()
+    {
+        return Ok(bundled);
     }
     let mut faces = vec![face(NOTO_SANS_TC, 0, "bundled Noto Sans TC")?];
     for entry in fallbacks {
@@ -79,24 +77,43 @@ pub fn install(fallbacks: &[PathBuf]) -> anyhow::Result<()> {
         };
         let bytes =
             std::fs::read(&path).with_context(|| format!("EPATROL_FONTS: cannot read {path}"))?;
-        // Fonts live for the whole process.
+        // A face borrows its bytes for as long as the application runs.
         let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
         faces.push(face(bytes, index, &format!("EPATROL_FONTS: {path}"))?);
         tracing::info!(font.path = %path, "fallback font loaded");
     }
-    let _ = STACK.set(Some(FontStack { faces }));
-    Ok(())
+    Ok(Arc::new(FontStack { faces }))
 }
 
-/// The fonts in use; the bundled face alone unless [`install`] added more.
-pub fn stack() -> Option<&'static FontStack> {
-    STACK
+/// The bundled face alone, parsed once per process.
+fn bundled() -> Option<Arc<FontStack>> {
+    static BUNDLED: OnceLock<Option<Arc<FontStack>>> = OnceLock::new();
+    BUNDLED
         .get_or_init(|| match face(NOTO_SANS_TC, 0, "bundled Noto Sans TC") {
-            Ok(f) => Some(FontStack { faces: vec![f] }),
+            Ok(f) => Some(Arc::new(FontStack { faces: vec![f] })),
             Err(e) => {
                 tracing::error!(error = %e, "the bundled font could not be loaded");
                 None
             }
         })
-        .as_ref()
+        .clone()
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<FontStack>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `fonts` as the fonts in use on this thread; the
+/// application state puts its fonts in scope for all its work.
+pub fn scope<T>(fonts: &Arc<FontStack>, f: impl FnOnce() -> T) -> T {
+    let previous = CURRENT.with(|c| c.replace(Some(fonts.clone())));
+    let result = f();
+    CURRENT.with(|c| c.replace(previous));
+    result
+}
+
+/// The fonts in use: the application's within its work, else the bundled
+/// face alone.
+pub fn stack() -> Option<Arc<FontStack>> {
+    CURRENT.with(|c| c.borrow().clone()).or_else(bundled)
 }

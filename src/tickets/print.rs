@@ -70,7 +70,7 @@ fn stamp_band(b: &mut Builder<'_>, stamp: &Option<(String, String)>) {
 pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
     let font =
         fonts::stack().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
-    let mut b = Builder::new(font, width);
+    let mut b = Builder::new(&font, width);
     let stamp = stamp(t);
     stamp_band(&mut b, &stamp);
     b.text(30.0, "舉發違反道路交通管理事件通知單");
@@ -146,7 +146,7 @@ pub fn render(t: &TicketView, format: PrintFormat, width: u32) -> ApiResult<Prin
     }
     let font =
         fonts::stack().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
-    let bitmap = raster::render(&layout, font);
+    let bitmap = raster::render(&layout, &font);
     Ok(match format {
         PrintFormat::Escpos => Printed {
             content_type: "application/vnd.escpos",

@@ -15,6 +15,7 @@ mod auth;
 mod catalog;
 mod cli;
 mod contract;
+mod fonts;
 mod org;
 mod patrol;
 mod printing;

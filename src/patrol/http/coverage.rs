@@ -57,7 +57,9 @@ pub async fn coverage_report(
                 "coverage-{}-{}-{}.pdf",
                 report.unit.code, report.from, report.to
             );
-            let pdf = web::block(move || documents::coverage_pdf(&report)).await??;
+            let pdf = state
+                .blocking(move |_| documents::coverage_pdf(&report))
+                .await?;
             HttpResponse::Ok()
                 .content_type("application/pdf")
                 .insert_header((

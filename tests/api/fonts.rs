@@ -1,18 +1,10 @@
 //! Fallback fonts from `EPATROL_FONTS`: a character the bundled face lacks
 //! prints from the fallback, in the raster and as text in the PDF, and is no
-//! longer a warning. (Its own test binary: fonts are loaded once a process.)
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+//! longer a warning. Each app has its own fonts, so this app's fallback is
+//! no other test's.
 
-#[path = "api/common/mod.rs"]
-mod common;
-
+use crate::common::*;
 use actix_web::test::TestRequest;
-use common::*;
 use epatrol::domain::Role;
 use serde_json::json;
 
@@ -26,19 +18,15 @@ async fn a_fallback_face_covers_what_the_bundled_one_lacks() {
         std::path::Path::new(DEJAVU).exists(),
         "install fonts-dejavu-core"
     );
-    // Before any app starts in this process: the bundled face alone lacks it.
-    let db = TestDb::new();
-    let mut settings = settings(&db);
-    settings.fonts = vec![DEJAVU.into()];
-    let state = epatrol::init_state(settings).unwrap();
-    let fonts = epatrol::print::fonts::stack().unwrap();
+    let app = TestApp::with_settings(|s| s.fonts = vec![DEJAVU.into()]);
+    let fonts = &app.state.fonts;
     assert_eq!(fonts.faces.len(), 2);
     assert_eq!(fonts.face_for('ა'), 1);
     assert_eq!(fonts.face_for('王'), 0);
     assert_eq!(fonts.missing("王ა𪚥"), vec!['𪚥']);
+    // Outside this app, only the bundled face: no other test sees the fallback.
+    assert_eq!(epatrol::print::fonts::stack().unwrap().faces.len(), 1);
 
-    let app = TestApp::new();
-    drop(state);
     app.user("O1101", app.fx.p1s1, Role::Officer);
     let srv = app.service().await;
     let officer = login(&srv, "O1101").await;
