@@ -119,6 +119,15 @@ impl ApiError {
         }
     }
 
+    /// Runs `attempt`, and once more if it lost a race to a unique index:
+    /// the second attempt sees the winner's row and answers from it.
+    pub fn retry_after_lost_race<T>(mut attempt: impl FnMut() -> ApiResult<T>) -> ApiResult<T> {
+        match attempt() {
+            Err(ApiError::UniqueViolation(_)) => attempt(),
+            other => other,
+        }
+    }
+
     pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
         ApiError::Validation(vec![FieldError::new(field, code, message)])
     }

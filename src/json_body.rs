@@ -126,10 +126,7 @@ pub fn decode<T: DeserializeOwned + ToSchema>(bytes: &[u8]) -> Result<T, ApiErro
 /// one by one are left to it.
 fn check<T: ToSchema>(value: &Value) -> Vec<FieldError> {
     let name = T::name();
-    let Some(schema) = DOCUMENT.pointer(&format!("/components/schemas/{name}")) else {
-        return Vec::new();
-    };
-    let mut found = crate::request_shape::check(value, schema, &DOCUMENT);
+    let mut found = shape_problems(value, &name);
     for (schema_name, property) in JUDGED_PER_ITEM {
         if name == *schema_name {
             let prefix = format!("{property}[");
@@ -142,10 +139,7 @@ fn check<T: ToSchema>(value: &Value) -> Vec<FieldError> {
 /// The shape problems of one item of a request judged item by item, against
 /// the schema named `schema_name`, with paths under `prefix`.
 pub fn check_item(value: &Value, schema_name: &str, prefix: &str) -> Vec<FieldError> {
-    let Some(schema) = DOCUMENT.pointer(&format!("/components/schemas/{schema_name}")) else {
-        return Vec::new();
-    };
-    let mut found = crate::request_shape::check(value, schema, &DOCUMENT);
+    let mut found = shape_problems(value, schema_name);
     found.extend(crate::request_shape::control_characters(value));
     for e in &mut found {
         e.field = if e.field == "body" {
@@ -155,4 +149,13 @@ pub fn check_item(value: &Value, schema_name: &str, prefix: &str) -> Vec<FieldEr
         };
     }
     found
+}
+
+/// The problems of `value` against the document's schema `schema_name`
+/// (none for a type the document does not describe).
+fn shape_problems(value: &Value, schema_name: &str) -> Vec<FieldError> {
+    DOCUMENT
+        .pointer(&format!("/components/schemas/{schema_name}"))
+        .map(|schema| crate::request_shape::check(value, schema, &DOCUMENT))
+        .unwrap_or_default()
 }

@@ -62,7 +62,7 @@ pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
-    if !constant_time_eq(presented.as_bytes(), token.expose()) {
+    if !crate::signing::constant_time_eq(presented.as_bytes(), token.expose()) {
         return Err(ApiError::Unauthorized("invalid_metrics_token"));
     }
     Ok(metrics_text())
@@ -73,8 +73,4 @@ pub fn metrics_text() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(crate::telemetry::METRICS.render())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -41,6 +41,12 @@ impl SigningKeys {
     }
 }
 
+/// Whether two byte strings are equal, in time that does not depend on
+/// where they differ (for tags and tokens).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 // HMAC takes keys of any length, so construction cannot fail.
 #[allow(clippy::expect_used)]
 pub fn hmac_with(key: &[u8]) -> Hmac<Sha256> {

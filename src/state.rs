@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::auth::token::TokenKeys;
 use crate::config::Settings;
 use crate::db::{DbConn, Pool};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::signing::SigningKeys;
 
 #[derive(Clone)]
@@ -30,17 +30,7 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        let (clock, fonts) = (self.clock.clone(), self.fonts.clone());
-        actix_web::web::block(move || {
-            clock.scope(|| {
-                crate::print::fonts::scope(&fonts, || {
-                    let mut conn = pool.get().map_err(ApiError::from)?;
-                    f(&mut conn)
-                })
-            })
-        })
-        .await?
+        self.blocking(move |state| f(&mut *state.conn()?)).await
     }
 
     /// Runs blocking work that needs more than one connection in turn, or
@@ -51,10 +41,12 @@ impl AppState {
         F: FnOnce(&AppState) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        // The application's clock and fonts are the ones in use for its work.
         let state = self.clone();
         actix_web::web::block(move || {
-            let (clock, fonts) = (state.clock.clone(), state.fonts.clone());
-            clock.scope(|| crate::print::fonts::scope(&fonts, || f(&state)))
+            state
+                .clock
+                .scope(|| crate::print::fonts::scope(&state.fonts, || f(&state)))
         })
         .await?
     }

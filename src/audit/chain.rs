@@ -143,12 +143,7 @@ impl<'k> Verifier<'k> {
             None if self.keyed => return Err(broken("unkeyed_after_keyed")),
             None => link.legacy_hash(),
         };
-        let same = expected.len() == stored_hash.len()
-            && expected
-                .bytes()
-                .zip(stored_hash.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
+        let same = crate::signing::constant_time_eq(expected.as_bytes(), stored_hash.as_bytes());
         if !same {
             return Err(broken("hash_mismatch"));
         }

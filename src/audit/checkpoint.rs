@@ -41,15 +41,19 @@ fn mac(key: &AuditKey, seq: i64, hash: &str, at: &DateTime<Utc>) -> String {
     hex::encode(m.finalize().into_bytes())
 }
 
+/// The sequence number of the last checkpoint in the file, read from its
+/// tail: the file grows by a line every interval, and is never read whole
+/// just to find its end.
 fn last_line_seq(path: &Path) -> Option<i64> {
-    let file = std::fs::File::open(path).ok()?;
-    let last = std::io::BufReader::new(file)
-        .lines()
-        .map_while(Result::ok)
-        .last()?;
-    serde_json::from_str::<Checkpoint>(&last)
-        .ok()
-        .map(|c| c.seq)
+    use std::io::{Read, Seek, SeekFrom};
+    const TAIL: u64 = 4096;
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(TAIL))).ok()?;
+    let mut tail = String::new();
+    file.read_to_string(&mut tail).ok()?;
+    let last = tail.lines().rev().find(|l| !l.trim().is_empty())?;
+    serde_json::from_str::<Checkpoint>(last).ok().map(|c| c.seq)
 }
 
 /// Appends a checkpoint of the current head to `path` (synced to disk) and

@@ -11,6 +11,8 @@ use std::sync::{Arc, RwLock};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::signing::hmac_with;
+
 use crate::config::{Secret, Settings};
 
 const KEY_FILE: &str = "audit-key";
@@ -51,12 +53,6 @@ impl AuditKey {
     pub fn checkpoint_mac(&self) -> Hmac<Sha256> {
         hmac_with(&self.checkpoint)
     }
-}
-
-// HMAC takes keys of any length, so construction cannot fail.
-#[allow(clippy::expect_used)]
-fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
-    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length")
 }
 
 static KEY: RwLock<Option<Arc<AuditKey>>> = RwLock::new(None);

@@ -90,11 +90,7 @@ pub fn correct(
 ) -> ApiResult<TicketView> {
     ensure_police(actor)?;
     let fingerprint = crate::idempotency::fingerprint(input);
-    let mut attempt = || correct_once(conn, actor, ctx, id, input, &fingerprint);
-    match attempt() {
-        Err(ApiError::UniqueViolation(_)) => attempt(),
-        other => other,
-    }
+    ApiError::retry_after_lost_race(|| correct_once(conn, actor, ctx, id, input, &fingerprint))
 }
 
 fn correct_once(

@@ -39,11 +39,9 @@ pub fn issue(
     // A request racing this one (on this node or another) may commit the
     // same client id or number first: the unique index refuses the loser,
     // and one more attempt sees the winner's row and answers from it.
-    let mut attempt = || issue_once(conn, actor, ctx, input, officer, unit, &fingerprint);
-    match attempt() {
-        Err(ApiError::UniqueViolation(_)) => attempt(),
-        other => other,
-    }
+    ApiError::retry_after_lost_race(|| {
+        issue_once(conn, actor, ctx, input, officer, unit, &fingerprint)
+    })
 }
 
 fn issue_once(

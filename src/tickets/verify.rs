@@ -50,7 +50,7 @@ pub fn verify(
     sig: &str,
 ) -> ApiResult<Verification> {
     let expected = verify_tag(keys, number, version);
-    let genuine_sig = constant_eq(expected.as_bytes(), sig.as_bytes());
+    let genuine_sig = crate::signing::constant_time_eq(expected.as_bytes(), sig.as_bytes());
     let not_genuine = |message: &str| Verification {
         genuine: false,
         number: number.to_owned(),
@@ -102,8 +102,4 @@ pub fn verify(
         due_date: Some(row.due_date),
         message: message.to_owned(),
     })
-}
-
-pub(super) fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -14,14 +14,14 @@ use crate::patrol::travel::Fix;
 
 /// The facts about a scan of `bx` at `at` by `officer`; `plans` are the
 /// officer's plans for this box, fetched once per upload by the caller.
-pub fn gather(
+pub fn gather<'a>(
     conn: &mut DbConn,
     officer: UserId,
-    bx: BoxRow,
+    bx: &'a BoxRow,
     at: NaiveDateTime,
     kind: CheckinKind,
-    plans: Vec<PlanRow>,
-) -> ApiResult<Facts> {
+    plans: &'a [PlanRow],
+) -> ApiResult<Facts<'a>> {
     let (before, after) = store::officer_neighbours(conn, officer, at)?;
     let neighbours = before
         .iter()

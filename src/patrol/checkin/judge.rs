@@ -21,8 +21,8 @@ pub const DWELL_LOOKBACK_HOURS: i64 = 12;
 
 /// What the rules need to know besides the scan itself.
 #[derive(Debug, Clone)]
-pub struct Facts {
-    pub box_row: BoxRow,
+pub struct Facts<'a> {
+    pub box_row: &'a BoxRow,
     /// The officer's scans just before and just after this one, in time.
     pub neighbours: Vec<Fix>,
     /// The latest scan of the same kind at this box within
@@ -32,7 +32,7 @@ pub struct Facts {
     /// [`DWELL_LOOKBACK_HOURS`] before this one.
     pub last_tap: Option<(CheckinKind, NaiveDateTime)>,
     /// The officer's plans that include this box.
-    pub plans: Vec<PlanRow>,
+    pub plans: &'a [PlanRow],
 }
 
 /// What the rules found.
@@ -59,9 +59,9 @@ pub fn schedule_of(p: &PlanRow) -> Schedule {
 }
 
 /// Judges a genuine scan of a box in service.
-pub fn judge(input: &CheckinInput, timing: &ScanTime, facts: &Facts) -> Verdict {
+pub fn judge(input: &CheckinInput, timing: &ScanTime, facts: &Facts<'_>) -> Verdict {
     let at = timing.occurred_at;
-    let bx = &facts.box_row;
+    let bx = facts.box_row;
     let mut found: Vec<Flag> = timing.flags.clone();
 
     // Where?
@@ -143,9 +143,10 @@ mod tests {
             .naive_utc()
     }
 
-    fn facts() -> Facts {
-        Facts {
-            box_row: BoxRow {
+    /// The box and plans the test facts borrow.
+    fn world() -> (BoxRow, Vec<PlanRow>) {
+        (
+            BoxRow {
                 id: BoxId(1),
                 code: "B-1".into(),
                 unit_id: UnitId(1),
@@ -160,10 +161,7 @@ mod tests {
                 created_at: t(-10_000),
                 updated_at: t(-10_000),
             },
-            neighbours: Vec::new(),
-            recent_same_kind: None,
-            last_tap: None,
-            plans: vec![PlanRow {
+            vec![PlanRow {
                 id: PlanId(7),
                 unit_id: UnitId(1),
                 name: "全日".into(),
@@ -179,6 +177,16 @@ mod tests {
                 created_at: t(-10_000),
                 retired_at: None,
             }],
+        )
+    }
+
+    fn facts<'a>(w: &'a (BoxRow, Vec<PlanRow>)) -> Facts<'a> {
+        Facts {
+            box_row: &w.0,
+            neighbours: Vec::new(),
+            recent_same_kind: None,
+            last_tap: None,
+            plans: &w.1,
         }
     }
 
@@ -210,16 +218,17 @@ mod tests {
 
     #[test]
     fn a_planned_visit_at_the_box_is_clean() {
-        let v = judge(&scan(CheckinKind::Visit, 22.9917), &at(0), &facts());
+        let v = judge(&scan(CheckinKind::Visit, 22.9917), &at(0), &facts(&world()));
         assert!(v.flags.is_empty(), "{:?}", v.flags);
         assert_eq!(v.plan_id, Some(PlanId(7)));
     }
 
     #[test]
     fn far_away_again_and_unplanned_are_flagged() {
-        let mut f = facts();
+        let w = world();
+        let mut f = facts(&w);
         f.recent_same_kind = Some(t(-2));
-        f.plans.clear();
+        f.plans = &[];
         let v = judge(&scan(CheckinKind::Visit, 22.9935), &at(0), &f);
         assert_eq!(
             v.flags,
@@ -229,9 +238,10 @@ mod tests {
 
     #[test]
     fn a_tap_out_needs_its_tap_in_and_the_stay() {
-        let v = judge(&scan(CheckinKind::TapOut, 22.9917), &at(0), &facts());
+        let w = world();
+        let v = judge(&scan(CheckinKind::TapOut, 22.9917), &at(0), &facts(&w));
         assert_eq!(v.flags, vec![Flag::DwellUnpaired]);
-        let mut f = facts();
+        let mut f = facts(&w);
         f.last_tap = Some((CheckinKind::TapIn, t(-2)));
         assert_eq!(
             judge(&scan(CheckinKind::TapOut, 22.9917), &at(0), &f).flags,

@@ -239,8 +239,9 @@ fn judge_and_insert(
     let at = timing.occurred_at;
 
     // The facts, then the rules.
-    let plans = up.plans_for(conn, bx.id)?.to_vec();
-    let facts = facts::gather(conn, up.officer, bx.clone(), at, input.kind, plans)?;
+    let officer = up.officer;
+    let plans = up.plans_for(conn, bx.id)?;
+    let facts = facts::gather(conn, officer, &bx, at, input.kind, plans)?;
     let verdict = judge::judge(input, &timing, &facts);
 
     let stored_flags = flags::encode(&verdict.flags);
