@@ -11,7 +11,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_error};
 use crate::state::AppState;
-use crate::{audit, auth, ops, org, patrol, tickets};
+use crate::{audit, auth, cases, ops, org, patrol, registry, tickets};
 
 pub use crate::json_body::JSON_LIMIT;
 
@@ -73,8 +73,25 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(tickets::http::tickets::void_ticket)
                 .service(tickets::http::tickets::print_ticket)
                 .service(tickets::http::tickets::correct_ticket)
+                .service(tickets::http::tickets::record_delivery)
                 .service(tickets::http::blocks::allot_block)
                 .service(tickets::http::blocks::list_blocks)
+                .service(registry::http::import_registry)
+                .service(registry::http::lookup_plate)
+                .service(cases::http::cases::receive_case)
+                .service(cases::http::cases::list_cases)
+                .service(cases::http::cases::case_accounting)
+                .service(cases::http::cases::get_case)
+                .service(cases::http::evidence::upload_evidence)
+                .service(cases::http::evidence::get_evidence)
+                .service(cases::http::queues::claim_next)
+                .service(cases::http::queues::release_case)
+                .service(cases::http::steps::key_case)
+                .service(cases::http::steps::verify_case)
+                .service(cases::http::steps::resolve_case)
+                .service(cases::http::steps::approve_case)
+                .service(cases::http::steps::send_back_case)
+                .service(cases::http::steps::close_case)
                 .service(audit::http::list_audit)
                 .service(audit::http::verify_audit),
         );
@@ -95,6 +112,8 @@ Errors are RFC 9457 problem details with a stable `code`.",
         (name = "org", description = "Units, accounts, vendors"),
         (name = "patrol", description = "Patrol boxes, check-ins, plans, coverage (電子巡簽)"),
         (name = "tickets", description = "Electronic traffic tickets (電子舉發單): the violation catalog"),
+        (name = "cases", description = "Camera cases and citizen reports keyed into tickets under one keying, two verifications (委外製單, 一打二驗)"),
+        (name = "registry", description = "The vehicle registry (車籍)"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "ops", description = "Probes and metrics"),
     )

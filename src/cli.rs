@@ -70,7 +70,8 @@ pub enum UserCommand {
         /// Code of the unit, e.g. P01-S1.
         #[arg(long)]
         unit: String,
-        /// officer, supervisor, admin, vendor_keyer or vendor_verifier.
+        /// officer, supervisor, admin, vendor_keyer, vendor_verifier or
+        /// vendor_supervisor.
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// Vendor code, for vendor roles.

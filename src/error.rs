@@ -314,6 +314,10 @@ impl FieldErrors {
         self.0.push(FieldError::new(field, code, message));
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

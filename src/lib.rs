@@ -4,11 +4,13 @@ pub mod api_document;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod evidence;
 pub mod idempotency;
 pub mod json_body;
 pub mod ops;
@@ -19,6 +21,7 @@ pub mod patrol;
 pub mod print;
 pub mod problem_fallback;
 pub mod ratelimit;
+pub mod registry;
 pub mod request_shape;
 pub mod secrets;
 pub mod security_headers;
@@ -59,6 +62,9 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
         limits: Arc::new(ratelimit::Limits::new(&settings)),
         clock: clock::Clock::real(),
         fonts,
+        evidence: Arc::new(evidence::dir::DirStore::new(
+            settings.data_dir.join("evidence"),
+        )),
         settings: Arc::new(settings),
     })
 }

@@ -20,6 +20,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// The fonts prints are drawn with (the bundled face and fallbacks).
     pub fonts: Arc<crate::print::fonts::FontStack>,
+    /// Where evidence files of cases are kept.
+    pub evidence: Arc<dyn crate::evidence::EvidenceStore>,
 }
 
 impl AppState {

@@ -64,6 +64,49 @@ pub fn may_read(actor: &Actor, author: UserId, unit_path: &str) -> bool {
     }
 }
 
+/// Which cases (camera cases, citizen reports) an actor may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseScope {
+    /// The cases of units within this path (`None`: every unit); police.
+    Units(Option<String>),
+    /// Only the cases assigned to this vendor; its staff.
+    Vendor(crate::domain::VendorId),
+    Nothing,
+}
+
+/// What `actor` may see of cases: police their units' cases, vendor staff
+/// only their vendor's.
+pub fn case_scope(actor: &Actor) -> CaseScope {
+    match (actor.role, actor.vendor_id) {
+        (Role::Officer | Role::Supervisor | Role::Admin, _) => {
+            CaseScope::Units(actor.unit_path.clone())
+        }
+        (r, Some(v)) if r.is_vendor() => CaseScope::Vendor(v),
+        _ => CaseScope::Nothing,
+    }
+}
+
+/// Whether `actor` may read one case of `vendor` in the unit with
+/// materialised path `unit_path`.
+pub fn may_read_case(
+    actor: &Actor,
+    vendor: Option<crate::domain::VendorId>,
+    unit_path: &str,
+) -> bool {
+    match case_scope(actor) {
+        CaseScope::Units(_) => actor.reaches(unit_path),
+        CaseScope::Vendor(v) => vendor == Some(v),
+        CaseScope::Nothing => false,
+    }
+}
+
+/// Whether `actor` may see the personal data of a case's people (the
+/// reporter's contact, the registered owner's ID and address): police
+/// only, never vendor screens.
+pub fn sees_case_personal_data(actor: &Actor) -> bool {
+    actor.role.is_police()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +134,23 @@ mod tests {
         let keyer = actor(Role::VendorKeyer, 11, "/1/");
         assert!(!may_read(&keyer, UserId(11), "/1/"));
         assert_eq!(police_records(&keyer), Scope::Nothing);
+    }
+
+    #[test]
+    fn vendors_see_their_own_cases_and_no_personal_data() {
+        use crate::domain::VendorId;
+        let mut keyer = actor(Role::VendorKeyer, 11, "/1/");
+        keyer.vendor_id = Some(VendorId(3));
+        assert!(may_read_case(&keyer, Some(VendorId(3)), "/1/2/"));
+        assert!(!may_read_case(&keyer, Some(VendorId(4)), "/1/2/"));
+        assert!(!may_read_case(&keyer, None, "/1/2/"));
+        assert!(!sees_case_personal_data(&keyer));
+        let sup = actor(Role::Supervisor, 9, "/1/2/");
+        assert!(may_read_case(&sup, Some(VendorId(3)), "/1/2/3/"));
+        assert!(!may_read_case(&sup, Some(VendorId(3)), "/1/4/"));
+        assert!(sees_case_personal_data(&sup));
+        // A vendor account without a vendor sees nothing.
+        let orphan = actor(Role::VendorVerifier, 12, "/1/");
+        assert_eq!(case_scope(&orphan), CaseScope::Nothing);
     }
 }

@@ -191,9 +191,9 @@ role_extractor!(
     [Admin]
 );
 role_extractor!(
-    /// Vendor staff, keyers and verifiers.
+    /// Vendor staff: keyers, verifiers and vendor supervisors.
     VendorStaff,
-    [VendorKeyer, VendorVerifier]
+    [VendorKeyer, VendorVerifier, VendorSupervisor]
 );
 
 /// An administrator at headquarters, for city-wide matters (vendors, the

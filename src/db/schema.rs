@@ -337,4 +337,132 @@ diesel::allow_tables_to_appear_in_same_query!(
     tickets,
     ticket_people,
     ticket_events,
+    vehicle_registry,
+    evidence_files,
+    cases,
+    case_evidence,
+    case_entries,
+    near_misses,
+    case_events,
 );
+
+diesel::table! {
+    vehicle_registry (id) {
+        id -> BigInt,
+        plate -> Text,
+        vehicle_class -> Text,
+        make -> Text,
+        colour -> Text,
+        owner_name -> Text,
+        owner_national_id -> Text,
+        owner_address -> Text,
+        effective_from -> Date,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence_files (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        media_type -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        client_id -> Text,
+        request_fingerprint -> Text,
+        source -> Text,
+        unit_id -> BigInt,
+        vendor_id -> Nullable<BigInt>,
+        violation_at -> Timestamp,
+        received_at -> Timestamp,
+        place -> Text,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        camera_id -> Nullable<Text>,
+        measured_speed -> Nullable<Integer>,
+        speed_limit -> Nullable<Integer>,
+        signal_phase -> Nullable<Text>,
+        reported_plate -> Nullable<Text>,
+        reported_article -> Nullable<Text>,
+        description -> Nullable<Text>,
+        reporter_name -> Nullable<Text>,
+        reporter_contact -> Nullable<Text>,
+        deadline -> Date,
+        status -> Text,
+        close_reason -> Nullable<Text>,
+        duplicate_of -> Nullable<BigInt>,
+        ticket_id -> Nullable<BigInt>,
+        claimed_by -> Nullable<BigInt>,
+        claim_expires_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_evidence (case_id, sha256) {
+        case_id -> BigInt,
+        sha256 -> Text,
+        added_by -> Nullable<BigInt>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_entries (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        step -> Text,
+        user_id -> BigInt,
+        vendor_id -> Nullable<BigInt>,
+        plate -> Text,
+        vehicle_class -> Text,
+        article_code -> Text,
+        violation_at -> Timestamp,
+        place -> Nullable<Text>,
+        facts -> Nullable<Text>,
+        fine -> Nullable<Integer>,
+        make -> Nullable<Text>,
+        acknowledge -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    near_misses (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        unit_id -> BigInt,
+        vendor_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        caught_by -> Text,
+        field -> Text,
+        code -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        event -> Text,
+        status -> Text,
+        actor_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(cases -> units (unit_id));
+diesel::joinable!(case_evidence -> cases (case_id));
+diesel::joinable!(case_evidence -> evidence_files (sha256));
+diesel::joinable!(case_entries -> cases (case_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(near_misses -> cases (case_id));

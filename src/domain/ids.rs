@@ -36,6 +36,10 @@ id_type!(
     VendorId
 );
 id_type!(
+    /// Id of a camera case or citizen report on its way to a ticket.
+    CaseId
+);
+id_type!(
     /// Id of a patrol box (巡邏箱).
     BoxId
 );

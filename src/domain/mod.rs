@@ -7,7 +7,7 @@ mod role;
 pub mod time;
 
 pub use actor::Actor;
-pub use ids::{BoxId, CheckinId, PlanId, TicketId, UnitId, UserId, VendorId};
+pub use ids::{BoxId, CaseId, CheckinId, PlanId, TicketId, UnitId, UserId, VendorId};
 pub use role::{Role, UnitKind};
 
 use crate::error::FieldErrors;

@@ -27,17 +27,21 @@ pub enum Role {
     Admin,
     /// Vendor staff keying camera cases and citizen reports into tickets.
     VendorKeyer,
-    /// Vendor staff verifying keyed tickets.
+    /// Vendor staff verifying keyed tickets blind.
     VendorVerifier,
+    /// The vendor's third person: resolves differences between keying and
+    /// verification against the evidence.
+    VendorSupervisor,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Officer,
         Role::Supervisor,
         Role::Admin,
         Role::VendorKeyer,
         Role::VendorVerifier,
+        Role::VendorSupervisor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl Role {
             Role::Admin => "admin",
             Role::VendorKeyer => "vendor_keyer",
             Role::VendorVerifier => "vendor_verifier",
+            Role::VendorSupervisor => "vendor_supervisor",
         }
     }
 
@@ -55,7 +60,10 @@ impl Role {
     }
 
     pub fn is_vendor(self) -> bool {
-        matches!(self, Role::VendorKeyer | Role::VendorVerifier)
+        matches!(
+            self,
+            Role::VendorKeyer | Role::VendorVerifier | Role::VendorSupervisor
+        )
     }
 
     pub fn is_police(self) -> bool {

@@ -130,10 +130,11 @@ pub struct CatalogFile {
 /// typos, and would push dates past what the calendar arithmetic holds.
 pub const MAX_RULE_VALUE: i32 = 3660;
 
-/// Rule keys the ticket rules read.
-pub const RULE_KEYS: [&str; 5] = [
+/// Rule keys the ticket and case rules read.
+pub const RULE_KEYS: [&str; 6] = [
     "ticketing_deadline_months",
     "citizen_report_window_days",
+    "repeat_report_merge_minutes",
     "due_days_on_the_spot",
     "due_days_camera",
     "due_days_citizen_report",

@@ -28,11 +28,30 @@ pub(super) fn local_date(t: chrono::NaiveDateTime) -> NaiveDate {
     utc_to_local(t).date()
 }
 
-pub(super) fn rules_map(conn: &mut DbConn, on: NaiveDate) -> ApiResult<HashMap<String, i32>> {
+pub(crate) fn rules_map(conn: &mut DbConn, on: NaiveDate) -> ApiResult<HashMap<String, i32>> {
     Ok(catalog_store::rules_on(conn, on)?
         .into_iter()
         .map(|r| (r.key, r.value))
         .collect())
+}
+
+/// The version of article `code` in force on the Taiwan day `day`.
+pub(crate) fn article_on(
+    conn: &mut DbConn,
+    code: &str,
+    day: NaiveDate,
+) -> ApiResult<Option<super::catalog::ArticleVersion>> {
+    Ok(catalog_store::articles_on(
+        conn,
+        &ArticleQuery {
+            on: Some(day),
+            vehicle_class: None,
+            ticket_kind: None,
+        },
+        day,
+    )?
+    .into_iter()
+    .find(|a| a.code == code.trim()))
 }
 
 /// Text fields the rules do not cover.
@@ -69,17 +88,7 @@ pub fn judge(
     input: &TicketInput,
 ) -> ApiResult<(Verdict, Option<super::catalog::ArticleVersion>)> {
     let day = local_date(input.violation_at.naive_utc());
-    let article = catalog_store::articles_on(
-        conn,
-        &ArticleQuery {
-            on: Some(day),
-            vehicle_class: None,
-            ticket_kind: None,
-        },
-        day,
-    )?
-    .into_iter()
-    .find(|a| a.code == input.article_code.trim());
+    let article = article_on(conn, &input.article_code, day)?;
     let rules = rules_map(conn, day)?;
     let facts = Facts {
         kind: input.kind,
@@ -162,7 +171,7 @@ pub(super) fn issuable(
     Ok((verdict, article))
 }
 
-pub(super) fn unacknowledged<'a>(
+pub(crate) fn unacknowledged<'a>(
     verdict: &'a Verdict,
     acknowledged: &[String],
 ) -> Vec<&'a FieldError> {

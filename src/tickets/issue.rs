@@ -54,6 +54,22 @@ fn issue_once(
     fingerprint: &str,
 ) -> ApiResult<TicketView> {
     write_txn(conn, |conn| {
+        issue_in_txn(conn, actor, ctx, input, officer, unit, fingerprint)
+    })
+}
+
+/// Issues a ticket of `unit` by `officer` inside the caller's write
+/// transaction: for a case, whose approval and ticket commit together.
+pub(crate) fn issue_in_txn(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    input: &TicketInput,
+    officer: UserId,
+    unit: UnitId,
+    fingerprint: &str,
+) -> ApiResult<TicketView> {
+    {
         if let Some(existing) = store::ticket_by_client_id(conn, &input.client_id)? {
             if existing.officer_id != officer
                 || existing.supersedes_id.is_some()
@@ -139,7 +155,7 @@ fn issue_once(
             view.numbers_left = Some(numbers_left(conn, officer)?);
         }
         Ok(view)
-    })
+    }
 }
 
 /// What a ticket version is, apart from its content.

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod catalog_store;
 pub mod check;
 pub mod correct;
+pub mod delivery;
 pub mod http;
 pub mod input;
 pub mod issue;

@@ -1,10 +1,10 @@
-//! Voiding a ticket whose recipient has no copy yet.
+//! Voiding a ticket whose recipient has no copy yet: not handed over at
+//! the scene, not delivered by post.
 
 use crate::domain::TicketId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalog::TicketKind;
 use super::issue::ensure_police;
 use super::store::{self};
 use super::view::{Context, TicketStatus, TicketView, get_readable, status_of, view};
@@ -32,7 +32,8 @@ pub struct VoidInput {
 }
 
 /// Voids a ticket whose recipient has no copy yet. An on-the-spot ticket was
-/// handed over at the scene, so it can only be corrected.
+/// handed over at the scene and a delivered one reached its recipient, so
+/// those can only be corrected.
 pub fn void(
     conn: &mut DbConn,
     actor: &Actor,
@@ -61,7 +62,7 @@ pub fn void(
             }
             TicketStatus::Issued => {}
         }
-        if row.kind == TicketKind::OnTheSpot {
+        if super::delivery::delivered(conn, id, row.kind)? {
             return Err(ApiError::conflict(
                 "copy_delivered",
                 "the recipient has a copy: correct it instead",

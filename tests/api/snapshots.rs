@@ -46,7 +46,14 @@ async fn a_ticket_with_every_mistake() {
     app.user("O1101", app.fx.p1s1, Role::Officer);
     let srv = app.service().await;
     let officer = login(&srv, "O1101").await;
+    // A fixed day, so the message naming it is the same whenever it runs.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+        .unwrap()
+        .and_hms_opt(2, 0, 0)
+        .unwrap();
+    app.state.clock.set(day);
     let mut t = red_light();
+    t["violation_at"] = json!((day - chrono::Duration::minutes(10)).and_utc().to_rfc3339());
     t["plate"] = json!("A");
     t["fine"] = json!(99);
     t["driver"]["national_id"] = json!("A123456788");

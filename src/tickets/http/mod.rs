@@ -9,7 +9,7 @@ pub mod verify;
 use crate::state::AppState;
 use crate::tickets::view::Context;
 
-pub(super) fn context(state: &AppState) -> Context<'_> {
+pub(crate) fn context(state: &AppState) -> Context<'_> {
     Context {
         keys: &state.signing_keys,
         prefix: &state.settings.ticket_prefix,

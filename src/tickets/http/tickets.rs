@@ -4,13 +4,14 @@ use crate::domain::TicketId;
 use actix_web::{HttpResponse, get, post, web};
 
 use super::context;
-use crate::auth::Police;
+use crate::auth::{Police, Supervisor};
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 use crate::tickets::check::{self, CheckResult};
 use crate::tickets::correct::{self, CorrectionInput};
+use crate::tickets::delivery::{self, DeliveryInput};
 use crate::tickets::input::TicketInput;
 use crate::tickets::issue;
 use crate::tickets::print::PrintQuery;
@@ -238,4 +239,33 @@ pub async fn print_ticket(
     Ok(HttpResponse::Ok()
         .content_type(printed.content_type)
         .body(printed.bytes))
+}
+
+/// Record that a mailed ticket (camera case, citizen report) was delivered
+/// or came back undeliverable. A delivered ticket can only be corrected.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Ticket id")),
+    request_body = DeliveryInput,
+    responses(
+        (status = 200, description = "The ticket", body = TicketView),
+        (status = 409, description = "`not_mailed`, `not_in_force`, `already_delivered`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/delivery")]
+pub async fn record_delivery(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    id: web::Path<TicketId>,
+    body: JsonBody<DeliveryInput>,
+) -> ApiResult<web::Json<TicketView>> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    Ok(web::Json(
+        state
+            .blocking(move |s| {
+                delivery::record(&mut *s.conn()?, &caller.actor, &context(s), id, &input)
+            })
+            .await?,
+    ))
 }

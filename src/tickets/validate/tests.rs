@@ -265,13 +265,15 @@ mod properties {
     }
 
     fn rule_values() -> impl Strategy<Value = HashMap<String, i32>> {
-        proptest::collection::vec(any::<i32>(), 5).prop_map(|values| {
-            crate::tickets::catalog::RULE_KEYS
-                .iter()
-                .zip(values)
-                .map(|(k, v)| (k.to_string(), v))
-                .collect()
-        })
+        proptest::collection::vec(any::<i32>(), crate::tickets::catalog::RULE_KEYS.len()).prop_map(
+            |values| {
+                crate::tickets::catalog::RULE_KEYS
+                    .iter()
+                    .zip(values)
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect()
+            },
+        )
     }
 
     proptest! {

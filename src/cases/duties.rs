@@ -1,0 +1,113 @@
+//! Who may do which step of a case, as plain functions: vendor staff work
+//! their own vendor's cases, each role its own step; police key the cases
+//! no vendor holds (beyond a contract's cap, nothing stalls); only police
+//! review; and nobody does two steps of the same case.
+
+use super::status::Step;
+use crate::domain::{Actor, Role, UserId, VendorId};
+
+/// Whether `actor`'s role does `step` on a case held by `case_vendor`
+/// (`None`: keyed by the police). Unit reach is checked apart.
+pub fn may_do(actor: &Actor, step: Step, case_vendor: Option<VendorId>) -> bool {
+    match (actor.role, case_vendor) {
+        (Role::VendorKeyer, Some(v)) => step == Step::Keying && actor.vendor_id == Some(v),
+        (Role::VendorVerifier, Some(v)) => step == Step::Verification && actor.vendor_id == Some(v),
+        (Role::VendorSupervisor, Some(v)) => step == Step::Resolution && actor.vendor_id == Some(v),
+        (Role::Supervisor | Role::Admin, _) if step == Step::Review => true,
+        (Role::Officer | Role::Supervisor | Role::Admin, None) => step != Step::Review,
+        _ => false,
+    }
+}
+
+/// Separation of duties: `actor` may not do a step of a case on which
+/// `done_by` already did one.
+pub fn is_fresh_pair_of_hands(actor: UserId, done_by: &[UserId]) -> bool {
+    !done_by.contains(&actor)
+}
+
+/// Whether an account may close a case without a ticket: police of the
+/// unit, and the vendor supervisor for the vendor's cases.
+pub fn may_close(actor: &Actor, case_vendor: Option<VendorId>) -> bool {
+    match actor.role {
+        Role::Supervisor | Role::Admin => true,
+        Role::VendorSupervisor => case_vendor.is_some() && actor.vendor_id == case_vendor,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, vendor: Option<i64>) -> Actor {
+        Actor {
+            role,
+            vendor_id: vendor.map(VendorId),
+            user_id: Some(UserId(1)),
+            ..Actor::system()
+        }
+    }
+
+    #[test]
+    fn each_vendor_role_its_own_step_of_its_own_vendor() {
+        let v = Some(VendorId(7));
+        assert!(may_do(&actor(Role::VendorKeyer, Some(7)), Step::Keying, v));
+        assert!(!may_do(
+            &actor(Role::VendorKeyer, Some(7)),
+            Step::Verification,
+            v
+        ));
+        assert!(!may_do(&actor(Role::VendorKeyer, Some(8)), Step::Keying, v));
+        assert!(may_do(
+            &actor(Role::VendorVerifier, Some(7)),
+            Step::Verification,
+            v
+        ));
+        assert!(may_do(
+            &actor(Role::VendorSupervisor, Some(7)),
+            Step::Resolution,
+            v
+        ));
+        assert!(!may_do(
+            &actor(Role::VendorSupervisor, Some(7)),
+            Step::Review,
+            v
+        ));
+        // Vendor staff never touch a case the police key.
+        assert!(!may_do(
+            &actor(Role::VendorKeyer, Some(7)),
+            Step::Keying,
+            None
+        ));
+    }
+
+    #[test]
+    fn police_review_everything_and_key_what_no_vendor_holds() {
+        let v = Some(VendorId(7));
+        assert!(may_do(&actor(Role::Supervisor, None), Step::Review, v));
+        assert!(!may_do(&actor(Role::Officer, None), Step::Review, v));
+        assert!(!may_do(&actor(Role::Supervisor, None), Step::Keying, v));
+        assert!(may_do(&actor(Role::Officer, None), Step::Keying, None));
+        assert!(may_do(
+            &actor(Role::Officer, None),
+            Step::Verification,
+            None
+        ));
+    }
+
+    #[test]
+    fn nobody_does_two_steps() {
+        assert!(is_fresh_pair_of_hands(UserId(3), &[UserId(1), UserId(2)]));
+        assert!(!is_fresh_pair_of_hands(UserId(2), &[UserId(1), UserId(2)]));
+    }
+
+    #[test]
+    fn closing_is_for_police_and_the_vendor_supervisor() {
+        let v = Some(VendorId(7));
+        assert!(may_close(&actor(Role::Supervisor, None), v));
+        assert!(may_close(&actor(Role::VendorSupervisor, Some(7)), v));
+        assert!(!may_close(&actor(Role::VendorSupervisor, Some(8)), v));
+        assert!(!may_close(&actor(Role::VendorKeyer, Some(7)), v));
+        assert!(!may_close(&actor(Role::Officer, None), None));
+    }
+}

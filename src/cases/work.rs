@@ -1,0 +1,463 @@
+//! The vendor's steps on a case: 一打 (keying every field), 二驗 (the
+//! critical fields again, blind) and the third person's resolution of any
+//! difference. Each step is judged by the same rules as an on-the-spot
+//! ticket plus the registry check; every mistake caught is kept as a
+//! near miss against the person who made it.
+
+use chrono::NaiveDateTime;
+
+use super::compare::{self, Critical};
+use super::duties::{is_fresh_pair_of_hands, may_do};
+use super::input::{CriticalInput, KeyingInput};
+use super::queue::ensure_claimed;
+use super::status::{Action, CaseStatus, Step, next};
+use super::store::{self, CaseRow, EntryRow, NewNearMiss};
+use super::view::{CaseView, get_readable, view};
+use crate::db::{DbConn, now, truncate_micros, write_txn};
+use crate::domain::time::taiwan_date;
+use crate::domain::{Actor, CaseId, UserId};
+use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
+use crate::registry::check::Registered;
+use crate::tickets::check::unacknowledged;
+use crate::tickets::input::{Signature, SignatureStatus, Spot, TicketInput};
+use crate::tickets::validate::{Person, Verdict};
+
+/// The values a ticket would be issued with: the keying, with the critical
+/// fields a resolution settled.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub critical: Critical,
+    pub place: String,
+    pub facts: String,
+    pub fine: i32,
+    pub make: Option<String>,
+    pub acknowledge: Vec<String>,
+    pub keyed_by: UserId,
+}
+
+fn critical_of(e: &EntryRow) -> Critical {
+    Critical {
+        plate: e.plate.clone(),
+        vehicle_class: e.vehicle_class,
+        article_code: e.article_code.clone(),
+        violation_at: e.violation_at,
+    }
+    .normalised()
+}
+
+fn critical_input(i: &CriticalInput) -> Critical {
+    Critical {
+        plate: i.plate.clone(),
+        vehicle_class: i.vehicle_class,
+        article_code: i.article_code.clone(),
+        violation_at: truncate_micros(i.violation_at.naive_utc()),
+    }
+    .normalised()
+}
+
+/// The entries since the last keying: (keying, verification, resolution).
+fn current_round(
+    entries: &[EntryRow],
+) -> Option<(&EntryRow, Option<&EntryRow>, Option<&EntryRow>)> {
+    let k = entries.iter().rposition(|e| e.step == Step::Keying)?;
+    let keying = entries.get(k)?;
+    let later = entries.get(k + 1..).unwrap_or_default();
+    let verification = later.iter().rfind(|e| e.step == Step::Verification);
+    let resolution = later.iter().rfind(|e| e.step == Step::Resolution);
+    Some((keying, verification, resolution))
+}
+
+/// The critical fields on which the current keying and its verification
+/// differ; `None` before the verification.
+pub fn open_differences(entries: &[EntryRow]) -> Option<Vec<&'static str>> {
+    let (keying, verification, _) = current_round(entries)?;
+    Some(compare::differences(
+        &critical_of(keying),
+        &critical_of(verification?),
+    ))
+}
+
+/// The values a ticket of this case would carry now.
+pub fn settled(entries: &[EntryRow]) -> Option<Settled> {
+    let (keying, _, resolution) = current_round(entries)?;
+    Some(Settled {
+        critical: critical_of(resolution.unwrap_or(keying)),
+        place: keying.place.clone().unwrap_or_default(),
+        facts: keying.facts.clone().unwrap_or_default(),
+        fine: keying.fine.unwrap_or_default(),
+        make: keying.make.clone(),
+        acknowledge: split_ack(&keying.acknowledge),
+        keyed_by: keying.user_id,
+    })
+}
+
+fn split_ack(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The ticket a case with these values would be: to the registered owner,
+/// nobody to sign.
+pub fn ticket_input(
+    case: &CaseRow,
+    s: &Settled,
+    owner: Option<Person>,
+    acknowledge: Vec<String>,
+) -> TicketInput {
+    TicketInput {
+        client_id: format!("case-{:08}", case.id.0),
+        number: None,
+        kind: case.source,
+        violation_at: s.critical.violation_at.and_utc(),
+        reported_at: (case.source == crate::tickets::catalog::TicketKind::CitizenReport)
+            .then(|| case.received_at.and_utc()),
+        place: s.place.clone(),
+        position: case.lat.zip(case.lon).map(|(lat, lon)| Spot { lat, lon }),
+        plate: s.critical.plate.clone(),
+        vehicle_class: s.critical.vehicle_class,
+        article_code: s.critical.article_code.clone(),
+        facts: s.facts.clone(),
+        fine: s.fine,
+        driver: None,
+        owner,
+        signature: Signature {
+            status: SignatureStatus::NotApplicable,
+            reason: None,
+        },
+        acknowledge,
+    }
+}
+
+/// What the rules and the registry say of these values.
+pub struct CaseVerdict {
+    pub verdict: Verdict,
+    /// The registry's owner in force on the violation day, if registered.
+    pub owner: Option<Person>,
+    /// Which errors the registry check found (the rest are validation's).
+    pub registry_errors: Vec<FieldError>,
+}
+
+pub fn judge(conn: &mut DbConn, case: &CaseRow, s: &Settled) -> ApiResult<CaseVerdict> {
+    let day = taiwan_date(s.critical.violation_at);
+    let record = crate::registry::store::in_force(conn, &s.critical.plate, day)?;
+    let owner = record.as_ref().map(|r| Person {
+        name: r.owner_name.clone(),
+        sex: None,
+        birth_date: None,
+        national_id: Some(r.owner_national_id.clone()),
+        address: Some(r.owner_address.clone()),
+    });
+    let input = ticket_input(case, s, owner.clone(), s.acknowledge.clone());
+    let (mut verdict, _) = crate::tickets::check::judge(conn, &input)?;
+    let registered = record.as_ref().map(|r| Registered {
+        vehicle_class: r.vehicle_class,
+        make: &r.make,
+    });
+    let rv = crate::registry::check::check(
+        s.critical.vehicle_class,
+        s.make.as_deref(),
+        registered.as_ref(),
+    );
+    verdict.errors.extend(rv.errors.iter().cloned());
+    verdict.warnings.extend(rv.warnings);
+    Ok(CaseVerdict {
+        verdict,
+        owner,
+        registry_errors: rv.errors,
+    })
+}
+
+/// Mistakes the rules caught, as near misses against `who`.
+pub fn near_misses_of(
+    case: &CaseRow,
+    who: UserId,
+    v: &CaseVerdict,
+    at: NaiveDateTime,
+) -> Vec<NewNearMiss> {
+    v.verdict
+        .errors
+        .iter()
+        .map(|e| NewNearMiss {
+            case_id: case.id,
+            unit_id: case.unit_id,
+            vendor_id: case.vendor_id,
+            user_id: Some(who),
+            caught_by: if v.registry_errors.contains(e) {
+                "registry".into()
+            } else {
+                "validation".into()
+            },
+            field: e.field.clone(),
+            code: e.code.clone(),
+            at,
+        })
+        .collect()
+}
+
+/// Opens a step: the case is readable, the role does this step, the case
+/// waits for it, the actor holds the claim and did no other step of it.
+pub fn begin_step(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: CaseId,
+    step: Step,
+    at: NaiveDateTime,
+) -> ApiResult<(CaseRow, UserId)> {
+    let me = actor
+        .user_id
+        .ok_or(ApiError::Forbidden("role_not_allowed"))?;
+    let (row, _) = get_readable(conn, actor, id)?;
+    if !may_do(actor, step, row.vendor_id) {
+        return Err(ApiError::Forbidden("role_not_allowed"));
+    }
+    if row.status != step.works_on() {
+        return Err(ApiError::conflict(
+            "wrong_status",
+            format!(
+                "the case is {}, not waiting for {}",
+                row.status.as_str(),
+                step.as_str()
+            ),
+        ));
+    }
+    ensure_claimed(&row, me, at)?;
+    let others: Vec<UserId> = store::steps_of(conn, id)?
+        .into_iter()
+        .filter(|(_, s)| *s != step)
+        .map(|(u, _)| u)
+        .collect();
+    if !is_fresh_pair_of_hands(me, &others) {
+        return Err(ApiError::Forbidden("separation_of_duties"));
+    }
+    Ok((row, me))
+}
+
+fn check_critical(i: &CriticalInput, errors: &mut FieldErrors) {
+    for (field, value, max) in [
+        ("plate", &i.plate, 12),
+        ("article_code", &i.article_code, 32),
+    ] {
+        if value.trim().is_empty() {
+            errors.add(field, "required", "must not be empty");
+        } else if value.chars().count() > max {
+            errors.add(field, "too_long", format!("at most {max} characters"));
+        }
+    }
+}
+
+fn entry(case: &CaseRow, step: Step, me: UserId, c: &Critical, at: NaiveDateTime) -> EntryRow {
+    EntryRow {
+        id: 0,
+        case_id: case.id,
+        step,
+        user_id: me,
+        vendor_id: case.vendor_id,
+        plate: c.plate.clone(),
+        vehicle_class: c.vehicle_class,
+        article_code: c.article_code.clone(),
+        violation_at: c.violation_at,
+        place: None,
+        facts: None,
+        fine: None,
+        make: None,
+        acknowledge: String::new(),
+        created_at: at,
+    }
+}
+
+fn move_to(
+    conn: &mut DbConn,
+    actor: &Actor,
+    case: &CaseRow,
+    action: Action,
+    event: &str,
+    reason: Option<&str>,
+    at: NaiveDateTime,
+) -> ApiResult<CaseStatus> {
+    let to = next(case.status, action)
+        .ok_or_else(|| ApiError::conflict("wrong_status", "the case cannot move that way now"))?;
+    store::set_status(conn, case.id, to, at)?;
+    store::insert_event(conn, case.id, event, to, actor.user_id, reason, at)?;
+    crate::audit::append(
+        conn,
+        actor
+            .audit("case.step", "case")
+            .object(case.id)
+            .unit(case.unit_id)
+            .details(serde_json::json!({"event": event, "status": to.as_str()})),
+    )?;
+    Ok(to)
+}
+
+fn answer(conn: &mut DbConn, actor: &Actor, id: CaseId) -> ApiResult<CaseView> {
+    let (row, _) = store::case_by_id(conn, id)?.ok_or(ApiError::NotFound("case"))?;
+    view(conn, actor, row)
+}
+
+/// 一打: keys every field. Mistakes the rules or the registry catch are
+/// refused (422) and kept as near misses.
+pub fn key(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: CaseId,
+    input: &KeyingInput,
+) -> ApiResult<CaseView> {
+    let at = now();
+    let mut errors = FieldErrors::new();
+    check_critical(
+        &CriticalInput {
+            plate: input.plate.clone(),
+            vehicle_class: input.vehicle_class,
+            article_code: input.article_code.clone(),
+            violation_at: input.violation_at,
+        },
+        &mut errors,
+    );
+    if input.make.as_ref().is_some_and(|m| m.chars().count() > 40) {
+        errors.add("make", "too_long", "at most 40 characters");
+    }
+    errors.into_result(())?;
+    // The refusal is answered after the commit, so the near misses stay.
+    write_txn(conn, |conn| -> ApiResult<ApiResult<CaseView>> {
+        let (case, me) = begin_step(conn, actor, id, Step::Keying, at)?;
+        let settled = Settled {
+            critical: Critical {
+                plate: input.plate.clone(),
+                vehicle_class: input.vehicle_class,
+                article_code: input.article_code.clone(),
+                violation_at: truncate_micros(input.violation_at.naive_utc()),
+            }
+            .normalised(),
+            place: input.place.trim().to_owned(),
+            facts: input.facts.trim().to_owned(),
+            fine: input.fine,
+            make: input
+                .make
+                .as_ref()
+                .map(|m| m.trim().to_owned())
+                .filter(|m| !m.is_empty()),
+            acknowledge: input.acknowledge.clone(),
+            keyed_by: me,
+        };
+        let judged = judge(conn, &case, &settled)?;
+        if !judged.verdict.errors.is_empty() {
+            store::insert_near_misses(conn, &near_misses_of(&case, me, &judged, at))?;
+            return Ok(Err(ApiError::Validation(judged.verdict.errors)));
+        }
+        let open: Vec<FieldError> = unacknowledged(&judged.verdict, &input.acknowledge)
+            .into_iter()
+            .cloned()
+            .collect();
+        if !open.is_empty() {
+            return Ok(Err(ApiError::Unacknowledged(open)));
+        }
+        let mut e = entry(&case, Step::Keying, me, &settled.critical, at);
+        e.place = Some(settled.place.clone());
+        e.facts = Some(settled.facts.clone());
+        e.fine = Some(settled.fine);
+        e.make = settled.make.clone();
+        e.acknowledge = input.acknowledge.join(",");
+        store::insert_entry(conn, &e)?;
+        move_to(conn, actor, &case, Action::Key, "keyed", None, at)?;
+        Ok(answer(conn, actor, id))
+    })?
+}
+
+/// 二驗: the critical fields again, without having seen the keying.
+/// Agreement moves the case on to review; a difference to resolution.
+pub fn verify(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: CaseId,
+    input: &CriticalInput,
+) -> ApiResult<CaseView> {
+    let at = now();
+    let mut errors = FieldErrors::new();
+    check_critical(input, &mut errors);
+    errors.into_result(())?;
+    write_txn(conn, |conn| {
+        let (case, me) = begin_step(conn, actor, id, Step::Verification, at)?;
+        let entries = store::entries_of(conn, id)?;
+        let (keying, _, _) = current_round(&entries).ok_or(ApiError::NotFound("keying"))?;
+        let mine = critical_input(input);
+        let differences = compare::differences(&critical_of(keying), &mine);
+        store::insert_entry(conn, &entry(&case, Step::Verification, me, &mine, at))?;
+        if differences.is_empty() {
+            move_to(
+                conn,
+                actor,
+                &case,
+                Action::Verify { agrees: true },
+                "verified",
+                None,
+                at,
+            )?;
+        } else {
+            let fields = differences.join(",");
+            move_to(
+                conn,
+                actor,
+                &case,
+                Action::Verify { agrees: false },
+                "sent_to_resolution",
+                Some(&fields),
+                at,
+            )?;
+        }
+        answer(conn, actor, id)
+    })
+}
+
+/// The vendor supervisor settles the critical fields against the evidence,
+/// seeing both keyings; every value that differs from the settled one is
+/// recorded against the person who typed it.
+pub fn resolve(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: CaseId,
+    input: &CriticalInput,
+) -> ApiResult<CaseView> {
+    let at = now();
+    let mut errors = FieldErrors::new();
+    check_critical(input, &mut errors);
+    errors.into_result(())?;
+    write_txn(conn, |conn| -> ApiResult<ApiResult<CaseView>> {
+        let (case, me) = begin_step(conn, actor, id, Step::Resolution, at)?;
+        let entries = store::entries_of(conn, id)?;
+        let (keying, verification, _) =
+            current_round(&entries).ok_or(ApiError::NotFound("keying"))?;
+        let verification = verification.ok_or(ApiError::NotFound("verification"))?;
+        let mine = critical_input(input);
+        let mut values = settled(&entries).ok_or(ApiError::NotFound("keying"))?;
+        values.critical = mine.clone();
+        let judged = judge(conn, &case, &values)?;
+        if !judged.verdict.errors.is_empty() {
+            store::insert_near_misses(conn, &near_misses_of(&case, me, &judged, at))?;
+            return Ok(Err(ApiError::Validation(judged.verdict.errors)));
+        }
+        let blamed: Vec<NewNearMiss> =
+            compare::blame(&critical_of(keying), &critical_of(verification), &mine)
+                .into_iter()
+                .map(|(field, step)| NewNearMiss {
+                    case_id: case.id,
+                    unit_id: case.unit_id,
+                    vendor_id: case.vendor_id,
+                    user_id: Some(if step == Step::Keying {
+                        keying.user_id
+                    } else {
+                        verification.user_id
+                    }),
+                    caught_by: "verification".into(),
+                    field: field.into(),
+                    code: format!("{}_wrong", step.as_str()),
+                    at,
+                })
+                .collect();
+        store::insert_near_misses(conn, &blamed)?;
+        store::insert_entry(conn, &entry(&case, Step::Resolution, me, &mine, at))?;
+        move_to(conn, actor, &case, Action::Resolve, "resolved", None, at)?;
+        Ok(answer(conn, actor, id))
+    })?
+}
