@@ -151,6 +151,11 @@ pub fn judge(conn: &mut DbConn, case: &CaseRow, s: &Settled) -> ApiResult<CaseVe
     });
     let input = ticket_input(case, s, owner.clone(), s.acknowledge.clone());
     let (mut verdict, _) = crate::tickets::check::judge(conn, &input)?;
+    if record.is_none() {
+        // The owner comes from the registry: "not registered" below says
+        // why there is none, once.
+        verdict.errors.retain(|e| e.field != "owner");
+    }
     let registered = record.as_ref().map(|r| Registered {
         vehicle_class: r.vehicle_class,
         make: &r.make,
@@ -222,7 +227,6 @@ pub fn begin_step(
             ),
         ));
     }
-    ensure_claimed(&row, me, at)?;
     let others: Vec<UserId> = store::steps_of(conn, id)?
         .into_iter()
         .filter(|(_, s)| *s != step)
@@ -231,6 +235,7 @@ pub fn begin_step(
     if !is_fresh_pair_of_hands(me, &others) {
         return Err(ApiError::Forbidden("separation_of_duties"));
     }
+    ensure_claimed(&row, me, at)?;
     Ok((row, me))
 }
 

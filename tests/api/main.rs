@@ -12,6 +12,7 @@ mod common;
 
 mod audit;
 mod auth;
+mod cases;
 mod catalog;
 mod cli;
 mod contract;

@@ -1,0 +1,958 @@
+//! The outsourced workflow over HTTP: intake and the legal gates, evidence,
+//! the registry check, claims, blind verification, resolution, approval
+//! into a ticket, separation of duties, personal-data limits, delivery.
+
+use crate::common::*;
+use actix_web::test::TestRequest;
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use epatrol::domain::Role;
+use serde_json::{Value, json};
+
+const REGISTRY: &str = "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\n\
+ABC-1234,car,TOYOTA,白,陳車主,F131104093,臺南市北區公園路1號,2020-01-01\n\
+MKA-567,motorcycle,KYMCO,黑,林機車,A123456789,臺南市東區大學路2號,2020-01-01\n\
+EAA-1234,heavy_motorcycle,YAMAHA,藍,王重機,F131104093,臺南市南區,2020-01-01\n";
+
+/// A tiny PNG: what the evidence check takes as an image.
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+/// The city of these tests: a precinct supervisor who takes cases in and
+/// another who reviews, an HQ administrator, and the vendor's three roles.
+struct World {
+    app: TestApp,
+}
+
+impl World {
+    fn new() -> Self {
+        let app = TestApp::new();
+        app.user("HQA", app.fx.hq, Role::Admin);
+        app.user("SUP-IN", app.fx.p1, Role::Supervisor);
+        app.user("SUP-REV", app.fx.p1, Role::Supervisor);
+        app.user("SUP-P2", app.fx.p2, Role::Supervisor);
+        app.user("K1", app.fx.hq, Role::VendorKeyer);
+        app.user("K2", app.fx.hq, Role::VendorKeyer);
+        app.user("V1", app.fx.hq, Role::VendorVerifier);
+        app.user("VS1", app.fx.hq, Role::VendorSupervisor);
+        app.user("O1", app.fx.p1s1, Role::Officer);
+        app.user("O2", app.fx.p1s1, Role::Officer);
+        World { app }
+    }
+}
+
+fn camera_case(app: &TestApp, client_id: &str, minutes_ago: i64) -> Value {
+    json!({
+        "client_id": client_id,
+        "source": "camera",
+        "unit_id": app.fx.p1s1,
+        "vendor_id": app.fx.vendor,
+        "violation_at": (Utc::now() - Duration::minutes(minutes_ago)).to_rfc3339(),
+        "place": "臺南市東區東門路一段與府連路口",
+        "position": {"lat": 22.9897, "lon": 120.2148},
+        "camera": {"camera_id": "TN-CAM-0042", "signal_phase": "red+1.2s"},
+        "plate": "ABC-1234",
+        "article_code": "53-1",
+    })
+}
+
+fn citizen_report(app: &TestApp, client_id: &str, violation_at: chrono::DateTime<Utc>) -> Value {
+    json!({
+        "client_id": client_id,
+        "source": "citizen_report",
+        "unit_id": app.fx.p1s1,
+        "vendor_id": app.fx.vendor,
+        "violation_at": violation_at.to_rfc3339(),
+        "place": "臺南市東區中華東路三段",
+        "plate": "MKA-567",
+        "article_code": "45-1-13",
+        "description": "機車行駛禁行機車道",
+        "reporter": {"name": "林檢舉", "contact": "0912-345-678"},
+    })
+}
+
+fn keying(case: &Value, plate: &str) -> Value {
+    json!({
+        "plate": plate,
+        "vehicle_class": "car",
+        "article_code": "53-1",
+        "violation_at": case["violation_at"],
+        "place": "臺南市東區東門路一段與府連路口",
+        "facts": "行經有燈光號誌管制之交岔路口闖紅燈",
+        "fine": 2700,
+        "make": "TOYOTA",
+    })
+}
+
+fn critical(case: &Value, plate: &str) -> Value {
+    json!({
+        "plate": plate,
+        "vehicle_class": "car",
+        "article_code": "53-1",
+        "violation_at": case["violation_at"],
+    })
+}
+
+async fn upload<S, B>(srv: &S, token: &str, path: &str, content_type: &str, bytes: &[u8]) -> Resp
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let req = TestRequest::post()
+        .uri(path)
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .insert_header(("Content-Type", content_type))
+        .set_payload(bytes.to_vec())
+        .to_request();
+    let res = actix_web::test::call_service(srv, req).await;
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let bytes = actix_web::test::read_body(res).await;
+    assert_ne!(status, 500);
+    Resp {
+        status,
+        body: serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(format!("{} bytes", bytes.len()))),
+        headers,
+    }
+}
+
+async fn import_registry<S, B>(srv: &S, admin: &str, csv: &str) -> Resp
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    upload(
+        srv,
+        admin,
+        "/api/v1/registry/import",
+        "text/csv",
+        csv.as_bytes(),
+    )
+    .await
+}
+
+fn near_misses(app: &TestApp) -> Vec<(Option<i64>, String, String, String)> {
+    use epatrol::db::schema::near_misses::dsl::*;
+    near_misses
+        .order(id.asc())
+        .select((user_id, caught_by, field, code))
+        .load(&mut *app.conn())
+        .unwrap()
+}
+
+fn user_id(app: &TestApp, badge: &str) -> i64 {
+    use epatrol::db::schema::users;
+    users::table
+        .filter(users::badge.eq(badge))
+        .select(users::id)
+        .first(&mut *app.conn())
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_camera_case_with_a_mismatch_goes_through_to_a_ticket() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    let intake = login(&srv, "SUP-IN").await;
+    let reviewer = login(&srv, "SUP-REV").await;
+    let keyer = login(&srv, "K1").await;
+    let verifier = login(&srv, "V1").await;
+    let resolver = login(&srv, "VS1").await;
+
+    let r = import_registry(&srv, &admin, REGISTRY).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["imported"], 3);
+
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-0042-000001", 60),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["status"], "received");
+    let id = r.body["id"].as_i64().unwrap();
+    let case = r.body.clone();
+    // The same intake again: the same case, replayed.
+    let again = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-0042-000001", 60),
+    )
+    .await;
+    assert!(again.status == 200 || again.status == 409, "{}", again.body);
+
+    let path = format!("/api/v1/cases/{id}/evidence");
+    let r = upload(&srv, &intake, &path, "image/png", PNG).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let sha = r.body["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(
+        upload(&srv, &intake, &path, "image/png", PNG).await.status,
+        200
+    );
+
+    // 一打.
+    let r = post(&srv, "/api/v1/queues/keying/claim", Some(&keyer), json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["id"], id);
+    assert_eq!(r.body["evidence"][0]["sha256"], sha.as_str());
+    let r = get(&srv, &format!("/api/v1/cases/{id}/evidence/{sha}"), &keyer).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers.get("content-type").unwrap(), "image/png");
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/keying"),
+        Some(&keyer),
+        keying(&case, "abc1234"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "keyed");
+
+    // 二驗, blind: the verifier sees no keying, and types a plate wrong.
+    let r = post(
+        &srv,
+        "/api/v1/queues/verification/claim",
+        Some(&verifier),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["entries"].is_null(), "{}", r.body);
+    assert!(!r.body.to_string().contains("ABC-1234\",\"vehicle_class"));
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/verification"),
+        Some(&verifier),
+        critical(&case, "ABC-1284"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "in_resolution");
+
+    // The vendor supervisor sees both and settles it against the evidence.
+    let r = post(
+        &srv,
+        "/api/v1/queues/resolution/claim",
+        Some(&resolver),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(r.body["differences"], json!(["plate"]));
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/resolution"),
+        Some(&resolver),
+        critical(&case, "ABC-1234"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "verified");
+    let misses = near_misses(app);
+    assert_eq!(
+        misses,
+        vec![(
+            Some(user_id(app, "V1")),
+            "verification".into(),
+            "plate".into(),
+            "verification_wrong".into()
+        )]
+    );
+
+    // The police reviewer approves: the ticket is issued to the owner.
+    let r = post(
+        &srv,
+        "/api/v1/queues/review/claim",
+        Some(&reviewer),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/approve"),
+        Some(&reviewer),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["case"]["status"], "ticketed");
+    let ticket = &r.body["ticket"];
+    assert_eq!(ticket["kind"], "camera");
+    assert_eq!(ticket["plate"], "ABC-1234");
+    assert_eq!(ticket["owner"]["name"], "陳車主");
+    assert_eq!(ticket["owner"]["national_id"], "F131104093");
+    assert_eq!(ticket["unit_id"], json!(app.fx.p1s1));
+    assert!(ticket["number"].as_str().unwrap().starts_with("TN"));
+    let events: Vec<&str> = r.body["case"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "received",
+            "keyed",
+            "sent_to_resolution",
+            "resolved",
+            "approved",
+            "ticketed"
+        ]
+    );
+    // Nothing more to do: the queues are empty.
+    for (step, token) in [("keying", &keyer), ("review", &reviewer)] {
+        let r = post(
+            &srv,
+            &format!("/api/v1/queues/{step}/claim"),
+            Some(token),
+            json!({}),
+        )
+        .await;
+        assert_eq!(r.status, 204, "{step}");
+    }
+    // Evidence of a finished case is fixed.
+    let r = upload(&srv, &intake, &path, "image/png", b"\x89PNG\r\n\x1a\nmore").await;
+    assert_eq!(r.status, 409);
+}
+
+/// Takes a case through keying with the given people, returning its id.
+async fn keyed_case<S, B>(
+    srv: &S,
+    app: &TestApp,
+    client_id: &str,
+    keyer: &str,
+    camera_read_plate: bool,
+) -> (i64, Value)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let intake = login(srv, "SUP-IN").await;
+    let mut c = camera_case(app, client_id, 30);
+    if !camera_read_plate {
+        c["plate"] = Value::Null;
+    }
+    let r = post(srv, "/api/v1/cases", Some(&intake), c).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["status"], "received", "{}", r.body);
+    let case = r.body.clone();
+    let id = case["id"].as_i64().unwrap();
+    let r = post(srv, "/api/v1/queues/keying/claim", Some(keyer), json!({})).await;
+    assert_eq!(r.body["id"], id, "{}", r.body);
+    let r = post(
+        srv,
+        &format!("/api/v1/cases/{id}/keying"),
+        Some(keyer),
+        keying(&case, "ABC-1234"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    (id, case)
+}
+
+#[actix_web::test]
+async fn nobody_does_two_steps_of_a_case() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    import_registry(&srv, &admin, REGISTRY).await;
+    let intake = login(&srv, "SUP-IN").await;
+    // A case no vendor holds: police key and verify it.
+    let mut c = camera_case(app, "CAM-POLICE-01", 30);
+    c["vendor_id"] = Value::Null;
+    let r = post(&srv, "/api/v1/cases", Some(&intake), c).await;
+    let case = r.body.clone();
+    let id = case["id"].as_i64().unwrap();
+    let o1 = login(&srv, "O1").await;
+    let o2 = login(&srv, "O2").await;
+    // Vendor staff are never handed it.
+    let k1 = login(&srv, "K1").await;
+    assert_eq!(
+        post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        get(&srv, &format!("/api/v1/cases/{id}"), &k1).await.status,
+        404
+    );
+    let r = post(&srv, "/api/v1/queues/keying/claim", Some(&o1), json!({})).await;
+    assert_eq!(r.body["id"], id);
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/keying"),
+        Some(&o1),
+        keying(&case, "ABC-1234"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The keyer is not offered the verification and may not do it.
+    assert_eq!(
+        post(
+            &srv,
+            "/api/v1/queues/verification/claim",
+            Some(&o1),
+            json!({})
+        )
+        .await
+        .status,
+        204
+    );
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/verification"),
+        Some(&o1),
+        critical(&case, "ABC-1234"),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (403, "separation_of_duties"));
+    // Another officer verifies.
+    let r = post(
+        &srv,
+        "/api/v1/queues/verification/claim",
+        Some(&o2),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.body["id"], id);
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/verification"),
+        Some(&o2),
+        critical(&case, "ABC-1234"),
+    )
+    .await;
+    assert_eq!(r.body["status"], "verified", "{}", r.body);
+    // Officers do not review; the reviewer may not be one of them either.
+    assert_eq!(
+        post(&srv, "/api/v1/queues/review/claim", Some(&o1), json!({}))
+            .await
+            .status,
+        403
+    );
+    // A supervisor of another precinct does not reach the case.
+    let p2 = login(&srv, "SUP-P2").await;
+    assert_eq!(
+        post(&srv, "/api/v1/queues/review/claim", Some(&p2), json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        get(&srv, &format!("/api/v1/cases/{id}"), &p2).await.status,
+        404
+    );
+    // The vendor's keyer may not verify; its verifier may not key.
+    let v1 = login(&srv, "V1").await;
+    assert_eq!(
+        post(
+            &srv,
+            "/api/v1/queues/verification/claim",
+            Some(&k1),
+            json!({})
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        post(&srv, "/api/v1/queues/keying/claim", Some(&v1), json!({}))
+            .await
+            .status,
+        403
+    );
+}
+
+#[actix_web::test]
+async fn a_claim_holds_one_case_for_one_person_until_it_expires() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let intake = login(&srv, "SUP-IN").await;
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-CLAIM-01", 30),
+    )
+    .await;
+    let id = r.body["id"].as_i64().unwrap();
+    let k1 = login(&srv, "K1").await;
+    let k2 = login(&srv, "K2").await;
+    let r = post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+    assert_eq!(r.body["id"], id);
+    // Claiming again gives the same case; the other keyer gets none.
+    assert_eq!(
+        post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({}))
+            .await
+            .body["id"],
+        id
+    );
+    assert_eq!(
+        post(&srv, "/api/v1/queues/keying/claim", Some(&k2), json!({}))
+            .await
+            .status,
+        204
+    );
+    // Abandoned: after 15 minutes it is free again.
+    app.state
+        .clock
+        .set((Utc::now() + Duration::minutes(16)).naive_utc());
+    let r = post(&srv, "/api/v1/queues/keying/claim", Some(&k2), json!({})).await;
+    assert_eq!(r.body["id"], id, "{}", r.body);
+    let case = r.body.clone();
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/keying"),
+        Some(&k1),
+        keying(&case, "ABC-1234"),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "not_claimed"));
+    // Released, it goes back to the queue.
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/release"),
+        Some(&k2),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["claimed_by"].is_null());
+    assert_eq!(
+        post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({}))
+            .await
+            .body["id"],
+        id
+    );
+}
+
+#[actix_web::test]
+async fn the_legal_gates_close_what_can_never_be_ticketed_and_account_for_it() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let intake = login(&srv, "SUP-IN").await;
+    let now = Utc::now();
+
+    // Reported on the eighth day after the violation day: too late (Art. 7-1).
+    let mut late = citizen_report(app, "CR-LATE-01", now - Duration::days(8));
+    late["received_at"] = json!(now.to_rfc3339());
+    let r = post(&srv, "/api/v1/cases", Some(&intake), late).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["close_reason"].as_str()),
+        (Some("closed"), Some("report_too_late"))
+    );
+    // Drunk driving is not for citizens to report.
+    let mut drunk = citizen_report(app, "CR-DRUNK-01", now - Duration::hours(2));
+    drunk["article_code"] = json!("35-1-1");
+    let r = post(&srv, "/api/v1/cases", Some(&intake), drunk).await;
+    assert_eq!(r.body["close_reason"], "not_reportable", "{}", r.body);
+    // A camera case three months old: past the Article 90 period.
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-OLD-01", 60 * 24 * 92),
+    )
+    .await;
+    assert_eq!(r.body["close_reason"], "out_of_time", "{}", r.body);
+    // Reports of the same scooter and article five minutes apart are one
+    // violation; seven minutes apart, two.
+    let first = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        citizen_report(app, "CR-A-01", now - Duration::hours(3)),
+    )
+    .await;
+    assert_eq!(first.body["status"], "received", "{}", first.body);
+    let again = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        citizen_report(
+            app,
+            "CR-A-02",
+            now - Duration::hours(3) + Duration::minutes(5),
+        ),
+    )
+    .await;
+    assert_eq!(again.body["close_reason"], "duplicate", "{}", again.body);
+    assert_eq!(again.body["duplicate_of"], first.body["id"]);
+    let later = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        citizen_report(
+            app,
+            "CR-A-03",
+            now - Duration::hours(3) + Duration::minutes(7),
+        ),
+    )
+    .await;
+    assert_eq!(later.body["status"], "received", "{}", later.body);
+    // The police see the reporter; the vendor's keyer never does.
+    assert_eq!(first.body["reporter"]["contact"], "0912-345-678");
+    let k1 = login(&srv, "K1").await;
+    let id = first.body["id"].as_i64().unwrap();
+    let r = get(&srv, &format!("/api/v1/cases/{id}"), &k1).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body["reporter"].is_null());
+    assert!(!r.body.to_string().contains("0912-345-678"));
+    assert!(r.body["events"].is_null());
+
+    // A case left until past its deadline is closed, not handed out.
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-NEAR-01", 60 * 24 * 55),
+    )
+    .await;
+    assert_eq!(r.body["status"], "received");
+    assert!(r.body["days_left"].as_i64().unwrap() <= 7, "{}", r.body);
+    let near = get(&srv, "/api/v1/cases?deadline_within_days=7", &intake).await;
+    let near_ids: Vec<i64> = near.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(near_ids, vec![r.body["id"].as_i64().unwrap()]);
+    app.state.clock.set((now + Duration::days(10)).naive_utc());
+    let claimed = post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+    assert_ne!(claimed.body["id"], r.body["id"]);
+
+    // Every case received is accounted for.
+    let acc = get(&srv, "/api/v1/cases/accounting", &intake).await;
+    assert_eq!(acc.status, 200, "{}", acc.body);
+    assert_eq!(acc.body["received"], 7);
+    assert_eq!(acc.body["closed_by_reason"]["report_too_late"], 1);
+    assert_eq!(acc.body["closed_by_reason"]["not_reportable"], 1);
+    assert_eq!(acc.body["closed_by_reason"]["out_of_time"], 2);
+    assert_eq!(acc.body["closed_by_reason"]["duplicate"], 1);
+    assert_eq!(acc.body["by_status"]["received"], 2);
+}
+
+#[actix_web::test]
+async fn the_registry_stops_a_plate_that_is_not_the_vehicle() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    // Every bad row at once, nothing imported.
+    let bad = "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\n\
+        ABC-1234,car,TOYOTA,白,陳車主,F131104093,臺南市北區,2020-01-01\n\
+        ZZ,tank,,白,陳車主,A000000000,臺南市北區,2020-13-01\n";
+    let r = import_registry(&srv, &admin, bad).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.to_string().contains("rows[2].vehicle_class"));
+    let sup = login(&srv, "SUP-IN").await;
+    assert_eq!(
+        get(&srv, "/api/v1/registry/ABC-1234", &sup).await.status,
+        404
+    );
+    // Only headquarters administrators import.
+    assert_eq!(import_registry(&srv, &sup, REGISTRY).await.status, 403);
+    assert_eq!(import_registry(&srv, &admin, REGISTRY).await.status, 201);
+    let r = get(&srv, "/api/v1/registry/abc1234", &sup).await;
+    assert_eq!(r.body["owner_name"], "陳車主", "{}", r.body);
+    // Vendor staff never see owners.
+    let k1 = login(&srv, "K1").await;
+    assert_eq!(
+        get(&srv, "/api/v1/registry/ABC-1234", &k1).await.status,
+        403
+    );
+
+    let intake = login(&srv, "SUP-IN").await;
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-REG-01", 30),
+    )
+    .await;
+    let case = r.body.clone();
+    let id = case["id"].as_i64().unwrap();
+    post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+    let key = |plate: &str, class: &str, make: &str| {
+        let mut k = keying(&case, plate);
+        k["vehicle_class"] = json!(class);
+        k["make"] = json!(make);
+        k
+    };
+    let path = format!("/api/v1/cases/{id}/keying");
+    let r = post(&srv, &path, Some(&k1), key("ABC-1235", "car", "TOYOTA")).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.to_string().contains("not_registered"), "{}", r.body);
+    let r = post(&srv, &path, Some(&k1), key("EAA-1234", "car", "YAMAHA")).await;
+    assert!(
+        r.body.to_string().contains("registry_mismatch"),
+        "{}",
+        r.body
+    );
+    let r = post(&srv, &path, Some(&k1), key("ABC-1234", "car", "HONDA")).await;
+    assert_eq!(r.code(), "warnings_unacknowledged", "{}", r.body);
+    let mut ok = key("ABC-1234", "car", "HONDA");
+    ok["acknowledge"] = json!(["make:registry_mismatch"]);
+    let r = post(&srv, &path, Some(&k1), ok).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The mistakes caught are near misses against the keyer.
+    let k1_id = user_id(app, "K1");
+    let caught: Vec<(String, String)> = near_misses(app)
+        .into_iter()
+        .filter(|(u, ..)| *u == Some(k1_id))
+        .map(|(_, by, _, code)| (by, code))
+        .collect();
+    assert!(
+        caught.contains(&("registry".into(), "not_registered".into())),
+        "{caught:?}"
+    );
+    assert!(
+        caught.contains(&("registry".into(), "registry_mismatch".into())),
+        "{caught:?}"
+    );
+}
+
+#[actix_web::test]
+async fn a_delivered_ticket_can_only_be_corrected() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    import_registry(&srv, &admin, REGISTRY).await;
+    let k1 = login(&srv, "K1").await;
+    let v1 = login(&srv, "V1").await;
+    let rev = login(&srv, "SUP-REV").await;
+    let mut tickets = vec![];
+    for n in 0..2 {
+        // The camera read no plate the second time: the repeat shows only
+        // once keyed, and the approval catches it.
+        let (id, case) = keyed_case(&srv, app, &format!("CAM-DLV-0{n}"), &k1, n == 0).await;
+        post(
+            &srv,
+            "/api/v1/queues/verification/claim",
+            Some(&v1),
+            json!({}),
+        )
+        .await;
+        let r = post(
+            &srv,
+            &format!("/api/v1/cases/{id}/verification"),
+            Some(&v1),
+            critical(&case, "ABC-1234"),
+        )
+        .await;
+        assert_eq!(r.body["status"], "verified", "{}", r.body);
+        post(&srv, "/api/v1/queues/review/claim", Some(&rev), json!({})).await;
+        let r = post(
+            &srv,
+            &format!("/api/v1/cases/{id}/approve"),
+            Some(&rev),
+            json!({}),
+        )
+        .await;
+        if n == 1 {
+            // The same vehicle and article minutes apart: already ticketed.
+            assert_eq!(
+                (r.status, r.code()),
+                (409, "duplicate_violation"),
+                "{}",
+                r.body
+            );
+            let r = post(
+                &srv,
+                &format!("/api/v1/cases/{id}/close"),
+                Some(&rev),
+                json!({"reason": "duplicate", "note": "同一違規", "duplicate_of": id - 1}),
+            )
+            .await;
+            assert_eq!(r.body["status"], "closed", "{}", r.body);
+            continue;
+        }
+        assert_eq!(r.status, 200, "{}", r.body);
+        tickets.push(r.body["ticket"]["id"].as_i64().unwrap());
+    }
+    let t = tickets[0];
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{t}/delivery"),
+        Some(&rev),
+        json!({"event": "returned", "note": "查無此人"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{t}/delivery"),
+        Some(&rev),
+        json!({"event": "delivered", "note": "RR123456789TW"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{t}/delivery"),
+        Some(&rev),
+        json!({"event": "delivered", "note": "again"}),
+    )
+    .await;
+    assert_eq!(r.code(), "already_delivered");
+    let r = post(
+        &srv,
+        &format!("/api/v1/tickets/{t}/void"),
+        Some(&rev),
+        json!({"reason": "other", "note": "寄錯"}),
+    )
+    .await;
+    assert_eq!((r.status, r.code()), (409, "copy_delivered"), "{}", r.body);
+}
+
+#[actix_web::test]
+async fn evidence_is_checked_as_it_comes_in_and_as_it_is_read() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let intake = login(&srv, "SUP-IN").await;
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-EVD-01", 30),
+    )
+    .await;
+    let id = r.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cases/{id}/evidence");
+    // Only the media taken as evidence, and only what the bytes really are.
+    assert_eq!(
+        upload(&srv, &intake, &path, "text/html", b"<script>")
+            .await
+            .status,
+        415
+    );
+    let r = upload(&srv, &intake, &path, "image/jpeg", PNG).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "validation_failed"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.to_string().contains("media_type_mismatch"));
+    let k1 = login(&srv, "K1").await;
+    assert_eq!(upload(&srv, &k1, &path, "image/png", PNG).await.status, 403);
+    let r = upload(&srv, &intake, &path, "image/png", PNG).await;
+    let sha = r.body["sha256"].as_str().unwrap().to_owned();
+    // Altered in the store: refused as it is read back, never served.
+    let file = app
+        .db
+        .data_dir()
+        .join("evidence")
+        .join(&sha[0..2])
+        .join(&sha[2..4])
+        .join(&sha);
+    std::fs::write(&file, b"\x89PNG\r\n\x1a\naltered").unwrap();
+    let r = get(&srv, &format!("/api/v1/cases/{id}/evidence/{sha}"), &intake).await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    // A hash not of this case, or not a hash: 404.
+    let other = "0".repeat(64);
+    assert_eq!(
+        get(
+            &srv,
+            &format!("/api/v1/cases/{id}/evidence/{other}"),
+            &intake
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        get(
+            &srv,
+            &format!("/api/v1/cases/{id}/evidence/..%2F..%2Fetc"),
+            &intake
+        )
+        .await
+        .status,
+        404
+    );
+}
+
+#[actix_web::test]
+async fn concurrent_claimers_never_get_the_same_case() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let intake = login(&srv, "SUP-IN").await;
+    for n in 0..12 {
+        let mut c = camera_case(app, &format!("CAM-RACE-{n:02}"), 30 + n);
+        c["plate"] = Value::Null;
+        assert_eq!(
+            post(&srv, "/api/v1/cases", Some(&intake), c).await.status,
+            201
+        );
+    }
+    let keyers: Vec<epatrol::domain::Actor> = (0..8)
+        .map(|n| {
+            let id = app.user(&format!("RK{n}"), app.fx.hq, Role::VendorKeyer);
+            epatrol::domain::Actor {
+                user_id: Some(id),
+                role: Role::VendorKeyer,
+                unit_id: Some(app.fx.hq),
+                unit_path: None,
+                vendor_id: Some(app.fx.vendor),
+                device: None,
+            }
+        })
+        .collect();
+    let claimed: Vec<i64> = std::thread::scope(|s| {
+        let handles: Vec<_> = keyers
+            .iter()
+            .map(|actor| {
+                let pool = app.state.pool.clone();
+                s.spawn(move || {
+                    let mut conn = pool.get().unwrap();
+                    epatrol::cases::queue::claim_next(
+                        &mut conn,
+                        actor,
+                        epatrol::cases::status::Step::Keying,
+                    )
+                    .unwrap()
+                    .map(|v| v.id.0)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap().expect("twelve cases for eight keyers"))
+            .collect()
+    });
+    let mut distinct = claimed.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 8, "a case claimed twice: {claimed:?}");
+}
