@@ -67,7 +67,9 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             if !seed::is_empty(&mut conn).map_err(api)? {
                 bail!("the database already has units; the demo city goes only into an empty one");
             }
-            seed::demo(&mut conn).map_err(api)?;
+            let evidence =
+                epatrol::evidence::dir::DirStore::new(settings.data_dir.join("evidence"));
+            seed::demo(&mut conn, &evidence).map_err(api)?;
             println!("demo city seeded; accounts are listed in README.md");
         }
         Command::Unit(UnitCommand::Add {

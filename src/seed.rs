@@ -32,7 +32,7 @@ const PRECINCTS: [(&str, [&str; 3]); 16] = [
 ];
 
 /// (badge, name, unit code, role, vendor?)
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role, bool); 10] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role, bool); 11] = [
     ("A0001", "陳系統", "TNPD", Role::Admin, false),
     ("S0001", "林督察", "TNPD", Role::Supervisor, false),
     ("S0100", "黃分局督察", "P01", Role::Supervisor, false),
@@ -43,6 +43,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role, bool); 10] = [
     ("O0211", "蔡明哲", "P02-S1", Role::Officer, false),
     ("K0001", "劉打字", "TNPD", Role::VendorKeyer, true),
     ("K0002", "周驗證", "TNPD", Role::VendorVerifier, true),
+    ("K0003", "鄭主任", "TNPD", Role::VendorSupervisor, true),
 ];
 
 /// Whether the database has no units yet (`serve --demo` seeds only then).
@@ -51,7 +52,8 @@ pub fn is_empty(conn: &mut DbConn) -> ApiResult<bool> {
 }
 
 /// Seeds the demo city; the caller checks the database is empty.
-pub fn demo(conn: &mut DbConn) -> ApiResult<()> {
+/// Evidence images of the demo cases go to `evidence`.
+pub fn demo(conn: &mut DbConn, evidence: &dyn crate::evidence::EvidenceStore) -> ApiResult<()> {
     let system = Actor::system();
     let unit = |conn: &mut DbConn, code: &str, name: &str, kind, parent| {
         units::create(
@@ -102,6 +104,11 @@ pub fn demo(conn: &mut DbConn) -> ApiResult<()> {
         )?;
     }
     demo_patrol(conn, &system)?;
+    let case_units = ["P01-S1", "P01-S2", "P01-S3"]
+        .iter()
+        .map(|c| unit_id(conn, c))
+        .collect::<ApiResult<Vec<_>>>()?;
+    crate::cases::demo::seed(conn, evidence, &system, &case_units, vendor.id)?;
     tracing::info!(accounts = DEMO_ACCOUNTS.len(), "demo city seeded");
     Ok(())
 }

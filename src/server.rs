@@ -34,7 +34,8 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     if demo {
         let mut conn = state.pool.get()?;
         if seed::is_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
-            seed::demo(&mut conn).map_err(|e| anyhow::anyhow!("seeding the demo city: {e}"))?;
+            seed::demo(&mut conn, state.evidence.as_ref())
+                .map_err(|e| anyhow::anyhow!("seeding the demo city: {e}"))?;
             tracing::info!(
                 "demo city seeded; sign in as O0111 / {}",
                 seed::DEMO_PASSWORD

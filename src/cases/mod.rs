@@ -12,6 +12,7 @@
 //! - `http/`: the endpoints.
 
 pub mod compare;
+pub mod demo;
 pub mod duties;
 pub mod evidence;
 pub mod gates;

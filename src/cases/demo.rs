@@ -1,0 +1,209 @@
+//! The demo city's outsourced work: a registry extract, and a few dozen
+//! camera cases and citizen reports, each with an evidence image the
+//! program draws (a legible plate and what the camera saw), so a newcomer
+//! can walk a case from intake to a printed ticket with the README's
+//! accounts.
+
+use chrono::Duration;
+
+use super::input::{CameraReading, CaseInput, Reporter};
+use crate::db::{DbConn, now};
+use crate::domain::{Actor, UnitId, VendorId};
+use crate::error::{ApiError, ApiResult};
+use crate::evidence::EvidenceStore;
+use crate::tickets::catalog::TicketKind;
+use crate::tickets::national_id::check as id_check;
+
+/// A national ID with a valid check digit, made from a serial.
+fn demo_national_id(n: u32) -> String {
+    let letter = ['A', 'B', 'D', 'E', 'F', 'R'][n as usize % 6];
+    let sex = if n % 2 == 0 { '1' } else { '2' };
+    let body = format!("{letter}{sex}{:07}", (n * 7919 + 1_234_567) % 10_000_000);
+    (0..10)
+        .map(|d| format!("{body}{d}"))
+        .find(|id| id_check(id).is_ok())
+        .unwrap_or_else(|| "A123456789".into())
+}
+
+const MAKES: [(&str, &str); 6] = [
+    ("TOYOTA", "白"),
+    ("HONDA", "黑"),
+    ("NISSAN", "銀"),
+    ("MAZDA", "紅"),
+    ("FORD", "藍"),
+    ("LEXUS", "灰"),
+];
+const SCOOTER_MAKES: [(&str, &str); 3] = [("KYMCO", "黑"), ("SYM", "白"), ("YAMAHA", "藍")];
+const OWNERS: [&str; 8] = [
+    "陳志明",
+    "林淑芬",
+    "黃建宏",
+    "張雅婷",
+    "李俊傑",
+    "王美玲",
+    "吳家豪",
+    "劉怡君",
+];
+
+/// The demo registry: cars `RDA-1001…` and scooters `MKB-201…`.
+fn registry_csv() -> String {
+    let mut csv = String::from(crate::registry::import::IMPORT_COLUMNS);
+    csv.push('\n');
+    for n in 0..24u32 {
+        let (make, colour) = MAKES[n as usize % MAKES.len()];
+        csv.push_str(&format!(
+            "RDA-{:04},car,{make},{colour},{},{},臺南市東區大學路{}號,2020-01-01\n",
+            1001 + n,
+            OWNERS[n as usize % OWNERS.len()],
+            demo_national_id(n),
+            n + 1
+        ));
+    }
+    for n in 0..12u32 {
+        let (make, colour) = SCOOTER_MAKES[n as usize % SCOOTER_MAKES.len()];
+        csv.push_str(&format!(
+            "MKB-{:03},motorcycle,{make},{colour},{},{},臺南市東區東寧路{}號,2020-01-01\n",
+            201 + n,
+            OWNERS[(n as usize + 3) % OWNERS.len()],
+            demo_national_id(100 + n),
+            n + 10
+        ));
+    }
+    csv
+}
+
+/// An evidence image: the plate large and legible, and the caption of
+/// what the camera or the reporter saw.
+pub fn evidence_png(plate: &str, caption: &[String]) -> ApiResult<Vec<u8>> {
+    let fonts = crate::print::fonts::stack().ok_or(ApiError::NotFound("font"))?;
+    let mut b = crate::print::layout::Builder::new(&fonts, 576);
+    b.bar(6);
+    b.gap(12.0);
+    b.text(96.0, plate);
+    b.gap(8.0);
+    b.bar(6);
+    for line in caption {
+        b.text(26.0, line);
+    }
+    let layout = b.finish();
+    let bitmap = crate::print::raster::render(&layout, &fonts);
+    crate::print::printer::png(&bitmap).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// Seeds the registry and the cases.
+pub fn seed(
+    conn: &mut DbConn,
+    files: &dyn EvidenceStore,
+    system: &Actor,
+    units: &[UnitId],
+    vendor: VendorId,
+) -> ApiResult<usize> {
+    crate::registry::import::import_csv(conn, system, registry_csv().as_bytes(), &|_, _| {})?;
+    let at = now().and_utc();
+    let places = [
+        ("臺南市東區東門路一段與府連路口", 22.9897, 120.2148),
+        ("臺南市東區中華東路三段與崇學路口", 22.9812, 120.2269),
+        ("臺南市東區林森路一段與大學路口", 22.9935, 120.2190),
+    ];
+    let mut made = 0;
+    for n in 0..36usize {
+        let unit = units[n % units.len()];
+        let (place, lat, lon) = places[n % places.len()];
+        let camera = n < 24;
+        let hours_ago = 2 + (n as i64) * 7;
+        let violation_at = at - Duration::hours(hours_ago);
+        let (plate, article, reading, caption) = if camera {
+            let plate = format!("RDA-{:04}", 1001 + n);
+            if n % 2 == 0 {
+                let reading = CameraReading {
+                    camera_id: format!("TN-CAM-{:04}", 40 + n % 3),
+                    measured_speed: None,
+                    speed_limit: None,
+                    signal_phase: Some(format!("紅燈後 {}.{} 秒", 1 + n % 3, n % 10)),
+                };
+                (plate, "53-1", Some(reading), "闖紅燈")
+            } else {
+                let reading = CameraReading {
+                    camera_id: format!("TN-SPD-{:04}", 10 + n % 2),
+                    measured_speed: Some(72 + (n as i32 % 7)),
+                    speed_limit: Some(50),
+                    signal_phase: None,
+                };
+                (plate, "40", Some(reading), "超速")
+            }
+        } else {
+            let plate = format!("MKB-{:03}", 201 + (n - 24));
+            let article = if n % 2 == 0 { "45-1-13" } else { "48-2" };
+            (plate, article, None, "民眾檢舉")
+        };
+        let input = CaseInput {
+            client_id: format!("DEMO-{}-{:04}", if camera { "CAM" } else { "CR" }, n + 1),
+            source: if camera {
+                TicketKind::Camera
+            } else {
+                TicketKind::CitizenReport
+            },
+            unit_id: unit,
+            vendor_id: Some(vendor),
+            violation_at,
+            received_at: Some(violation_at + Duration::hours(1)),
+            place: place.into(),
+            position: Some(crate::tickets::input::Spot { lat, lon }),
+            camera: reading.clone(),
+            // Half the cameras read the plate; the rest leave it to the keyer.
+            plate: (n % 4 != 3).then(|| plate.clone()),
+            article_code: Some(article.into()),
+            description: (!camera).then(|| format!("{caption}：{place}")),
+            reporter: (!camera).then(|| Reporter {
+                name: "林檢舉".into(),
+                contact: format!("0912-345-{:03}", n),
+            }),
+        };
+        let view = super::intake::receive(conn, system, &input)?;
+        let mut lines = vec![
+            format!(
+                "{caption}  {}",
+                crate::domain::time::roc_datetime(violation_at.naive_utc())
+            ),
+            place.to_owned(),
+        ];
+        if let Some(r) = &reading {
+            lines.push(match (r.measured_speed, r.speed_limit) {
+                (Some(v), Some(l)) => format!("{}  測得 {v} km/h  限速 {l} km/h", r.camera_id),
+                _ => format!(
+                    "{}  {}",
+                    r.camera_id,
+                    r.signal_phase.clone().unwrap_or_default()
+                ),
+            });
+        }
+        let png = evidence_png(&plate, &lines)?;
+        super::evidence::attach(conn, files, system, view.id, "image/png", &png)?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_ids_have_valid_check_digits() {
+        for n in 0..200 {
+            assert!(id_check(&demo_national_id(n)).is_ok(), "{n}");
+        }
+    }
+
+    #[test]
+    fn the_demo_registry_is_a_valid_extract() {
+        let csv = registry_csv();
+        assert_eq!(csv.lines().count(), 1 + 24 + 12);
+    }
+
+    #[test]
+    fn an_evidence_image_is_a_png() {
+        let png = evidence_png("RDA-1001", &["闖紅燈".into()]).unwrap();
+        assert_eq!(crate::evidence::media::sniff(&png), Some("image/png"));
+    }
+}
