@@ -135,6 +135,23 @@ pub enum ImportCommand {
         /// The CSV file (UTF-8).
         file: std::path::PathBuf,
     },
+    /// Import a vehicle registry extract from CSV with the columns
+    /// plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from.
+    /// Every bad row is reported; if any row is bad nothing is imported.
+    Registry {
+        /// The CSV file (UTF-8).
+        file: std::path::PathBuf,
+    },
+    /// Import camera cases and citizen reports from CSV with the columns
+    /// client_id,source,unit_code,vendor_code,violation_at,received_at,place,
+    /// lat,lon,camera_id,measured_speed,speed_limit,signal_phase,plate,
+    /// article_code,description,reporter_name,reporter_contact,evidence
+    /// (evidence: files beside the CSV, separated by ';'). Every bad row
+    /// is reported; if any row is bad nothing is imported.
+    Cases {
+        /// The CSV file (UTF-8).
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

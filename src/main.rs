@@ -1,6 +1,7 @@
 //! The `epatrol` command line: serve, migrate, administer, seed, verify.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -153,11 +154,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let csv =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let pool = epatrol::open_database(&settings)?;
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} boxes")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
+            let bar = progress_bar("boxes");
             let report = epatrol::patrol::boxes::import_csv(
                 &mut *pool.get()?,
                 &Actor::system(),
@@ -170,6 +167,45 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             bar.finish_and_clear();
             let report = report.map_err(api)?;
             println!("{} boxes imported", report.imported);
+        }
+        Command::Import(ImportCommand::Registry { file }) => {
+            let csv =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let pool = epatrol::open_database(&settings)?;
+            let bar = progress_bar("vehicles");
+            let report = epatrol::registry::import::import_csv(
+                &mut *pool.get()?,
+                &Actor::system(),
+                &csv,
+                &|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            );
+            bar.finish_and_clear();
+            println!("{} vehicles imported", report.map_err(api)?.imported);
+        }
+        Command::Import(ImportCommand::Cases { file }) => {
+            let csv =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            let pool = epatrol::open_database(&settings)?;
+            let evidence =
+                epatrol::evidence::dir::DirStore::new(settings.data_dir.join("evidence"));
+            let bar = progress_bar("cases");
+            let imported = epatrol::cases::import::import_csv(
+                &mut *pool.get()?,
+                &evidence,
+                &Actor::system(),
+                &csv,
+                &base,
+                &|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            );
+            bar.finish_and_clear();
+            println!("{} cases imported", imported.map_err(api)?);
         }
         Command::Keys(KeysCommand::RotateBoxCode) => {
             let pool = epatrol::open_database(&settings)?;
@@ -244,6 +280,16 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
 }
 
 /// Turns a service error into a message for the terminal, listing bad fields.
+/// A progress bar for an import of `what`.
+fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what}"))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 fn api(err: epatrol::error::ApiError) -> anyhow::Error {
     let problem = err.to_problem();
     let mut msg = format!("{}: {}", problem.code, problem.detail.unwrap_or_default());

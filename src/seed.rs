@@ -54,6 +54,8 @@ pub fn is_empty(conn: &mut DbConn) -> ApiResult<bool> {
 /// Seeds the demo city; the caller checks the database is empty.
 /// Evidence images of the demo cases go to `evidence`.
 pub fn demo(conn: &mut DbConn, evidence: &dyn crate::evidence::EvidenceStore) -> ApiResult<()> {
+    // The demo cases are judged by the catalog's legal periods.
+    crate::tickets::catalog_store::ensure_loaded(conn)?;
     let system = Actor::system();
     let unit = |conn: &mut DbConn, code: &str, name: &str, kind, parent| {
         units::create(

@@ -14,10 +14,15 @@ use crate::evidence::EvidenceStore;
 use crate::tickets::catalog::TicketKind;
 use crate::tickets::national_id::check as id_check;
 
+/// The `n`th of `items`, going round.
+fn nth<T: Copy>(items: &[T], n: usize, fallback: T) -> T {
+    items.iter().copied().cycle().nth(n).unwrap_or(fallback)
+}
+
 /// A national ID with a valid check digit, made from a serial.
 fn demo_national_id(n: u32) -> String {
-    let letter = ['A', 'B', 'D', 'E', 'F', 'R'][n as usize % 6];
-    let sex = if n % 2 == 0 { '1' } else { '2' };
+    let letter = nth(&['A', 'B', 'D', 'E', 'F', 'R'], n as usize, 'A');
+    let sex = if n.is_multiple_of(2) { '1' } else { '2' };
     let body = format!("{letter}{sex}{:07}", (n * 7919 + 1_234_567) % 10_000_000);
     (0..10)
         .map(|d| format!("{body}{d}"))
@@ -50,21 +55,21 @@ fn registry_csv() -> String {
     let mut csv = String::from(crate::registry::import::IMPORT_COLUMNS);
     csv.push('\n');
     for n in 0..24u32 {
-        let (make, colour) = MAKES[n as usize % MAKES.len()];
+        let (make, colour) = nth(&MAKES, n as usize, ("TOYOTA", "白"));
         csv.push_str(&format!(
             "RDA-{:04},car,{make},{colour},{},{},臺南市東區大學路{}號,2020-01-01\n",
             1001 + n,
-            OWNERS[n as usize % OWNERS.len()],
+            nth(&OWNERS, n as usize, "陳志明"),
             demo_national_id(n),
             n + 1
         ));
     }
     for n in 0..12u32 {
-        let (make, colour) = SCOOTER_MAKES[n as usize % SCOOTER_MAKES.len()];
+        let (make, colour) = nth(&SCOOTER_MAKES, n as usize, ("KYMCO", "黑"));
         csv.push_str(&format!(
             "MKB-{:03},motorcycle,{make},{colour},{},{},臺南市東區東寧路{}號,2020-01-01\n",
             201 + n,
-            OWNERS[(n as usize + 3) % OWNERS.len()],
+            nth(&OWNERS, n as usize + 3, "陳志明"),
             demo_national_id(100 + n),
             n + 10
         ));
@@ -107,8 +112,10 @@ pub fn seed(
     ];
     let mut made = 0;
     for n in 0..36usize {
-        let unit = units[n % units.len()];
-        let (place, lat, lon) = places[n % places.len()];
+        let unit = *units
+            .get(n % units.len().max(1))
+            .ok_or(ApiError::NotFound("unit"))?;
+        let (place, lat, lon) = nth(&places, n, places[0]);
         let camera = n < 24;
         let hours_ago = 2 + (n as i64) * 7;
         let violation_at = at - Duration::hours(hours_ago);

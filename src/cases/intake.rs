@@ -20,7 +20,7 @@ use crate::tickets::check::{article_on, rules_map};
 use crate::tickets::plate::normalise;
 
 /// The shape of an intake: every bad field at once.
-fn check_fields(input: &CaseInput, now: NaiveDateTime, errors: &mut FieldErrors) {
+pub(super) fn check_fields(input: &CaseInput, now: NaiveDateTime, errors: &mut FieldErrors) {
     let id = &input.client_id;
     if !(4..=64).contains(&id.len())
         || !id
@@ -179,7 +179,7 @@ pub fn receive(conn: &mut DbConn, actor: &Actor, input: &CaseInput) -> ApiResult
     })
 }
 
-fn insert(
+pub(super) fn insert(
     conn: &mut DbConn,
     actor: &Actor,
     input: &CaseInput,

@@ -126,7 +126,7 @@ pub fn view(conn: &mut DbConn, actor: &Actor, row: CaseRow) -> ApiResult<CaseVie
         .collect();
     let (entries, differences) = if sees_entries(actor) {
         let entries = store::entries_of(conn, row.id)?;
-        let differences = super::work::open_differences(&entries)
+        let differences = super::settle::open_differences(&entries)
             .map(|d| d.into_iter().map(str::to_owned).collect());
         (Some(entries.iter().map(entry_view).collect()), differences)
     } else {

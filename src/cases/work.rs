@@ -2,7 +2,8 @@
 //! critical fields again, blind) and the third person's resolution of any
 //! difference. Each step is judged by the same rules as an on-the-spot
 //! ticket plus the registry check; every mistake caught is kept as a
-//! near miss against the person who made it.
+//! near miss against the person who made it (`settle.rs` says what a
+//! case's ticket would be).
 
 use chrono::NaiveDateTime;
 
@@ -10,196 +11,16 @@ use super::compare::{self, Critical};
 use super::duties::{is_fresh_pair_of_hands, may_do};
 use super::input::{CriticalInput, KeyingInput};
 use super::queue::ensure_claimed;
+use super::settle::{
+    Settled, critical_input, critical_of, current_round, judge, near_misses_of, settled,
+};
 use super::status::{Action, CaseStatus, Step, next};
 use super::store::{self, CaseRow, EntryRow, NewNearMiss};
 use super::view::{CaseView, get_readable, view};
 use crate::db::{DbConn, now, truncate_micros, write_txn};
-use crate::domain::time::taiwan_date;
 use crate::domain::{Actor, CaseId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
-use crate::registry::check::Registered;
 use crate::tickets::check::unacknowledged;
-use crate::tickets::input::{Signature, SignatureStatus, Spot, TicketInput};
-use crate::tickets::validate::{Person, Verdict};
-
-/// The values a ticket would be issued with: the keying, with the critical
-/// fields a resolution settled.
-#[derive(Debug, Clone)]
-pub struct Settled {
-    pub critical: Critical,
-    pub place: String,
-    pub facts: String,
-    pub fine: i32,
-    pub make: Option<String>,
-    pub acknowledge: Vec<String>,
-    pub keyed_by: UserId,
-}
-
-fn critical_of(e: &EntryRow) -> Critical {
-    Critical {
-        plate: e.plate.clone(),
-        vehicle_class: e.vehicle_class,
-        article_code: e.article_code.clone(),
-        violation_at: e.violation_at,
-    }
-    .normalised()
-}
-
-fn critical_input(i: &CriticalInput) -> Critical {
-    Critical {
-        plate: i.plate.clone(),
-        vehicle_class: i.vehicle_class,
-        article_code: i.article_code.clone(),
-        violation_at: truncate_micros(i.violation_at.naive_utc()),
-    }
-    .normalised()
-}
-
-/// The entries since the last keying: (keying, verification, resolution).
-fn current_round(
-    entries: &[EntryRow],
-) -> Option<(&EntryRow, Option<&EntryRow>, Option<&EntryRow>)> {
-    let k = entries.iter().rposition(|e| e.step == Step::Keying)?;
-    let keying = entries.get(k)?;
-    let later = entries.get(k + 1..).unwrap_or_default();
-    let verification = later.iter().rfind(|e| e.step == Step::Verification);
-    let resolution = later.iter().rfind(|e| e.step == Step::Resolution);
-    Some((keying, verification, resolution))
-}
-
-/// The critical fields on which the current keying and its verification
-/// differ; `None` before the verification.
-pub fn open_differences(entries: &[EntryRow]) -> Option<Vec<&'static str>> {
-    let (keying, verification, _) = current_round(entries)?;
-    Some(compare::differences(
-        &critical_of(keying),
-        &critical_of(verification?),
-    ))
-}
-
-/// The values a ticket of this case would carry now.
-pub fn settled(entries: &[EntryRow]) -> Option<Settled> {
-    let (keying, _, resolution) = current_round(entries)?;
-    Some(Settled {
-        critical: critical_of(resolution.unwrap_or(keying)),
-        place: keying.place.clone().unwrap_or_default(),
-        facts: keying.facts.clone().unwrap_or_default(),
-        fine: keying.fine.unwrap_or_default(),
-        make: keying.make.clone(),
-        acknowledge: split_ack(&keying.acknowledge),
-        keyed_by: keying.user_id,
-    })
-}
-
-fn split_ack(s: &str) -> Vec<String> {
-    s.split(',')
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The ticket a case with these values would be: to the registered owner,
-/// nobody to sign.
-pub fn ticket_input(
-    case: &CaseRow,
-    s: &Settled,
-    owner: Option<Person>,
-    acknowledge: Vec<String>,
-) -> TicketInput {
-    TicketInput {
-        client_id: format!("case-{:08}", case.id.0),
-        number: None,
-        kind: case.source,
-        violation_at: s.critical.violation_at.and_utc(),
-        reported_at: (case.source == crate::tickets::catalog::TicketKind::CitizenReport)
-            .then(|| case.received_at.and_utc()),
-        place: s.place.clone(),
-        position: case.lat.zip(case.lon).map(|(lat, lon)| Spot { lat, lon }),
-        plate: s.critical.plate.clone(),
-        vehicle_class: s.critical.vehicle_class,
-        article_code: s.critical.article_code.clone(),
-        facts: s.facts.clone(),
-        fine: s.fine,
-        driver: None,
-        owner,
-        signature: Signature {
-            status: SignatureStatus::NotApplicable,
-            reason: None,
-        },
-        acknowledge,
-    }
-}
-
-/// What the rules and the registry say of these values.
-pub struct CaseVerdict {
-    pub verdict: Verdict,
-    /// The registry's owner in force on the violation day, if registered.
-    pub owner: Option<Person>,
-    /// Which errors the registry check found (the rest are validation's).
-    pub registry_errors: Vec<FieldError>,
-}
-
-pub fn judge(conn: &mut DbConn, case: &CaseRow, s: &Settled) -> ApiResult<CaseVerdict> {
-    let day = taiwan_date(s.critical.violation_at);
-    let record = crate::registry::store::in_force(conn, &s.critical.plate, day)?;
-    let owner = record.as_ref().map(|r| Person {
-        name: r.owner_name.clone(),
-        sex: None,
-        birth_date: None,
-        national_id: Some(r.owner_national_id.clone()),
-        address: Some(r.owner_address.clone()),
-    });
-    let input = ticket_input(case, s, owner.clone(), s.acknowledge.clone());
-    let (mut verdict, _) = crate::tickets::check::judge(conn, &input)?;
-    if record.is_none() {
-        // The owner comes from the registry: "not registered" below says
-        // why there is none, once.
-        verdict.errors.retain(|e| e.field != "owner");
-    }
-    let registered = record.as_ref().map(|r| Registered {
-        vehicle_class: r.vehicle_class,
-        make: &r.make,
-    });
-    let rv = crate::registry::check::check(
-        s.critical.vehicle_class,
-        s.make.as_deref(),
-        registered.as_ref(),
-    );
-    verdict.errors.extend(rv.errors.iter().cloned());
-    verdict.warnings.extend(rv.warnings);
-    Ok(CaseVerdict {
-        verdict,
-        owner,
-        registry_errors: rv.errors,
-    })
-}
-
-/// Mistakes the rules caught, as near misses against `who`.
-pub fn near_misses_of(
-    case: &CaseRow,
-    who: UserId,
-    v: &CaseVerdict,
-    at: NaiveDateTime,
-) -> Vec<NewNearMiss> {
-    v.verdict
-        .errors
-        .iter()
-        .map(|e| NewNearMiss {
-            case_id: case.id,
-            unit_id: case.unit_id,
-            vendor_id: case.vendor_id,
-            user_id: Some(who),
-            caught_by: if v.registry_errors.contains(e) {
-                "registry".into()
-            } else {
-                "validation".into()
-            },
-            field: e.field.clone(),
-            code: e.code.clone(),
-            at,
-        })
-        .collect()
-}
 
 /// Opens a step: the case is readable, the role does this step, the case
 /// waits for it, the actor holds the claim and did no other step of it.

@@ -197,3 +197,99 @@ fn serve_outside_the_demo_refuses_to_print_unreachable_links() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("https"));
 }
+
+#[test]
+fn registry_and_cases_import_from_csv_all_or_nothing() {
+    let db = TestDb::new();
+    assert!(
+        epatrol(&db)
+            .args(["seed", "demo"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let registry = dir.path().join("registry.csv");
+    std::fs::write(
+        &registry,
+        "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\n\
+         XYZ-9001,car,TOYOTA,白,陳車主,F131104093,臺南市北區,2024-01-01\n",
+    )
+    .unwrap();
+    let out = epatrol(&db)
+        .args(["import", "registry"])
+        .arg(&registry)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 vehicles imported"));
+
+    std::fs::write(dir.path().join("photo.png"), b"\x89PNG\r\n\x1a\nphoto").unwrap();
+    std::fs::write(dir.path().join("fake.png"), b"<html>").unwrap();
+    let when = (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339();
+    let header = "client_id,source,unit_code,vendor_code,violation_at,received_at,place,lat,lon,camera_id,measured_speed,speed_limit,signal_phase,plate,article_code,description,reporter_name,reporter_contact,evidence";
+    let good_row = format!(
+        "CAM-CLI-001,camera,P01-S1,DEMO-VENDOR,{when},,臺南市東區東門路,22.99,120.21,TN-CAM-9,,,紅燈,XYZ-9001,53-1,,,,photo.png"
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}\n{good_row}\nCAM-CLI-002,camera,P99,DEMO-VENDOR,yesterday,,臺南市,,,TN-CAM-9,,,,,,,,,fake.png;missing.jpg\n"),
+    )
+    .unwrap();
+    let out = epatrol(&db)
+        .args(["import", "cases"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for field in [
+        "rows[2].unit_code",
+        "rows[2].violation_at",
+        "rows[2].evidence",
+    ] {
+        assert!(err.contains(field), "{field}: {err}");
+    }
+    let count = |db: &TestDb| -> i64 {
+        use diesel::r2d2::ManageConnection;
+        let mut conn = epatrol::db::DbManager::new(&db.url, epatrol::config::SqliteSync::Full)
+            .unwrap()
+            .connect()
+            .unwrap();
+        use diesel::prelude::*;
+        epatrol::db::schema::cases::table
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    };
+    let before = count(&db);
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, format!("{header}\n{good_row}\n")).unwrap();
+    let out = epatrol(&db)
+        .args(["import", "cases"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 cases imported"));
+    assert_eq!(count(&db), before + 1);
+    // The same file again: the client id is taken, nothing changes.
+    let out = epatrol(&db)
+        .args(["import", "cases"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rows[1].client_id"));
+    assert_eq!(count(&db), before + 1);
+}
