@@ -20,6 +20,7 @@ pub mod password;
 pub mod patrol;
 pub mod print;
 pub mod problem_fallback;
+pub mod quality;
 pub mod ratelimit;
 pub mod registry;
 pub mod request_shape;

@@ -466,3 +466,4 @@ diesel::joinable!(case_evidence -> evidence_files (sha256));
 diesel::joinable!(case_entries -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(near_misses -> cases (case_id));
+diesel::joinable!(near_misses -> units (unit_id));

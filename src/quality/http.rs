@@ -1,0 +1,210 @@
+//! Quality statistics: the error rate and the near misses, as JSON or CSV.
+
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error_rate::{self, Dimension, RateLine, TARGET};
+use super::near_miss::{self, CountLine, NearMissDimension};
+use super::report::{csv_of, month_span};
+use super::store;
+use crate::auth::Supervisor;
+use crate::db::now;
+use crate::domain::time::taiwan_date;
+use crate::error::{ApiResult, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatFormat {
+    #[default]
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ErrorRateQuery {
+    /// First Taiwan month of issue, `YYYY-MM`.
+    #[param(example = "2026-01")]
+    pub from: String,
+    /// Last Taiwan month of issue, `YYYY-MM` (at most 36 months).
+    #[param(example = "2026-12")]
+    pub to: String,
+    #[param(inline)]
+    pub by: Dimension,
+    #[serde(default)]
+    #[param(inline)]
+    pub format: StatFormat,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorRateReport {
+    pub from: String,
+    pub to: String,
+    pub by: Dimension,
+    /// 0.001: at most one ticket in a thousand wrong.
+    pub target: f64,
+    pub issued: i64,
+    pub with_error: i64,
+    pub rate: f64,
+    pub meets_target: bool,
+    pub lines: Vec<RateLine>,
+}
+
+/// The ticket error rate (tickets corrected or voided because they were
+/// wrong ÷ tickets issued) over Taiwan months of issue within your reach,
+/// by month (a trend; months are provisional for 90 days after they end),
+/// unit, source, vendor, keyer, officer or error type (worst first).
+#[utoipa::path(
+    tag = "quality",
+    security(("bearer" = [])),
+    params(ErrorRateQuery),
+    responses(
+        (status = 200, description = "The error rate", content(
+            (ErrorRateReport = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quality/error-rate")]
+pub async fn error_rate_report(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    query: web::Query<ErrorRateQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let (start, end) = month_span(&q.from, &q.to)?;
+    let (by, format) = (q.by, q.format);
+    let report = state
+        .db(move |conn| {
+            let facts = store::ticket_facts(conn, caller.actor.unit_path.as_deref(), start, end)?;
+            let issued = facts.len() as i64;
+            let with_error = facts.iter().filter(|f| f.error.is_some()).count() as i64;
+            let rate = if issued == 0 {
+                0.0
+            } else {
+                with_error as f64 / issued as f64
+            };
+            Ok(ErrorRateReport {
+                lines: error_rate::rates(&facts, by, taiwan_date(now())),
+                from: q.from,
+                to: q.to,
+                by,
+                target: TARGET,
+                issued,
+                with_error,
+                rate,
+                meets_target: rate <= TARGET,
+            })
+        })
+        .await?;
+    Ok(match format {
+        StatFormat::Json => HttpResponse::Ok().json(report),
+        StatFormat::Csv => {
+            let rows = report
+                .lines
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.key.clone(),
+                        l.issued.to_string(),
+                        l.with_error.to_string(),
+                        format!("{:.6}", l.rate),
+                        l.meets_target.to_string(),
+                        l.provisional.to_string(),
+                    ]
+                })
+                .collect();
+            HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .body(csv_of(
+                    &[
+                        "key",
+                        "issued",
+                        "with_error",
+                        "rate",
+                        "meets_target",
+                        "provisional",
+                    ],
+                    rows,
+                )?)
+        }
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NearMissQuery {
+    #[param(example = "2026-01")]
+    pub from: String,
+    #[param(example = "2026-12")]
+    pub to: String,
+    #[param(inline)]
+    pub by: NearMissDimension,
+    #[serde(default)]
+    #[param(inline)]
+    pub format: StatFormat,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NearMissReport {
+    pub from: String,
+    pub to: String,
+    pub by: NearMissDimension,
+    pub total: i64,
+    pub lines: Vec<CountLine>,
+}
+
+/// Mistakes caught before issue (by validation, the registry check or a
+/// verification) within your reach, by unit, vendor, keyer, what caught
+/// them or field, most first.
+#[utoipa::path(
+    tag = "quality",
+    security(("bearer" = [])),
+    params(NearMissQuery),
+    responses(
+        (status = 200, description = "The near misses", content(
+            (NearMissReport = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quality/near-misses")]
+pub async fn near_miss_report(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    query: web::Query<NearMissQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let (start, end) = month_span(&q.from, &q.to)?;
+    let (by, format) = (q.by, q.format);
+    let report = state
+        .db(move |conn| {
+            let misses =
+                store::near_misses_in(conn, caller.actor.unit_path.as_deref(), start, end)?;
+            Ok(NearMissReport {
+                total: misses.len() as i64,
+                lines: near_miss::counts(&misses, by),
+                from: q.from,
+                to: q.to,
+                by,
+            })
+        })
+        .await?;
+    Ok(match format {
+        StatFormat::Json => HttpResponse::Ok().json(report),
+        StatFormat::Csv => {
+            let rows = report
+                .lines
+                .iter()
+                .map(|l| vec![l.key.clone(), l.count.to_string()])
+                .collect();
+            HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .body(csv_of(&["key", "count"], rows)?)
+        }
+    })
+}

@@ -1,0 +1,9 @@
+//! Ticket quality: the error rate against the 0.1% target and the near
+//! misses (mistakes caught before issue), per unit, source, vendor, keyer,
+//! officer and error type. Reads tickets and cases; changes nothing.
+
+pub mod error_rate;
+pub mod http;
+pub mod near_miss;
+pub mod report;
+pub mod store;

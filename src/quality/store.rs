@@ -1,0 +1,141 @@
+//! Gathering the facts the quality statistics count: every first version
+//! issued in a period with its first error, and the near misses.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::error_rate::{TicketFact, month_of};
+use crate::cases::status::Step;
+use crate::db::DbConn;
+use crate::db::schema::{case_entries, cases, near_misses, ticket_events, tickets, units};
+use crate::domain::time::taiwan_date;
+use crate::domain::{CaseId, TicketId, UnitId, UserId, VendorId};
+use crate::error::ApiResult;
+use crate::tickets::catalog::TicketKind;
+use crate::tickets::correct::ErrorType;
+
+/// Every ticket first issued in `[from, to)` (UTC) in units within `path`.
+pub fn ticket_facts(
+    conn: &mut DbConn,
+    path: Option<&str>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> ApiResult<Vec<TicketFact>> {
+    let mut q = tickets::table
+        .inner_join(units::table)
+        .filter(tickets::version.eq(1))
+        .filter(tickets::issued_at.ge(from))
+        .filter(tickets::issued_at.lt(to))
+        .select((
+            tickets::id,
+            tickets::serial,
+            tickets::kind,
+            tickets::unit_id,
+            tickets::officer_id,
+            tickets::issued_at,
+        ))
+        .into_boxed();
+    if let Some(p) = path {
+        q = q.filter(units::path.like(format!("{p}%")));
+    }
+    let issued: Vec<(TicketId, i64, TicketKind, UnitId, UserId, NaiveDateTime)> = q.load(conn)?;
+    // Errors are rare (the target is one in a thousand): all of them at once.
+    let mut first_error: HashMap<i64, (i32, String)> = HashMap::new();
+    let corrections: Vec<(i64, i32, Option<ErrorType>)> = tickets::table
+        .filter(tickets::version.gt(1))
+        .select((tickets::serial, tickets::version, tickets::error_type))
+        .load(conn)?;
+    for (serial, version, kind) in corrections {
+        let label = kind.map_or("other", ErrorType::as_str).to_owned();
+        let e = first_error
+            .entry(serial)
+            .or_insert((version, label.clone()));
+        if version < e.0 {
+            *e = (version, label);
+        }
+    }
+    let voids: Vec<(i64, i32)> = ticket_events::table
+        .inner_join(tickets::table)
+        .filter(ticket_events::event.eq("voided"))
+        .select((tickets::serial, tickets::version))
+        .load(conn)?;
+    for (serial, version) in voids {
+        // A void of a version ranks after the correction that made it.
+        let e = first_error
+            .entry(serial)
+            .or_insert((version + 1, "voided".into()));
+        if version + 1 < e.0 {
+            *e = (version + 1, "voided".into());
+        }
+    }
+    let from_cases: Vec<(CaseId, TicketId, Option<VendorId>)> = cases::table
+        .filter(cases::ticket_id.is_not_null())
+        .select((
+            cases::id,
+            cases::ticket_id.assume_not_null(),
+            cases::vendor_id,
+        ))
+        .load(conn)?;
+    let keyings: Vec<(CaseId, UserId)> = case_entries::table
+        .filter(case_entries::step.eq(Step::Keying))
+        .order(case_entries::id.asc())
+        .select((case_entries::case_id, case_entries::user_id))
+        .load(conn)?;
+    // The last keying of a case is the one its ticket came from.
+    let keyer_of: HashMap<CaseId, UserId> = keyings.into_iter().collect();
+    let case_of: HashMap<TicketId, (Option<VendorId>, Option<UserId>)> = from_cases
+        .into_iter()
+        .map(|(case, ticket, vendor)| (ticket, (vendor, keyer_of.get(&case).copied())))
+        .collect();
+    Ok(issued
+        .into_iter()
+        .map(|(id, serial, source, unit, officer, at)| {
+            let (vendor, keyer) = case_of.get(&id).copied().unwrap_or((None, None));
+            TicketFact {
+                month: month_of(taiwan_date(at)),
+                unit,
+                source,
+                officer,
+                vendor,
+                keyer,
+                error: first_error.get(&serial).map(|(_, e)| e.clone()),
+            }
+        })
+        .collect())
+}
+
+/// One mistake caught before issue.
+#[derive(Debug, Clone, Queryable)]
+pub struct NearMiss {
+    pub unit: UnitId,
+    pub vendor: Option<VendorId>,
+    pub user: Option<UserId>,
+    pub caught_by: String,
+    pub field: String,
+}
+
+pub fn near_misses_in(
+    conn: &mut DbConn,
+    path: Option<&str>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> ApiResult<Vec<NearMiss>> {
+    let mut q = near_misses::table
+        .inner_join(units::table)
+        .filter(near_misses::at.ge(from))
+        .filter(near_misses::at.lt(to))
+        .select((
+            near_misses::unit_id,
+            near_misses::vendor_id,
+            near_misses::user_id,
+            near_misses::caught_by,
+            near_misses::field,
+        ))
+        .into_boxed();
+    if let Some(p) = path {
+        q = q.filter(units::path.like(format!("{p}%")));
+    }
+    Ok(q.load(conn)?)
+}
