@@ -94,6 +94,8 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(cases::http::steps::close_case)
                 .service(quality::http::error_rate_report)
                 .service(quality::http::near_miss_report)
+                .service(quality::http::turnaround::turnaround_report)
+                .service(quality::http::enforcement::enforcement_report)
                 .service(audit::http::list_audit)
                 .service(audit::http::verify_audit),
         );
@@ -116,7 +118,7 @@ Errors are RFC 9457 problem details with a stable `code`.",
         (name = "tickets", description = "Electronic traffic tickets (電子舉發單): the violation catalog"),
         (name = "cases", description = "Camera cases and citizen reports keyed into tickets under one keying, two verifications (委外製單, 一打二驗)"),
         (name = "registry", description = "The vehicle registry (車籍)"),
-        (name = "quality", description = "Ticket error rate against the 0.1% target, near misses"),
+        (name = "quality", description = "Ticket error rate against the 0.1% target, near misses, turnaround, enforcement of the seven major violations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "ops", description = "Probes and metrics"),
     )

@@ -467,3 +467,4 @@ diesel::joinable!(case_entries -> cases (case_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(near_misses -> cases (case_id));
 diesel::joinable!(near_misses -> units (unit_id));
+diesel::joinable!(cases -> tickets (ticket_id));

@@ -139,3 +139,110 @@ pub fn near_misses_in(
     }
     Ok(q.load(conn)?)
 }
+
+/// Every case ticketed in `[from, to)` (UTC) in units within `path`.
+pub fn turnaround_facts(
+    conn: &mut DbConn,
+    path: Option<&str>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> ApiResult<Vec<super::turnaround::Turnaround>> {
+    let mut q = cases::table
+        .inner_join(tickets::table)
+        .filter(tickets::issued_at.ge(from))
+        .filter(tickets::issued_at.lt(to))
+        .select((
+            cases::source,
+            cases::vendor_id,
+            cases::violation_at,
+            cases::received_at,
+            tickets::issued_at,
+        ))
+        .into_boxed();
+    if let Some(p) = path {
+        q = q.filter(
+            cases::unit_id.eq_any(
+                units::table
+                    .filter(units::path.like(format!("{p}%")))
+                    .select(units::id),
+            ),
+        );
+    }
+    let rows: Vec<(
+        TicketKind,
+        Option<VendorId>,
+        NaiveDateTime,
+        NaiveDateTime,
+        NaiveDateTime,
+    )> = q.load(conn)?;
+    let days = |a: NaiveDateTime, b: NaiveDateTime| (b - a).num_seconds() as f64 / 86_400.0;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(source, vendor, violation, received, issued)| super::turnaround::Turnaround {
+                source,
+                vendor,
+                from_violation: days(violation, issued),
+                from_intake: days(received, issued),
+            },
+        )
+        .collect())
+}
+
+/// Tickets (not voided) of the major violations with a violation in
+/// `[from, to)` (UTC), in units within `path`.
+pub fn major_tickets(
+    conn: &mut DbConn,
+    path: Option<&str>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> ApiResult<Vec<super::enforcement::MajorTicket>> {
+    use crate::db::schema::violation_articles;
+    let majors: Vec<(String, Option<String>)> = violation_articles::table
+        .filter(violation_articles::major.is_not_null())
+        .select((violation_articles::code, violation_articles::major))
+        .load(conn)?;
+    let major_of: HashMap<String, String> = majors
+        .into_iter()
+        .filter_map(|(code, major)| major.map(|m| (code, m)))
+        .collect();
+    let codes: Vec<&String> = major_of.keys().collect();
+    let mut q = tickets::table
+        .inner_join(units::table)
+        .filter(tickets::version.eq(1))
+        .filter(tickets::violation_at.ge(from))
+        .filter(tickets::violation_at.lt(to))
+        .filter(tickets::article_code.eq_any(codes))
+        .select((
+            tickets::serial,
+            tickets::unit_id,
+            tickets::article_code,
+            tickets::violation_at,
+        ))
+        .into_boxed();
+    if let Some(p) = path {
+        q = q.filter(units::path.like(format!("{p}%")));
+    }
+    let rows: Vec<(i64, UnitId, String, NaiveDateTime)> = q.load(conn)?;
+    let voided: std::collections::HashSet<i64> = ticket_events::table
+        .inner_join(tickets::table)
+        .filter(ticket_events::event.eq("voided"))
+        .select(tickets::serial)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter(|(serial, ..)| !voided.contains(serial))
+        .filter_map(|(_, unit, code, at)| {
+            use chrono::Datelike;
+            major_of
+                .get(&code)
+                .map(|m| super::enforcement::MajorTicket {
+                    year: taiwan_date(at).year(),
+                    unit,
+                    major: m.clone(),
+                })
+        })
+        .collect())
+}

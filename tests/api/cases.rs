@@ -1129,6 +1129,51 @@ async fn the_error_rate_and_near_misses_of_a_small_city_worked_out_by_hand() {
     .await;
     assert_eq!(r.body["total"], 1, "{}", r.body);
     assert_eq!(r.body["lines"][0]["key"], "registry");
+    // Turnaround: the camera ticket half an hour after the violation.
+    let r = get(
+        &srv,
+        &format!("/api/v1/quality/turnaround?from={month}&to={month}&by=source"),
+        &sup,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let camera = &r.body["lines"][0];
+    assert_eq!(
+        (camera["key"].as_str(), camera["tickets"].as_i64()),
+        (Some("camera"), Some(1))
+    );
+    assert_eq!(camera["baseline_days"], 21.0);
+    assert_eq!(camera["from_intake"]["within_target"], 1.0);
+    let days = camera["from_violation"]["median_days"].as_f64().unwrap();
+    assert!((0.02..0.03).contains(&days), "{days}");
+    // Enforcement: four red lights this year (the voided one does not
+    // count, nor does the correction), none the year before.
+    let year = &month[0..4];
+    let r = get(
+        &srv,
+        &format!("/api/v1/quality/enforcement?year={year}"),
+        &sup,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["by_violation"].as_array().unwrap().len(), 7);
+    let red = r.body["by_violation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["key"] == "red_light")
+        .unwrap();
+    assert_eq!(
+        (red["this_year"].as_i64(), red["previous_year"].as_i64()),
+        (Some(4), Some(0))
+    );
+    assert_eq!(r.body["total"]["this_year"], 4);
+    assert_eq!(
+        get(&srv, "/api/v1/quality/enforcement?year=1900", &sup)
+            .await
+            .status,
+        422
+    );
     // Vendor staff do not read the statistics; bad periods are refused.
     assert_eq!(get(&srv, &q("month"), &k1).await.status, 403);
     assert_eq!(

@@ -1,17 +1,21 @@
-//! Quality statistics: the error rate and the near misses, as JSON or CSV.
+//! Quality statistics as JSON or CSV: the error rate and the near misses
+//! here, the turnaround and the enforcement counts beside.
+
+pub mod enforcement;
+pub mod turnaround;
 
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error_rate::{self, Dimension, RateLine, TARGET};
-use super::near_miss::{self, CountLine, NearMissDimension};
-use super::report::{csv_of, month_span};
-use super::store;
 use crate::auth::Supervisor;
 use crate::db::now;
 use crate::domain::time::taiwan_date;
 use crate::error::{ApiResult, Problem};
+use crate::quality::error_rate::{self, Dimension, RateLine, TARGET};
+use crate::quality::near_miss::{self, CountLine, NearMissDimension};
+use crate::quality::report::{csv_of, month_span};
+use crate::quality::store;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]

@@ -1,0 +1,116 @@
+//! The turnaround of cases, as JSON or CSV.
+
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::StatFormat;
+use crate::auth::Supervisor;
+use crate::error::{ApiResult, Problem};
+use crate::quality::report::{csv_of, month_span};
+use crate::quality::store;
+use crate::quality::turnaround::{self, TARGET_DAYS, TurnaroundDimension, TurnaroundLine};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TurnaroundQuery {
+    /// First Taiwan month of issue, `YYYY-MM`.
+    #[param(example = "2026-01")]
+    pub from: String,
+    #[param(example = "2026-12")]
+    pub to: String,
+    #[param(inline)]
+    pub by: TurnaroundDimension,
+    #[serde(default)]
+    #[param(inline)]
+    pub format: StatFormat,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TurnaroundReport {
+    pub from: String,
+    pub to: String,
+    pub by: TurnaroundDimension,
+    /// 14: days within which a case should be ticketed.
+    pub target_days: f64,
+    pub lines: Vec<TurnaroundLine>,
+}
+
+pub(super) fn f(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+/// Days from the violation and from intake to the ticket of camera cases
+/// and citizen reports issued in a period: median, 90th percentile, share
+/// within 14 days, against the old baselines.
+#[utoipa::path(
+    tag = "quality",
+    security(("bearer" = [])),
+    params(TurnaroundQuery),
+    responses(
+        (status = 200, description = "The turnaround", content(
+            (TurnaroundReport = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quality/turnaround")]
+pub async fn turnaround_report(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    query: web::Query<TurnaroundQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let (start, end) = month_span(&q.from, &q.to)?;
+    let (by, format) = (q.by, q.format);
+    let facts = state
+        .db(move |c| store::turnaround_facts(c, caller.actor.unit_path.as_deref(), start, end))
+        .await?;
+    let report = TurnaroundReport {
+        lines: turnaround::lines(&facts, by),
+        from: q.from,
+        to: q.to,
+        by,
+        target_days: TARGET_DAYS,
+    };
+    Ok(match format {
+        StatFormat::Json => HttpResponse::Ok().json(report),
+        StatFormat::Csv => {
+            let rows = report
+                .lines
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.key.clone(),
+                        l.tickets.to_string(),
+                        f(l.from_violation.median_days),
+                        f(l.from_violation.p90_days),
+                        f(l.from_violation.within_target),
+                        f(l.from_intake.median_days),
+                        f(l.from_intake.p90_days),
+                        f(l.from_intake.within_target),
+                        l.baseline_days.map(f).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .body(csv_of(
+                    &[
+                        "key",
+                        "tickets",
+                        "violation_median_days",
+                        "violation_p90_days",
+                        "violation_within_14_days",
+                        "intake_median_days",
+                        "intake_p90_days",
+                        "intake_within_14_days",
+                        "baseline_days",
+                    ],
+                    rows,
+                )?)
+        }
+    })
+}
