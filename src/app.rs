@@ -11,7 +11,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_error};
 use crate::state::AppState;
-use crate::{audit, auth, cases, ops, org, patrol, quality, registry, tickets};
+use crate::{audit, auth, cases, ops, org, patrol, quality, registry, tickets, transfer};
 
 pub use crate::json_body::JSON_LIMIT;
 
@@ -92,6 +92,11 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(cases::http::steps::approve_case)
                 .service(cases::http::steps::send_back_case)
                 .service(cases::http::steps::close_case)
+                .service(transfer::http::create_batch)
+                .service(transfer::http::list_batches)
+                .service(transfer::http::batch_file)
+                .service(transfer::http::receipt_batch)
+                .service(transfer::http::import_rejections)
                 .service(quality::http::error_rate_report)
                 .service(quality::http::near_miss_report)
                 .service(quality::http::turnaround::turnaround_report)
@@ -118,6 +123,7 @@ Errors are RFC 9457 problem details with a stable `code`.",
         (name = "tickets", description = "Electronic traffic tickets (電子舉發單): the violation catalog"),
         (name = "cases", description = "Camera cases and citizen reports keyed into tickets under one keying, two verifications (委外製單, 一打二驗)"),
         (name = "registry", description = "The vehicle registry (車籍)"),
+        (name = "transfer", description = "Tickets sent to the motor vehicles office in receipted batches; its rejections"),
         (name = "quality", description = "Ticket error rate against the 0.1% target, near misses, turnaround, enforcement of the seven major violations"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "ops", description = "Probes and metrics"),

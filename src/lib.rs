@@ -33,6 +33,7 @@ pub mod signing;
 pub mod state;
 pub mod telemetry;
 pub mod tickets;
+pub mod transfer;
 pub mod visibility;
 
 use std::sync::Arc;

@@ -344,6 +344,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_entries,
     near_misses,
     case_events,
+    transfer_batches,
+    transfer_items,
 );
 
 diesel::table! {
@@ -468,3 +470,25 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(near_misses -> cases (case_id));
 diesel::joinable!(near_misses -> units (unit_id));
 diesel::joinable!(cases -> tickets (ticket_id));
+
+diesel::table! {
+    transfer_batches (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+        tickets -> Integer,
+        sha256 -> Text,
+        receipt -> Nullable<Text>,
+        receipted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    transfer_items (batch_id, ticket_id) {
+        batch_id -> BigInt,
+        ticket_id -> BigInt,
+    }
+}
+
+diesel::joinable!(transfer_items -> transfer_batches (batch_id));
+diesel::joinable!(transfer_items -> tickets (ticket_id));

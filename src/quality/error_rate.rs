@@ -3,7 +3,7 @@
 //! vendor, keyer, officer or error type, against the 0.1% target.
 //!
 //! An error is a ticket (a number) corrected or voided after issue because
-//! it was wrong. A month is provisional while its tickets may still show
+//! it was wrong, or rejected by the motor vehicles office. A month is provisional while its tickets may still show
 //! errors: corrections and voids come within the response period (45 days
 //! for mailed tickets), so a month is final 90 days after it ends.
 
@@ -32,8 +32,8 @@ pub struct TicketFact {
     pub officer: UserId,
     pub vendor: Option<VendorId>,
     pub keyer: Option<UserId>,
-    /// The first error found in it, if any (a correction's error type, or
-    /// `voided`).
+    /// The first error found in it, if any (a correction's error type,
+    /// `voided` or `rejected`).
     pub error: Option<String>,
 }
 

@@ -56,18 +56,19 @@ pub fn ticket_facts(
             *e = (version, label);
         }
     }
-    let voids: Vec<(i64, i32)> = ticket_events::table
+    let ends: Vec<(i64, i32, String)> = ticket_events::table
         .inner_join(tickets::table)
-        .filter(ticket_events::event.eq("voided"))
-        .select((tickets::serial, tickets::version))
+        .filter(ticket_events::event.eq_any(["voided", "rejected"]))
+        .select((tickets::serial, tickets::version, ticket_events::event))
         .load(conn)?;
-    for (serial, version) in voids {
-        // A void of a version ranks after the correction that made it.
+    for (serial, version, event) in ends {
+        // A void or a rejection of a version ranks after the correction
+        // that made that version.
         let e = first_error
             .entry(serial)
-            .or_insert((version + 1, "voided".into()));
+            .or_insert((version + 1, event.clone()));
         if version + 1 < e.0 {
-            *e = (version + 1, "voided".into());
+            *e = (version + 1, event);
         }
     }
     let from_cases: Vec<(CaseId, TicketId, Option<VendorId>)> = cases::table

@@ -1187,3 +1187,133 @@ async fn the_error_rate_and_near_misses_of_a_small_city_worked_out_by_hand() {
         422
     );
 }
+
+#[actix_web::test]
+async fn tickets_go_to_the_office_once_and_its_rejections_count_as_errors() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    let o1 = login(&srv, "O1").await;
+    let mut numbers = vec![];
+    for n in 0..2 {
+        let r = post(&srv, "/api/v1/tickets", Some(&o1), on_the_spot(n)).await;
+        numbers.push(r.body["number"].as_str().unwrap().to_owned());
+    }
+    // Only headquarters administrators send.
+    let sup = login(&srv, "SUP-IN").await;
+    assert_eq!(
+        post(&srv, "/api/v1/transfers", Some(&sup), json!({}))
+            .await
+            .status,
+        403
+    );
+    let r = post(&srv, "/api/v1/transfers", Some(&admin), json!({})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["tickets"], 2);
+    let id = r.body["id"].as_i64().unwrap();
+    let sha = r.body["sha256"].as_str().unwrap().to_owned();
+    // Nothing is sent twice.
+    assert_eq!(
+        post(&srv, "/api/v1/transfers", Some(&admin), json!({}))
+            .await
+            .status,
+        204
+    );
+    let file = get(&srv, &format!("/api/v1/transfers/{id}/file"), &admin).await;
+    let text = file.body.as_str().unwrap().to_owned();
+    assert!(
+        text.starts_with("number,version,supersedes_version,kind"),
+        "{text}"
+    );
+    assert!(text.contains(&numbers[0]) && text.contains(&numbers[1]));
+    use sha2::Digest;
+    assert_eq!(hex::encode(sha2::Sha256::digest(text.as_bytes())), sha);
+    let receipt = |r: &str, s: &str| json!({"receipt": r, "sha256": s});
+    let path = format!("/api/v1/transfers/{id}/receipt");
+    assert_eq!(
+        post(&srv, &path, Some(&admin), receipt("MVO-1", &"0".repeat(64)))
+            .await
+            .status,
+        422
+    );
+    let r = post(&srv, &path, Some(&admin), receipt("MVO-1", &sha)).await;
+    assert_eq!(r.body["receipt"], "MVO-1", "{}", r.body);
+    assert_eq!(
+        post(&srv, &path, Some(&admin), receipt("MVO-1", &sha))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        post(&srv, &path, Some(&admin), receipt("MVO-2", &sha))
+            .await
+            .code(),
+        "already_receipted"
+    );
+
+    // A third ticket, not sent: the office cannot reject it.
+    let r = post(&srv, "/api/v1/tickets", Some(&o1), on_the_spot(2)).await;
+    let unsent = r.body["number"].as_str().unwrap().to_owned();
+    let csv = format!(
+        "number,version,reason,rejected_on\n{},1,車號與車籍不符,2026-11-30\n{unsent},1,x,2026-11-30\nTN999,1,x,2026-11-31\n",
+        numbers[0]
+    );
+    let r = upload(
+        &srv,
+        &admin,
+        "/api/v1/rejections/import",
+        "text/csv",
+        csv.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let text = r.body.to_string();
+    for f in ["rows[2].number", "rows[3].rejected_on"] {
+        assert!(text.contains(f), "{f}: {text}");
+    }
+    let csv = format!(
+        "number,version,reason,rejected_on\n{},1,車號與車籍不符,2026-11-30\n",
+        numbers[0]
+    );
+    let r = upload(
+        &srv,
+        &admin,
+        "/api/v1/rejections/import",
+        "text/csv",
+        csv.as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.body["imported"].as_i64()),
+        (201, Some(1)),
+        "{}",
+        r.body
+    );
+    let r = upload(
+        &srv,
+        &admin,
+        "/api/v1/rejections/import",
+        "text/csv",
+        csv.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.body["already_recorded"], 1, "{}", r.body);
+    // One rejected of three issued.
+    let month = epatrol::quality::error_rate::month_of(epatrol::domain::time::taiwan_date(
+        Utc::now().naive_utc(),
+    ));
+    let r = get(
+        &srv,
+        &format!("/api/v1/quality/error-rate?from={month}&to={month}&by=error_type"),
+        &sup,
+    )
+    .await;
+    assert_eq!(
+        (r.body["issued"].as_i64(), r.body["with_error"].as_i64()),
+        (Some(3), Some(1)),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.body["lines"][0]["key"], "rejected");
+}

@@ -1,0 +1,2 @@
+DROP TABLE transfer_items;
+DROP TABLE transfer_batches;

@@ -1,0 +1,307 @@
+//! Transfer batches: every ticket version in force that no batch holds yet,
+//! as one CSV file whose SHA-256 the office's receipt acknowledges.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::{ticket_events, tickets, transfer_batches, transfer_items, units};
+use crate::db::{DbConn, now, write_txn};
+use crate::domain::{Actor, TicketId};
+use crate::error::{ApiError, ApiResult};
+use crate::tickets::store::{TicketRow, people_of};
+
+/// Most tickets in one batch.
+pub const MAX_BATCH: i64 = 50_000;
+
+/// The columns of a transfer file, in order (`docs/transfer-format.md`).
+pub const COLUMNS: [&str; 18] = [
+    "number",
+    "version",
+    "supersedes_version",
+    "kind",
+    "issued_at",
+    "violation_at",
+    "place",
+    "plate",
+    "vehicle_class",
+    "article_code",
+    "fine",
+    "due_date",
+    "unit_code",
+    "recipient_role",
+    "recipient_name",
+    "recipient_national_id",
+    "recipient_address",
+    "error_type",
+];
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchView {
+    pub id: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub tickets: i32,
+    /// SHA-256 of the file, which the receipt acknowledges.
+    pub sha256: String,
+    pub receipt: Option<String>,
+    pub receipted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where to fetch the file.
+    pub href: String,
+}
+
+type BatchRow = (
+    i64,
+    NaiveDateTime,
+    i32,
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+);
+
+fn batch_view(r: BatchRow) -> BatchView {
+    BatchView {
+        href: format!("/api/v1/transfers/{}/file", r.0),
+        id: r.0,
+        created_at: r.1.and_utc(),
+        tickets: r.2,
+        sha256: r.3,
+        receipt: r.4,
+        receipted_at: r.5.map(|t| t.and_utc()),
+    }
+}
+
+fn batch_row(conn: &mut DbConn, id: i64) -> ApiResult<BatchRow> {
+    transfer_batches::table
+        .find(id)
+        .select((
+            transfer_batches::id,
+            transfer_batches::created_at,
+            transfer_batches::tickets,
+            transfer_batches::sha256,
+            transfer_batches::receipt,
+            transfer_batches::receipted_at,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("transfer batch"))
+}
+
+/// The ticket versions in force that no batch holds: the newest version of
+/// each number, not voided.
+fn untransferred(conn: &mut DbConn) -> ApiResult<Vec<TicketRow>> {
+    let rows: Vec<TicketRow> = tickets::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            transfer_items::table.filter(transfer_items::ticket_id.eq(tickets::id)),
+        )))
+        .order(tickets::id.asc())
+        .limit(MAX_BATCH * 2)
+        .select(TicketRow::as_select())
+        .load(conn)?;
+    let superseded: std::collections::HashSet<TicketId> = tickets::table
+        .filter(tickets::supersedes_id.is_not_null())
+        .select(tickets::supersedes_id.assume_not_null())
+        .load::<TicketId>(conn)?
+        .into_iter()
+        .collect();
+    let voided: std::collections::HashSet<TicketId> = ticket_events::table
+        .filter(ticket_events::event.eq("voided"))
+        .select(ticket_events::ticket_id)
+        .load::<TicketId>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter(|t| !superseded.contains(&t.id) && !voided.contains(&t.id))
+        .take(MAX_BATCH as usize)
+        .collect())
+}
+
+/// The transfer file of these tickets.
+fn file_of(conn: &mut DbConn, rows: &[TicketRow]) -> ApiResult<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let io = |e: csv::Error| ApiError::Internal(anyhow::Error::new(e));
+        w.write_record(COLUMNS).map_err(io)?;
+        for t in rows {
+            let unit_code: String = units::table
+                .find(t.unit_id)
+                .select(units::code)
+                .first(conn)?;
+            let people = people_of(conn, t.id)?;
+            let (role, person) = people
+                .iter()
+                .find(|(r, _)| r == "owner")
+                .or_else(|| people.first())
+                .map(|(r, p)| (r.clone(), Some(p.clone())))
+                .unwrap_or_default();
+            let supersedes_version = match t.supersedes_id {
+                Some(_) => (t.version - 1).to_string(),
+                None => String::new(),
+            };
+            w.write_record([
+                t.number.clone(),
+                t.version.to_string(),
+                supersedes_version,
+                t.kind.as_str().to_owned(),
+                t.issued_at.and_utc().to_rfc3339(),
+                t.violation_at.and_utc().to_rfc3339(),
+                t.place.clone(),
+                t.plate.as_str().to_owned(),
+                t.vehicle_class.as_str().to_owned(),
+                t.article_code.clone(),
+                t.fine.to_string(),
+                t.due_date.to_string(),
+                unit_code,
+                role,
+                person.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                person
+                    .as_ref()
+                    .and_then(|p| p.national_id.clone())
+                    .unwrap_or_default(),
+                person
+                    .as_ref()
+                    .and_then(|p| p.address.clone())
+                    .unwrap_or_default(),
+                t.error_type
+                    .map(|e| e.as_str().to_owned())
+                    .unwrap_or_default(),
+            ])
+            .map_err(io)?;
+        }
+        w.flush().map_err(|e| ApiError::Internal(e.into()))?;
+    }
+    Ok(out)
+}
+
+/// Makes the next batch of every ticket version in force not yet sent
+/// (headquarters administrators); `None` when there is nothing to send.
+pub fn create(conn: &mut DbConn, actor: &Actor) -> ApiResult<Option<BatchView>> {
+    actor.ensure_headquarters_admin()?;
+    write_txn(conn, |conn| {
+        let rows = untransferred(conn)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let file = file_of(conn, &rows)?;
+        let sha256 = crate::evidence::sha256_hex(&file);
+        let count = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+        let id: i64 = crate::each_backend!(conn, |c| diesel::insert_into(transfer_batches::table)
+            .values((
+                transfer_batches::created_at.eq(now()),
+                transfer_batches::created_by.eq(actor.user_id),
+                transfer_batches::tickets.eq(count),
+                transfer_batches::sha256.eq(&sha256),
+            ))
+            .returning(transfer_batches::id)
+            .get_result(c))?;
+        for t in &rows {
+            diesel::insert_into(transfer_items::table)
+                .values((
+                    transfer_items::batch_id.eq(id),
+                    transfer_items::ticket_id.eq(t.id),
+                ))
+                .execute(conn)?;
+        }
+        crate::audit::append(
+            conn,
+            actor
+                .audit("transfer.batch", "transfer_batch")
+                .object(id)
+                .details(serde_json::json!({"tickets": count, "sha256": sha256})),
+        )?;
+        Ok(Some(batch_view(batch_row(conn, id)?)))
+    })
+}
+
+/// The file of a batch, made again from its tickets (which never change):
+/// the same bytes, checked against the hash the batch recorded.
+pub fn file(conn: &mut DbConn, actor: &Actor, id: i64) -> ApiResult<Vec<u8>> {
+    actor.ensure_headquarters_admin()?;
+    let batch = batch_row(conn, id)?;
+    let rows: Vec<TicketRow> = tickets::table
+        .inner_join(transfer_items::table)
+        .filter(transfer_items::batch_id.eq(id))
+        .order(tickets::id.asc())
+        .select(TicketRow::as_select())
+        .load(conn)?;
+    let bytes = file_of(conn, &rows)?;
+    if crate::evidence::sha256_hex(&bytes) != batch.3 {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "transfer batch {id} no longer hashes as recorded"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Records the office's receipt of a batch. A receipted batch is not sent
+/// again; a second, different receipt is refused.
+pub fn receipt(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    receipt: &str,
+    sha256: &str,
+) -> ApiResult<BatchView> {
+    actor.ensure_headquarters_admin()?;
+    let receipt = receipt.trim();
+    if receipt.is_empty() || receipt.chars().count() > 64 {
+        return Err(ApiError::field(
+            "receipt",
+            "format",
+            "the office's receipt number, 1–64 characters",
+        ));
+    }
+    write_txn(conn, |conn| {
+        let batch = batch_row(conn, id)?;
+        if batch.3 != sha256.trim().to_ascii_lowercase() {
+            return Err(ApiError::field(
+                "sha256",
+                "mismatch",
+                "the receipt is for other bytes than this batch's file",
+            ));
+        }
+        match &batch.4 {
+            Some(r) if r == receipt => return Ok(batch_view(batch)),
+            Some(_) => {
+                return Err(ApiError::conflict(
+                    "already_receipted",
+                    "this batch already has another receipt",
+                ));
+            }
+            None => {}
+        }
+        diesel::update(transfer_batches::table.find(id))
+            .set((
+                transfer_batches::receipt.eq(Some(receipt)),
+                transfer_batches::receipted_at.eq(Some(now())),
+            ))
+            .execute(conn)?;
+        crate::audit::append(
+            conn,
+            actor
+                .audit("transfer.receipt", "transfer_batch")
+                .object(id)
+                .details(serde_json::json!({"receipt": receipt})),
+        )?;
+        Ok(batch_view(batch_row(conn, id)?))
+    })
+}
+
+pub fn list(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<BatchView>> {
+    actor.ensure_headquarters_admin()?;
+    let rows: Vec<BatchRow> = transfer_batches::table
+        .order(transfer_batches::id.desc())
+        .limit(500)
+        .select((
+            transfer_batches::id,
+            transfer_batches::created_at,
+            transfer_batches::tickets,
+            transfer_batches::sha256,
+            transfer_batches::receipt,
+            transfer_batches::receipted_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(batch_view).collect())
+}
