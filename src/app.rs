@@ -11,7 +11,9 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_error};
 use crate::state::AppState;
-use crate::{audit, auth, cases, ops, org, patrol, quality, registry, tickets, transfer};
+use crate::{
+    audit, auth, cases, contracts, ops, org, patrol, quality, registry, tickets, transfer,
+};
 
 pub use crate::json_body::JSON_LIMIT;
 
@@ -40,6 +42,9 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(org::http::reset_password)
                 .service(org::http::create_vendor)
                 .service(org::http::list_vendors)
+                .service(contracts::http::create_contract)
+                .service(contracts::http::list_contracts)
+                .service(contracts::http::vendor_statement)
                 .service(patrol::http::boxes::create_box)
                 .service(patrol::http::boxes::import_boxes)
                 .service(patrol::http::boxes::list_boxes)

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod config;
+pub mod contracts;
 pub mod db;
 pub mod domain;
 pub mod error;

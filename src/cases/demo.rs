@@ -104,6 +104,21 @@ pub fn seed(
     vendor: VendorId,
 ) -> ApiResult<usize> {
     crate::registry::import::import_csv(conn, system, registry_csv().as_bytes(), &|_, _| {})?;
+    // The plan's contract: NT$13 a ticket, 855,200 tickets and
+    // NT$12,000,000 a year (its years were 2022–2024; the demo's are now).
+    let year = chrono::Datelike::year(&crate::domain::time::taiwan_date(now()));
+    crate::contracts::create(
+        conn,
+        system,
+        vendor,
+        &crate::contracts::CreateContract {
+            starts_on: chrono::NaiveDate::from_ymd_opt(year - 1, 1, 1).unwrap_or_default(),
+            ends_on: chrono::NaiveDate::from_ymd_opt(year + 1, 12, 31).unwrap_or_default(),
+            unit_price: crate::contracts::caps::MAX_UNIT_PRICE,
+            yearly_ticket_cap: 855_200,
+            yearly_amount_cap: 12_000_000,
+        },
+    )?;
     let at = now().and_utc();
     let places = [
         ("臺南市東區東門路一段與府連路口", 22.9897, 120.2148),

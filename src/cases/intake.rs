@@ -207,6 +207,11 @@ pub(super) fn insert(
             ));
         }
     }
+    // Beyond the vendor contract's caps the police key it: nothing stalls.
+    let vendor_id = match input.vendor_id {
+        Some(v) if !crate::contracts::takes_more(conn, v, at)? => None,
+        v => v,
+    };
     let violation_at = truncate_micros(input.violation_at.naive_utc());
     let received_at = input
         .received_at
@@ -265,7 +270,7 @@ pub(super) fn insert(
             request_fingerprint: fingerprint.to_owned(),
             source: input.source,
             unit_id: unit.id,
-            vendor_id: input.vendor_id,
+            vendor_id,
             violation_at,
             received_at,
             place: input.place.trim().to_owned(),
@@ -305,6 +310,17 @@ pub(super) fn insert(
         None,
         at,
     )?;
+    if vendor_id.is_none() && input.vendor_id.is_some() {
+        store::insert_event(
+            conn,
+            id,
+            "to_police_keying",
+            CaseStatus::Received,
+            None,
+            Some("vendor_cap"),
+            at,
+        )?;
+    }
     if let Some(reason) = close {
         // Decided by the rule, not by a person: no actor.
         store::insert_event(

@@ -158,6 +158,9 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
     let at = now();
     let claimed = write_txn(conn, |conn| -> ApiResult<Option<CaseId>> {
         close_expired(conn, status, at)?;
+        if let (Step::Keying, Some(vendor)) = (step, scope.vendor) {
+            crate::contracts::statement::hand_back_over_cap(conn, vendor, at)?;
+        }
         if let Some(id) = held(conn, me, status, at)? {
             return Ok(Some(id));
         }

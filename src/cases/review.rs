@@ -110,6 +110,9 @@ pub fn approve(
         )?;
         next(case.status, Action::Approve)
             .ok_or_else(|| ApiError::conflict("wrong_status", "the case cannot be approved now"))?;
+        if let Some(vendor) = case.vendor_id {
+            crate::contracts::bill_issue(conn, actor, vendor, ticket.id, at)?;
+        }
         store::insert_event(
             conn,
             id,

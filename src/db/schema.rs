@@ -346,6 +346,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     transfer_batches,
     transfer_items,
+    vendor_contracts,
+    vendor_billings,
 );
 
 diesel::table! {
@@ -492,3 +494,28 @@ diesel::table! {
 
 diesel::joinable!(transfer_items -> transfer_batches (batch_id));
 diesel::joinable!(transfer_items -> tickets (ticket_id));
+
+diesel::table! {
+    vendor_contracts (id) {
+        id -> BigInt,
+        vendor_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        unit_price -> Integer,
+        yearly_ticket_cap -> Integer,
+        yearly_amount_cap -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendor_billings (ticket_id) {
+        ticket_id -> BigInt,
+        vendor_id -> BigInt,
+        contract_id -> BigInt,
+        amount -> Integer,
+        billed_on -> Date,
+        billed_at -> Timestamp,
+    }
+}

@@ -1317,3 +1317,150 @@ async fn tickets_go_to_the_office_once_and_its_rejections_count_as_errors() {
     );
     assert_eq!(r.body["lines"][0]["key"], "rejected");
 }
+
+#[actix_web::test]
+async fn a_vendor_is_billed_up_to_its_caps_and_the_rest_goes_to_police_keying() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    import_registry(&srv, &admin, REGISTRY).await;
+    let vendor = app.fx.vendor;
+    let month = epatrol::quality::error_rate::month_of(epatrol::domain::time::taiwan_date(
+        Utc::now().naive_utc(),
+    ));
+    let year = month[0..4].to_owned();
+    let contract = |price: i32| {
+        json!({"starts_on": format!("{year}-01-01"), "ends_on": format!("{year}-12-31"),
+               "unit_price": price, "yearly_ticket_cap": 2, "yearly_amount_cap": 1000})
+    };
+    let path = format!("/api/v1/vendors/{vendor}/contracts");
+    let r = post(&srv, &path, Some(&admin), contract(14)).await;
+    assert_eq!(r.status, 422, "at most NT$13: {}", r.body);
+    assert_eq!(
+        post(&srv, &path, Some(&admin), contract(13)).await.status,
+        201
+    );
+    assert_eq!(
+        post(&srv, &path, Some(&admin), contract(13)).await.code(),
+        "contract_overlaps"
+    );
+
+    let intake = login(&srv, "SUP-IN").await;
+    let (k1, v1, rev) = (
+        login(&srv, "K1").await,
+        login(&srv, "V1").await,
+        login(&srv, "SUP-REV").await,
+    );
+    // Three cases in; the vendor can bill two.
+    let mut cases = vec![];
+    for n in 0..3 {
+        let r = post(
+            &srv,
+            "/api/v1/cases",
+            Some(&intake),
+            camera_case(app, &format!("CAM-CAP-0{n}"), 30 + 40 * n),
+        )
+        .await;
+        assert_eq!(r.body["vendor_id"], json!(vendor), "{}", r.body);
+        cases.push(r.body.clone());
+    }
+    let mut done = vec![];
+    for _ in 0..2 {
+        // Whichever case the queue hands out (nearest deadline first).
+        let r = post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+        let id = r.body["id"].as_i64().unwrap();
+        let case = cases.iter().find(|c| c["id"] == id).unwrap().clone();
+        let r = post(
+            &srv,
+            &format!("/api/v1/cases/{id}/keying"),
+            Some(&k1),
+            keying(&case, "ABC-1234"),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        post(
+            &srv,
+            "/api/v1/queues/verification/claim",
+            Some(&v1),
+            json!({}),
+        )
+        .await;
+        let r = post(
+            &srv,
+            &format!("/api/v1/cases/{id}/verification"),
+            Some(&v1),
+            critical(&case, "ABC-1234"),
+        )
+        .await;
+        assert_eq!(r.body["status"], "verified", "{}", r.body);
+        post(&srv, "/api/v1/queues/review/claim", Some(&rev), json!({})).await;
+        let r = post(
+            &srv,
+            &format!("/api/v1/cases/{id}/approve"),
+            Some(&rev),
+            json!({}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        done.push(id);
+    }
+    // The caps are used up: the third case goes back to police keying.
+    assert_eq!(
+        post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({}))
+            .await
+            .status,
+        204
+    );
+    let third = cases
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .find(|id| !done.contains(id))
+        .unwrap();
+    let r = get(&srv, &format!("/api/v1/cases/{third}"), &intake).await;
+    assert!(r.body["vendor_id"].is_null(), "{}", r.body);
+    assert!(r.body["events"].to_string().contains("to_police_keying"));
+    let o1 = login(&srv, "O1").await;
+    assert_eq!(
+        post(&srv, "/api/v1/queues/keying/claim", Some(&o1), json!({}))
+            .await
+            .body["id"],
+        third
+    );
+    // And a new case goes to the police at once.
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-CAP-09", 300),
+    )
+    .await;
+    assert!(r.body["vendor_id"].is_null(), "{}", r.body);
+
+    let path = format!("/api/v1/vendors/{vendor}/statements/{month}");
+    let r = get(&srv, &path, &rev).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.body["tickets"].as_i64(), r.body["amount"].as_i64()),
+        (Some(2), Some(26))
+    );
+    assert_eq!(r.body["tickets_left"], 0);
+    assert_eq!(
+        r.body["warnings"],
+        json!([{"cap": "tickets", "reached": 0.95}])
+    );
+    let csv = get(&srv, &format!("{path}?format=csv"), &k1).await;
+    assert!(
+        csv.body.as_str().unwrap().contains("tickets,2"),
+        "{}",
+        csv.body
+    );
+    let req = actix_web::test::TestRequest::get()
+        .uri(&format!("{path}?pdf=true"))
+        .insert_header(("Authorization", format!("Bearer {rev}")))
+        .to_request();
+    let pdf = actix_web::test::call_and_read_body(&srv, req).await;
+    assert!(pdf.starts_with(b"%PDF"));
+    // Officers do not read vendors' statements.
+    assert_eq!(get(&srv, &path, &o1).await.status, 404);
+}

@@ -1,0 +1,2 @@
+DROP TABLE vendor_billings;
+DROP TABLE vendor_contracts;
