@@ -53,8 +53,37 @@ pub enum Command {
     /// Generate synthetic history for benchmarks.
     #[command(subcommand)]
     Generate(GenerateCommand),
+    /// Simulations that show what the workflow achieves.
+    #[command(subcommand)]
+    Simulate(SimulateCommand),
     /// Print the OpenAPI document of this build.
     Openapi,
+}
+
+#[derive(Subcommand)]
+pub enum SimulateCommand {
+    /// One keying, two verifications: the error rate of issued tickets
+    /// under single keying, keying + blind verification, and that plus the
+    /// registry check, with simulated people who make realistic mistakes.
+    Keying {
+        #[arg(long, default_value_t = 100_000)]
+        cases: u32,
+        /// Chance that a keyer or verifier gets one field wrong.
+        #[arg(long, default_value_t = 0.01)]
+        error_rate: f64,
+        /// Chance that the third person gets a field wrong when settling.
+        #[arg(long, default_value_t = 0.001)]
+        resolver_error_rate: f64,
+        /// Share of plates registered to some vehicle.
+        #[arg(long, default_value_t = 0.12)]
+        registry_density: f64,
+        /// Camera cases' time and article come from the camera's record
+        /// instead of being keyed.
+        #[arg(long)]
+        camera_fields_prefilled: bool,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]

@@ -31,6 +31,7 @@ pub mod seed;
 pub mod server;
 pub mod sessions;
 pub mod signing;
+pub mod simulate;
 pub mod state;
 pub mod telemetry;
 pub mod tickets;

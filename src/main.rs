@@ -59,6 +59,67 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 report.added, report.closed, report.unchanged
             );
         }
+        Command::Simulate(SimulateCommand::Keying {
+            cases,
+            error_rate,
+            resolver_error_rate,
+            registry_density,
+            camera_fields_prefilled,
+            seed,
+        }) => {
+            for (name, v) in [
+                ("--error-rate", error_rate),
+                ("--resolver-error-rate", resolver_error_rate),
+                ("--registry-density", registry_density),
+            ] {
+                if !(0.0..=1.0).contains(&v) {
+                    bail!("{name} is a chance between 0 and 1");
+                }
+            }
+            let spec = epatrol::simulate::keying::Spec {
+                cases,
+                field_error_rate: error_rate,
+                resolver_error_rate,
+                registry_density,
+                camera_fields_prefilled,
+                seed,
+            };
+            let bar = progress_bar("cases");
+            let out = epatrol::simulate::keying::run(&spec, &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            });
+            bar.finish_and_clear();
+            println!(
+                "{cases} cases, {:.2}% per-field keying error, {:.2}% resolver error, registry density {:.0}%",
+                error_rate * 100.0,
+                resolver_error_rate * 100.0,
+                registry_density * 100.0
+            );
+            println!(
+                "{:<48} {:>8} {:>7} {:>10} {:>11} {:>7}",
+                "process", "tickets", "wrong", "rate", "keys/ticket", "steps"
+            );
+            for o in out {
+                println!(
+                    "{:<48} {:>8} {:>7} {:>9.4}% {:>11.1} {:>7.2}",
+                    o.process,
+                    o.tickets,
+                    o.wrong,
+                    o.error_rate * 100.0,
+                    o.keystrokes_per_ticket,
+                    o.steps_per_ticket
+                );
+                let fields: Vec<String> = o
+                    .wrong_by_field
+                    .iter()
+                    .map(|(f, n)| format!("{f} {n}"))
+                    .collect();
+                if !fields.is_empty() {
+                    println!("{:<48} wrong first in: {}", "", fields.join(", "));
+                }
+            }
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&app::openapi())?);
         }
