@@ -91,7 +91,10 @@ fn truth(n: u32, rng: &mut StdRng) -> Truth {
             article_code: article.into(),
             violation_at: at,
         },
-        make: ["TOYOTA", "HONDA", "NISSAN", "MAZDA"][n as usize % 4],
+        make: ["TOYOTA", "HONDA", "NISSAN", "MAZDA"]
+            .get(n as usize % 4)
+            .copied()
+            .unwrap_or("TOYOTA"),
     }
 }
 
