@@ -104,6 +104,7 @@ fn routes(cfg: &mut ServiceConfig) {
                 .service(transfer::http::import_rejections)
                 .service(quality::http::error_rate_report)
                 .service(quality::http::near_miss_report)
+                .service(quality::http::monthly_report)
                 .service(quality::http::turnaround::turnaround_report)
                 .service(quality::http::enforcement::enforcement_report)
                 .service(audit::http::list_audit)

@@ -168,6 +168,39 @@ impl Document {
         Ok(())
     }
 
+    /// An RGB picture (`width`×`height` pixels, 3 bytes each) placed with
+    /// its top-left corner at (x, y), `w_mm` wide.
+    pub fn image_rgb(
+        &mut self,
+        x_mm: f32,
+        y_mm: f32,
+        w_mm: f32,
+        rgb: Vec<u8>,
+        width: usize,
+        height: usize,
+    ) {
+        let image = printpdf::RawImage {
+            pixels: printpdf::RawImageData::U8(rgb),
+            width,
+            height,
+            data_format: printpdf::RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
+        let id = self.doc.add_image(&image);
+        // At `dpi`, `width` pixels span `w_mm`.
+        let dpi = width as f32 / (w_mm / 25.4);
+        let h_mm = height as f32 / dpi * 25.4;
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: printpdf::XObjectTransform {
+                translate_x: Some(mm_to_pt(x_mm)),
+                translate_y: Some(mm_to_pt(A4_HEIGHT_MM - y_mm - h_mm)),
+                dpi: Some(dpi),
+                ..Default::default()
+            },
+        });
+    }
+
     /// The finished document, with the font subset to the characters used.
     pub fn finish(mut self) -> Vec<u8> {
         if !self.ops.is_empty() || self.pages.is_empty() {

@@ -3,9 +3,11 @@
 //! officer and error type; the turnaround of cases; the enforcement of the
 //! seven major violations. Reads tickets and cases; changes nothing.
 
+pub mod charts;
 pub mod enforcement;
 pub mod error_rate;
 pub mod http;
+pub mod monthly;
 pub mod near_miss;
 pub mod report;
 pub mod store;

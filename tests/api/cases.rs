@@ -1174,6 +1174,32 @@ async fn the_error_rate_and_near_misses_of_a_small_city_worked_out_by_hand() {
             .status,
         422
     );
+    // The monthly report, with the month's figures as text and its charts.
+    let req = TestRequest::get()
+        .uri(&format!("/api/v1/quality/monthly-report?month={month}"))
+        .insert_header(("Authorization", format!("Bearer {sup}")))
+        .to_request();
+    let res = actix_web::test::call_service(&srv, req).await;
+    assert_eq!(res.status(), 200);
+    let pdf = actix_web::test::read_body(res).await;
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    assert_eq!(pages.len(), 2);
+    let text = doc.extract_text(&pages).unwrap().replace('\n', "");
+    for expected in [
+        "舉發單品質月報",
+        "錯誤 2 件",
+        "40.000%",
+        "闖紅燈",
+        "逕行舉發",
+        "測試廠商",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert!(
+        pdf.windows(8).any(|w| w == b"/XObject"),
+        "the charts are images"
+    );
     // Vendor staff do not read the statistics; bad periods are refused.
     assert_eq!(get(&srv, &q("month"), &k1).await.status, 403);
     assert_eq!(

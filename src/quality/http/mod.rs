@@ -212,3 +212,46 @@ pub async fn near_miss_report(
         }
     })
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthlyQuery {
+    /// The Taiwan month, `YYYY-MM`.
+    #[param(example = "2026-11")]
+    pub month: String,
+}
+
+/// The monthly quality report as a PDF for the units within your reach:
+/// the error-rate trend against the 0.1% line, worst units, error types,
+/// near misses, the turnaround distribution, the seven major violations
+/// against +1%, the vendors' caps.
+#[utoipa::path(
+    tag = "quality",
+    security(("bearer" = [])),
+    params(MonthlyQuery),
+    responses(
+        (status = 200, description = "The report", content((Vec<u8> = "application/pdf"))),
+        (status = 422, description = "A bad month", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quality/monthly-report")]
+pub async fn monthly_report(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    query: web::Query<MonthlyQuery>,
+) -> ApiResult<HttpResponse> {
+    let month = query.into_inner().month;
+    let name = format!("quality-{month}.pdf");
+    let pdf = state
+        .blocking(move |s| {
+            crate::quality::monthly::report_pdf(&mut *s.conn()?, &caller.actor, &month)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(pdf))
+}
