@@ -219,6 +219,15 @@ pub enum GenerateCommand {
         #[arg(long, default_value_t = 0.95)]
         visit_rate: f64,
     },
+    /// Fill the demo city with a year of tickets (about 1.5 million for a
+    /// city), with the few corrections and voids a city sees.
+    Tickets {
+        #[arg(long, default_value_t = 1_500_000)]
+        count: u32,
+        /// The Taiwan year they were issued in.
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+    },
 }
 
 pub fn parse_role(s: &str) -> Result<Role, String> {

@@ -282,6 +282,22 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 .map_err(api)?;
             println!("box-code key version {version} retired: its stickers no longer work");
         }
+        Command::Generate(GenerateCommand::Tickets { count, year }) => {
+            let pool = epatrol::open_database(&settings)?;
+            let bar = progress_bar("tickets");
+            let made = epatrol::tickets::generate::tickets(
+                &mut *pool.get()?,
+                &settings.ticket_prefix,
+                count,
+                year,
+                &|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            );
+            bar.finish_and_clear();
+            println!("{} tickets written", made.map_err(api)?);
+        }
         Command::Generate(GenerateCommand::PatrolHistory {
             days,
             boxes_per_station,

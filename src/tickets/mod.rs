@@ -6,6 +6,7 @@ pub mod catalog_store;
 pub mod check;
 pub mod correct;
 pub mod delivery;
+pub mod generate;
 pub mod http;
 pub mod input;
 pub mod issue;

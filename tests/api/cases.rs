@@ -1490,3 +1490,30 @@ async fn a_vendor_is_billed_up_to_its_caps_and_the_rest_goes_to_police_keying() 
     // Officers do not read vendors' statements.
     assert_eq!(get(&srv, &path, &o1).await.status, 404);
 }
+
+#[actix_web::test]
+async fn a_generated_year_of_tickets_is_counted_by_the_statistics() {
+    let w = World::new();
+    let app = &w.app;
+    let made =
+        epatrol::tickets::generate::tickets(&mut app.conn(), "TN", 3000, 2025, &|_, _| {}).unwrap();
+    assert_eq!(made, 3000);
+    let srv = app.service().await;
+    let hq = login(&srv, "HQA").await;
+    let r = get(
+        &srv,
+        "/api/v1/quality/error-rate?from=2025-01&to=2025-12&by=month",
+        &hq,
+    )
+    .await;
+    assert_eq!(r.body["issued"], 3000, "{}", r.body);
+    assert_eq!(r.body["lines"].as_array().unwrap().len(), 12);
+    // About one in a thousand is wrong.
+    assert!(r.body["with_error"].as_i64().unwrap() < 15, "{}", r.body);
+    let r = get(&srv, "/api/v1/quality/enforcement?year=2025", &hq).await;
+    assert!(
+        r.body["total"]["this_year"].as_i64().unwrap() > 0,
+        "{}",
+        r.body
+    );
+}

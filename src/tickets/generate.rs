@@ -1,0 +1,215 @@
+//! A year of a city's tickets for benchmarks (`epatrol generate tickets`):
+//! written in bulk (not through the rules: this is load, not evidence),
+//! spread over the demo city's stations and police accounts, with the few
+//! corrections and voids a city sees. The run itself is audited.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use rand::{Rng, SeedableRng};
+
+use super::catalog::TicketKind;
+use super::correct::ErrorType;
+use super::input::SignatureStatus;
+use super::numbering;
+use super::plate::VehicleClass;
+use crate::db::schema::{tickets, units, users};
+use crate::db::{DbConn, now, write_txn};
+use crate::domain::time::from_taiwan;
+use crate::domain::{Actor, Role, TicketId, UnitId, UserId};
+use crate::error::{ApiError, ApiResult};
+
+/// Rows per INSERT: 28 columns stay under SQLite's 32766 bind limit.
+const CHUNK: usize = 1000;
+
+#[derive(Insertable)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
+struct Generated {
+    number: String,
+    serial: i64,
+    version: i32,
+    supersedes_id: Option<TicketId>,
+    error_type: Option<ErrorType>,
+    client_id: String,
+    kind: TicketKind,
+    unit_id: UnitId,
+    officer_id: UserId,
+    device: Option<String>,
+    violation_at: NaiveDateTime,
+    reported_at: Option<NaiveDateTime>,
+    place: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    plate: String,
+    vehicle_class: VehicleClass,
+    article_code: String,
+    article_text: String,
+    facts: String,
+    fine: i32,
+    due_date: NaiveDate,
+    respond_to: String,
+    signature: SignatureStatus,
+    signature_reason: Option<String>,
+    warnings_acknowledged: String,
+    issued_at: NaiveDateTime,
+    request_fingerprint: Option<String>,
+}
+
+const ARTICLES: [(&str, &str, i32); 6] = [
+    ("53-1", "第53條第1項 闖紅燈", 2700),
+    ("40", "第40條 超速", 1600),
+    ("56-1", "第56條第1項 違規停車", 900),
+    ("48-1", "第48條第1項 轉彎未依規定", 900),
+    ("45-1-13", "第45條第1項第13款 機車行駛禁行機車道", 900),
+    ("35-1-1", "第35條第1項第1款 酒後駕車", 30000),
+];
+
+/// Writes `count` tickets issued in `year` (Taiwan time); returns how many.
+pub fn tickets(
+    conn: &mut DbConn,
+    prefix: &str,
+    count: u32,
+    year: i32,
+    progress: &dyn Fn(u64, u64),
+) -> ApiResult<u64> {
+    let stations: Vec<UnitId> = units::table
+        .filter(units::kind.eq("station"))
+        .select(units::id)
+        .load(conn)?;
+    let police: Vec<UserId> = users::table
+        .filter(users::role.eq_any([Role::Officer, Role::Supervisor]))
+        .select(users::id)
+        .load(conn)?;
+    if stations.is_empty() || police.is_empty() {
+        return Err(ApiError::bad_request(
+            "no_stations",
+            "seed the demo city first (epatrol seed demo)",
+        ));
+    }
+    let start = from_taiwan(
+        NaiveDate::from_ymd_opt(year, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .ok_or_else(|| ApiError::bad_request("bad_year", "no such year"))?,
+    );
+    let seconds = 365 * 86_400;
+    let first = write_txn(conn, |c| {
+        Ok::<_, ApiError>(super::store::take_serials(c, i64::from(count))?)
+    })?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261201);
+    let issued_now = now();
+    let total = u64::from(count);
+    let mut done = 0u64;
+    let mut corrections = Vec::new();
+    let mut voids = Vec::new();
+    while done < total {
+        let n = (total - done).min(CHUNK as u64);
+        let mut rows = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let serial = first + (done + i) as i64;
+            // Issued within the year; camera cases and reports some days
+            // after the violation.
+            let issued_at = (start + Duration::seconds(rng.gen_range(0..seconds))).min(issued_now);
+            let kind = match rng.gen_range(0..10) {
+                0..=3 => TicketKind::OnTheSpot,
+                4..=8 => TicketKind::Camera,
+                _ => TicketKind::CitizenReport,
+            };
+            let (code, text, fine) = ARTICLES
+                .get(rng.gen_range(0..ARTICLES.len()))
+                .copied()
+                .unwrap_or(ARTICLES[0]);
+            let unit = stations
+                .get(rng.gen_range(0..stations.len()))
+                .copied()
+                .unwrap_or(UnitId(1));
+            let officer = police
+                .get(rng.gen_range(0..police.len()))
+                .copied()
+                .unwrap_or(UserId(1));
+            let letters: String = (0..3)
+                .map(|_| char::from(b'A' + rng.gen_range(0..26u8)))
+                .collect();
+            let delay = if kind == TicketKind::OnTheSpot {
+                Duration::minutes(rng.gen_range(0..30))
+            } else {
+                Duration::days(rng.gen_range(3..20))
+            };
+            let at = issued_at - delay;
+            rows.push(Generated {
+                number: numbering::format(prefix, serial),
+                serial,
+                version: 1,
+                supersedes_id: None,
+                error_type: None,
+                client_id: format!("gen-{serial:012}"),
+                kind,
+                unit_id: unit,
+                officer_id: officer,
+                device: None,
+                violation_at: at,
+                reported_at: (kind == TicketKind::CitizenReport).then_some(at + Duration::days(1)),
+                place: "臺南市東區東門路一段".into(),
+                lat: None,
+                lon: None,
+                plate: format!("{letters}-{:04}", rng.gen_range(0..10_000)),
+                vehicle_class: VehicleClass::Car,
+                article_code: code.into(),
+                article_text: text.into(),
+                facts: text.into(),
+                fine,
+                due_date: at.date() + Duration::days(45),
+                respond_to: "臺南市政府警察局".into(),
+                signature: if kind == TicketKind::OnTheSpot {
+                    SignatureStatus::Obtained
+                } else {
+                    SignatureStatus::NotApplicable
+                },
+                signature_reason: None,
+                warnings_acknowledged: String::new(),
+                issued_at,
+                request_fingerprint: None,
+            });
+            // About one in a thousand is found wrong: corrected or voided.
+            match rng.gen_range(0..10_000) {
+                0..=5 => corrections.push(serial),
+                6..=9 => voids.push(serial),
+                _ => {}
+            }
+        }
+        write_txn(conn, |c| {
+            crate::each_backend!(c, |b| diesel::insert_into(tickets::table)
+                .values(&rows)
+                .execute(b))?;
+            Ok::<_, ApiError>(())
+        })?;
+        done += n;
+        progress(done, total);
+    }
+    write_txn(conn, |c| {
+        for serial in &corrections {
+            let id: TicketId = tickets::table
+                .filter(tickets::serial.eq(serial))
+                .select(tickets::id)
+                .first(c)?;
+            diesel::sql_query(
+                "INSERT INTO tickets (number, serial, version, supersedes_id, error_type, client_id, kind, unit_id, officer_id, device, violation_at, reported_at, place, lat, lon, plate, vehicle_class, article_code, article_text, facts, fine, due_date, respond_to, signature, signature_reason, warnings_acknowledged, issued_at, request_fingerprint) \
+                 SELECT number, serial, 2, id, 'plate', client_id || '-fix', kind, unit_id, officer_id, device, violation_at, reported_at, place, lat, lon, plate, vehicle_class, article_code, article_text, facts, fine, due_date, respond_to, signature, signature_reason, warnings_acknowledged, issued_at, request_fingerprint FROM tickets WHERE id = ".to_owned() + &id.0.to_string(),
+            )
+            .execute(c)?;
+        }
+        for serial in &voids {
+            let id: TicketId = tickets::table
+                .filter(tickets::serial.eq(serial))
+                .select(tickets::id)
+                .first(c)?;
+            super::store::insert_event(c, id, "voided", "duplicate: generated", None, issued_now)?;
+        }
+        crate::audit::append(
+            c,
+            Actor::system()
+                .audit("generate.tickets", "ticket")
+                .details(serde_json::json!({"count": count, "year": year})),
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(total)
+}
