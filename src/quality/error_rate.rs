@@ -22,9 +22,11 @@ pub const TARGET: f64 = 0.001;
 /// Days after a month's end until its error rate is final.
 pub const PROVISIONAL_DAYS: i64 = 90;
 
-/// One issued ticket (its first version), as the statistics see it.
+/// Issued tickets (first versions) alike in every dimension, as the
+/// statistics see them: `count` of them.
 #[derive(Debug, Clone)]
 pub struct TicketFact {
+    pub count: i64,
     /// Taiwan month of issue, `YYYY-MM`.
     pub month: String,
     pub unit: UnitId,
@@ -75,6 +77,19 @@ fn key_of(f: &TicketFact, dim: Dimension) -> Option<String> {
     }
 }
 
+/// Tickets issued, and of them with an error.
+pub fn issued(facts: &[TicketFact]) -> i64 {
+    facts.iter().map(|f| f.count).sum()
+}
+
+pub fn with_error(facts: &[TicketFact]) -> i64 {
+    facts
+        .iter()
+        .filter(|f| f.error.is_some())
+        .map(|f| f.count)
+        .sum()
+}
+
 /// Whether the month `YYYY-MM` is still provisional on `today`.
 pub fn provisional(month: &str, today: NaiveDate) -> bool {
     let Some(first) = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok() else {
@@ -94,10 +109,12 @@ pub fn rates(facts: &[TicketFact], dim: Dimension, today: NaiveDate) -> Vec<Rate
             continue;
         };
         let g = groups.entry(key).or_default();
-        g.0 += 1;
-        g.1 += i64::from(f.error.is_some());
+        g.0 += f.count;
+        if f.error.is_some() {
+            g.1 += f.count;
+        }
     }
-    let total = facts.len() as i64;
+    let total = issued(facts);
     // A line over a period with an open month is itself provisional.
     let months: std::collections::BTreeSet<&str> = facts.iter().map(|f| f.month.as_str()).collect();
     let period_open = months.iter().any(|m| provisional(m, today));
@@ -146,6 +163,7 @@ mod tests {
 
     fn fact(month: &str, unit: i64, source: TicketKind, error: Option<&str>) -> TicketFact {
         TicketFact {
+            count: 1,
             month: month.into(),
             unit: UnitId(unit),
             source,

@@ -67,8 +67,8 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
         .into_iter()
         .filter(|f| f.month == month)
         .collect();
-    let issued = facts.len() as i64;
-    let wrong = facts.iter().filter(|f| f.error.is_some()).count() as i64;
+    let issued = error_rate::issued(&facts);
+    let wrong = error_rate::with_error(&facts);
     let rate = if issued == 0 {
         0.0
     } else {

@@ -84,8 +84,8 @@ pub async fn error_rate_report(
     let report = state
         .db(move |conn| {
             let facts = store::ticket_facts(conn, caller.actor.unit_path.as_deref(), start, end)?;
-            let issued = facts.len() as i64;
-            let with_error = facts.iter().filter(|f| f.error.is_some()).count() as i64;
+            let issued = error_rate::issued(&facts);
+            let with_error = error_rate::with_error(&facts);
             let rate = if issued == 0 {
                 0.0
             } else {
