@@ -110,6 +110,14 @@ pub fn approve(
         )?;
         next(case.status, Action::Approve)
             .ok_or_else(|| ApiError::conflict("wrong_status", "the case cannot be approved now"))?;
+        if !ticket.replayed {
+            crate::tickets::issue::count_issue(
+                conn,
+                &ticket,
+                case.vendor_id,
+                Some(values.keyed_by),
+            )?;
+        }
         if let Some(vendor) = case.vendor_id {
             crate::contracts::bill_issue(conn, actor, vendor, ticket.id, at)?;
         }

@@ -348,6 +348,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     transfer_items,
     vendor_contracts,
     vendor_billings,
+    ticket_counts,
 );
 
 diesel::table! {
@@ -517,5 +518,17 @@ diesel::table! {
         amount -> Integer,
         billed_on -> Date,
         billed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_counts (month, unit_id, kind, officer_id, vendor_id, keyer_id) {
+        month -> Text,
+        unit_id -> BigInt,
+        kind -> Text,
+        officer_id -> BigInt,
+        vendor_id -> BigInt,
+        keyer_id -> BigInt,
+        n -> BigInt,
     }
 }

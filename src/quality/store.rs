@@ -16,45 +16,6 @@ use crate::error::ApiResult;
 use crate::tickets::catalog::TicketKind;
 use crate::tickets::correct::ErrorType;
 
-/// Issued tickets counted by the database, grouped by every dimension
-/// (a year of a city is 1.5 million rows: they are never loaded one by one).
-#[derive(QueryableByName)]
-struct Group {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    month: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    unit_id: i64,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    kind: TicketKind,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    officer_id: i64,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
-    vendor_id: Option<i64>,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
-    keyer: Option<i64>,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-/// The grouping query; only the month's spelling differs by database.
-fn group_sql(month_expr: &str, placeholders: [&str; 3], by_path: bool) -> String {
-    let [from, to, path] = placeholders;
-    let unit_filter = if by_path {
-        format!(" AND t.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE {path})")
-    } else {
-        String::new()
-    };
-    format!(
-        "SELECT {month_expr} AS month, t.unit_id AS unit_id, t.kind AS kind, t.officer_id AS officer_id, \
-         c.vendor_id AS vendor_id, \
-         (SELECT e.user_id FROM case_entries e WHERE e.case_id = c.id AND e.step = 'keying' ORDER BY e.id DESC LIMIT 1) AS keyer, \
-         COUNT(*) AS n \
-         FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id \
-         WHERE t.version = 1 AND t.issued_at >= {from} AND t.issued_at < {to}{unit_filter} \
-         GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-}
-
 type GroupKey = (
     String,
     UnitId,
@@ -64,64 +25,36 @@ type GroupKey = (
     Option<UserId>,
 );
 
-/// Every ticket first issued in `[from, to)` (UTC) in units within `path`,
-/// as groups alike in every dimension, with the wrong ones apart.
+/// Every ticket first issued in the Taiwan months of `[from, to)` (UTC)
+/// in units within `path`, as groups alike in every dimension, with the
+/// wrong ones apart.
 pub fn ticket_facts(
     conn: &mut DbConn,
     path: Option<&str>,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> ApiResult<Vec<TicketFact>> {
-    use diesel::sql_types::{Text, Timestamp};
-    let pattern = path.map(|p| format!("{p}%")).unwrap_or_default();
-    let groups: Vec<Group> = match conn {
-        DbConn::Pg(pg) => {
-            let sql = group_sql(
-                "to_char(t.issued_at + interval '8 hours', 'YYYY-MM')",
-                ["$1", "$2", "$3"],
-                path.is_some(),
-            );
-            let q = diesel::sql_query(sql)
-                .bind::<Timestamp, _>(from)
-                .bind::<Timestamp, _>(to);
-            if path.is_some() {
-                q.bind::<Text, _>(&pattern).load(pg)?
-            } else {
-                q.load(pg)?
-            }
-        }
-        DbConn::Sqlite(sq) => {
-            let sql = group_sql(
-                "strftime('%Y-%m', t.issued_at, '+8 hours')",
-                ["?", "?", "?"],
-                path.is_some(),
-            );
-            let q = diesel::sql_query(sql)
-                .bind::<Timestamp, _>(from)
-                .bind::<Timestamp, _>(to);
-            if path.is_some() {
-                q.bind::<Text, _>(&pattern).load(sq)?
-            } else {
-                q.load(sq)?
-            }
-        }
-    };
-    let mut counts: HashMap<GroupKey, i64> = groups
-        .into_iter()
-        .map(|g| {
-            (
+    // Issued tickets are counted as they are issued (`tickets::counts`).
+    let first_month = month_of(taiwan_date(from));
+    let last_month = month_of(taiwan_date(to - chrono::Duration::seconds(1)));
+    let mut counts: HashMap<GroupKey, i64> =
+        crate::tickets::counts::read(conn, path, &first_month, &last_month)?
+            .into_iter()
+            .map(|(k, n)| {
+                let none_if_zero = |v: i64| (v != 0).then_some(v);
                 (
-                    g.month,
-                    UnitId(g.unit_id),
-                    g.kind,
-                    UserId(g.officer_id),
-                    g.vendor_id.map(VendorId),
-                    g.keyer.map(UserId),
-                ),
-                g.n,
-            )
-        })
-        .collect();
+                    (
+                        k.month,
+                        k.unit_id,
+                        k.kind,
+                        k.officer_id,
+                        none_if_zero(k.vendor_id).map(VendorId),
+                        none_if_zero(k.keyer_id).map(UserId),
+                    ),
+                    n,
+                )
+            })
+            .collect();
     // Errors are rare (the target is one in a thousand): each is looked at.
     let mut first_error: HashMap<i64, (i32, String)> = HashMap::new();
     let corrections: Vec<(i64, i32, Option<ErrorType>)> = tickets::table

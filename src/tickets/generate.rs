@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 
 use super::catalog::TicketKind;
 use super::correct::ErrorType;
+use super::counts::CountKey;
 use super::input::SignatureStatus;
 use super::numbering;
 use super::plate::VehicleClass;
@@ -175,10 +176,18 @@ pub fn tickets(
                 _ => {}
             }
         }
+        let mut counts: std::collections::HashMap<CountKey, i64> = Default::default();
+        for r in &rows {
+            let key = CountKey::new(r.issued_at, r.unit_id, r.kind, r.officer_id, None, None);
+            *counts.entry(key).or_default() += 1;
+        }
         write_txn(conn, |c| {
             crate::each_backend!(c, |b| diesel::insert_into(tickets::table)
                 .values(&rows)
                 .execute(b))?;
+            for (key, n) in &counts {
+                super::counts::add(c, key, *n)?;
+            }
             Ok::<_, ApiError>(())
         })?;
         done += n;

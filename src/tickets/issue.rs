@@ -54,7 +54,11 @@ fn issue_once(
     fingerprint: &str,
 ) -> ApiResult<TicketView> {
     write_txn(conn, |conn| {
-        issue_in_txn(conn, actor, ctx, input, officer, unit, fingerprint)
+        let view = issue_in_txn(conn, actor, ctx, input, officer, unit, fingerprint)?;
+        if !view.replayed {
+            count_issue(conn, &view, None, None)?;
+        }
+        Ok(view)
     })
 }
 
@@ -156,6 +160,25 @@ pub(crate) fn issue_in_txn(
         }
         Ok(view)
     }
+}
+
+/// Counts a newly issued ticket for the statistics (`counts.rs`), with
+/// the vendor and keyer of the case it came from, if any.
+pub(crate) fn count_issue(
+    conn: &mut DbConn,
+    view: &TicketView,
+    vendor: Option<crate::domain::VendorId>,
+    keyer: Option<UserId>,
+) -> ApiResult<()> {
+    let key = super::counts::CountKey::new(
+        view.issued_at.naive_utc(),
+        view.unit_id,
+        view.kind,
+        view.officer_id,
+        vendor,
+        keyer,
+    );
+    Ok(super::counts::add(conn, &key, 1)?)
 }
 
 /// What a ticket version is, apart from its content.

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod catalog_store;
 pub mod check;
 pub mod correct;
+pub mod counts;
 pub mod delivery;
 pub mod generate;
 pub mod http;

@@ -1,0 +1,2 @@
+DROP INDEX cases_ticket;
+DROP TABLE ticket_counts;
