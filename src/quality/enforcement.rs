@@ -12,9 +12,10 @@ use crate::domain::UnitId;
 /// The yearly target: one per cent more than the year before.
 pub const GROWTH_TARGET: f64 = 0.01;
 
-/// One ticket of a major violation.
+/// `count` tickets of a major violation in one year and unit.
 #[derive(Debug, Clone)]
 pub struct MajorTicket {
+    pub count: i64,
     pub year: i32,
     pub unit: UnitId,
     pub major: String,
@@ -63,9 +64,9 @@ pub fn report(
     for t in tickets {
         let slot = |c: &mut (i64, i64)| {
             if t.year == year {
-                c.0 += 1;
+                c.0 += t.count;
             } else if t.year == year - 1 {
-                c.1 += 1;
+                c.1 += t.count;
             }
         };
         if let Some(c) = by_major.get_mut(t.major.as_str()) {
@@ -94,6 +95,7 @@ mod tests {
     #[test]
     fn against_last_year_plus_one_per_cent() {
         let t = |year, major: &str| MajorTicket {
+            count: 1,
             year,
             unit: UnitId(3),
             major: major.into(),

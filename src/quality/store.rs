@@ -248,8 +248,9 @@ pub fn turnaround_facts(
         .collect())
 }
 
-/// Tickets (not voided) of the major violations with a violation in
-/// `[from, to)` (UTC), in units within `path`.
+/// Tickets (not voided) of the major violations with a violation in the
+/// Taiwan years of `[from, to)` (UTC, year boundaries), in units within
+/// `path`: counted by the database per year, unit and article.
 pub fn major_tickets(
     conn: &mut DbConn,
     path: Option<&str>,
@@ -257,6 +258,7 @@ pub fn major_tickets(
     to: NaiveDateTime,
 ) -> ApiResult<Vec<super::enforcement::MajorTicket>> {
     use crate::db::schema::violation_articles;
+    use chrono::Datelike;
     let majors: Vec<(String, Option<String>)> = violation_articles::table
         .filter(violation_articles::major.is_not_null())
         .select((violation_articles::code, violation_articles::major))
@@ -265,43 +267,67 @@ pub fn major_tickets(
         .into_iter()
         .filter_map(|(code, major)| major.map(|m| (code, m)))
         .collect();
-    let codes: Vec<&String> = major_of.keys().collect();
-    let mut q = tickets::table
-        .inner_join(units::table)
-        .filter(tickets::version.eq(1))
-        .filter(tickets::violation_at.ge(from))
-        .filter(tickets::violation_at.lt(to))
-        .filter(tickets::article_code.eq_any(codes))
-        .select((
-            tickets::serial,
-            tickets::unit_id,
-            tickets::article_code,
-            tickets::violation_at,
-        ))
-        .into_boxed();
-    if let Some(p) = path {
-        q = q.filter(units::path.like(format!("{p}%")));
-    }
-    let rows: Vec<(i64, UnitId, String, NaiveDateTime)> = q.load(conn)?;
-    let voided: std::collections::HashSet<i64> = ticket_events::table
-        .inner_join(tickets::table)
-        .filter(ticket_events::event.eq("voided"))
-        .select(tickets::serial)
-        .load::<i64>(conn)?
-        .into_iter()
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter(|(serial, ..)| !voided.contains(serial))
-        .filter_map(|(_, unit, code, at)| {
-            use chrono::Datelike;
+    let codes: Vec<String> = major_of.keys().cloned().collect();
+    let mut out = Vec::new();
+    // One grouped count per Taiwan year of the span.
+    let mut year_start = from;
+    while year_start < to {
+        let year = taiwan_date(year_start).year();
+        let next = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(crate::domain::time::from_taiwan)
+            .unwrap_or(to)
+            .min(to);
+        let mut q = tickets::table
+            .filter(tickets::version.eq(1))
+            .filter(tickets::violation_at.ge(year_start))
+            .filter(tickets::violation_at.lt(next))
+            .filter(tickets::article_code.eq_any(&codes))
+            .group_by((tickets::unit_id, tickets::article_code))
+            .select((
+                tickets::unit_id,
+                tickets::article_code,
+                diesel::dsl::count_star(),
+            ))
+            .into_boxed();
+        if let Some(p) = path {
+            q = q.filter(
+                tickets::unit_id.eq_any(
+                    units::table
+                        .filter(units::path.like(format!("{p}%")))
+                        .select(units::id),
+                ),
+            );
+        }
+        let groups: Vec<(UnitId, String, i64)> = q.load(conn)?;
+        // Voided tickets do not count: there are few, each is taken off.
+        let voided: Vec<(UnitId, String)> = ticket_events::table
+            .inner_join(tickets::table)
+            .filter(ticket_events::event.eq("voided"))
+            .filter(tickets::version.eq(1))
+            .filter(tickets::violation_at.ge(year_start))
+            .filter(tickets::violation_at.lt(next))
+            .filter(tickets::article_code.eq_any(&codes))
+            .select((tickets::unit_id, tickets::article_code))
+            .load(conn)?;
+        let mut counts: HashMap<(UnitId, String), i64> =
+            groups.into_iter().map(|(u, a, n)| ((u, a), n)).collect();
+        for key in voided {
+            if let Some(n) = counts.get_mut(&key) {
+                *n -= 1;
+            }
+        }
+        out.extend(counts.into_iter().filter_map(|((unit, code), count)| {
             major_of
                 .get(&code)
                 .map(|m| super::enforcement::MajorTicket {
-                    year: taiwan_date(at).year(),
+                    count,
+                    year,
                     unit,
                     major: m.clone(),
                 })
-        })
-        .collect())
+        }));
+        year_start = next;
+    }
+    Ok(out)
 }
