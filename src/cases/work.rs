@@ -22,6 +22,38 @@ use crate::domain::{Actor, CaseId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
 use crate::tickets::check::unacknowledged;
 
+/// A camera case carries the camera's own record of when it happened and
+/// (from the kind of camera) what it was: a keyed time or article that
+/// differs from it is a third, independent reading disagreeing, and must
+/// be acknowledged. Two keyers making the same time or article mistake is
+/// what blind verification alone lets through (docs/quality.md).
+pub fn camera_record_differs(case: &CaseRow, keyed: &Critical) -> Vec<FieldError> {
+    let mut warnings = Vec::new();
+    if case.source != crate::tickets::catalog::TicketKind::Camera {
+        return warnings;
+    }
+    if (keyed.violation_at - case.violation_at).num_seconds().abs() > 60 {
+        warnings.push(FieldError::new(
+            "violation_at",
+            "camera_record_differs",
+            format!(
+                "the camera recorded {}: is the keyed time right?",
+                crate::domain::time::roc_datetime(case.violation_at)
+            ),
+        ));
+    }
+    if let Some(article) = &case.reported_article
+        && article.trim() != keyed.article_code
+    {
+        warnings.push(FieldError::new(
+            "article_code",
+            "camera_record_differs",
+            format!("the camera recorded article {article}: is the keyed article right?"),
+        ));
+    }
+    warnings
+}
+
 /// Opens a step: the case is readable, the role does this step, the case
 /// waits for it, the actor holds the claim and did no other step of it.
 pub fn begin_step(
@@ -167,11 +199,15 @@ pub fn key(
             acknowledge: input.acknowledge.clone(),
             keyed_by: me,
         };
-        let judged = judge(conn, &case, &settled)?;
+        let mut judged = judge(conn, &case, &settled)?;
         if !judged.verdict.errors.is_empty() {
             store::insert_near_misses(conn, &near_misses_of(&case, me, &judged, at))?;
             return Ok(Err(ApiError::Validation(judged.verdict.errors)));
         }
+        judged
+            .verdict
+            .warnings
+            .extend(camera_record_differs(&case, &settled.critical));
         let open: Vec<FieldError> = unacknowledged(&judged.verdict, &input.acknowledge)
             .into_iter()
             .cloned()

@@ -1517,3 +1517,45 @@ async fn a_generated_year_of_tickets_is_counted_by_the_statistics() {
         r.body
     );
 }
+
+#[actix_web::test]
+async fn a_keyed_time_or_article_the_camera_contradicts_must_be_acknowledged() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    import_registry(&srv, &admin, REGISTRY).await;
+    let intake = login(&srv, "SUP-IN").await;
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-REC-01", 30),
+    )
+    .await;
+    let case = r.body.clone();
+    let id = case["id"].as_i64().unwrap();
+    let k1 = login(&srv, "K1").await;
+    post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+    let path = format!("/api/v1/cases/{id}/keying");
+    let mut off = keying(&case, "ABC-1234");
+    let camera_time =
+        chrono::DateTime::parse_from_rfc3339(case["violation_at"].as_str().unwrap()).unwrap();
+    off["violation_at"] = json!((camera_time + Duration::minutes(10)).to_rfc3339());
+    off["article_code"] = json!("56-1");
+    off["fine"] = json!(900);
+    let r = post(&srv, &path, Some(&k1), off.clone()).await;
+    assert_eq!(r.code(), "warnings_unacknowledged", "{}", r.body);
+    let text = r.body.to_string();
+    assert!(
+        text.contains("violation_at")
+            && text.contains("article_code")
+            && text.contains("camera_record_differs"),
+        "{text}"
+    );
+    // Within a minute of the camera's time, and its article: no warning.
+    let mut close = keying(&case, "ABC-1234");
+    close["violation_at"] = json!((camera_time + Duration::seconds(40)).to_rfc3339());
+    let r = post(&srv, &path, Some(&k1), close).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
