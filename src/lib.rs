@@ -8,6 +8,7 @@ pub mod cases;
 pub mod clock;
 pub mod config;
 pub mod contracts;
+pub mod csv_import;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -224,20 +224,7 @@ pub fn import_csv(
     if !matches!(actor.role, Role::Supervisor | Role::Admin) {
         return Err(ApiError::Forbidden("role_not_allowed"));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(csv_text);
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::bad_request("malformed_csv", e.to_string()))?
-        .clone();
-    if headers.iter().collect::<Vec<_>>() != IMPORT_COLUMNS.split(',').collect::<Vec<_>>() {
-        return Err(ApiError::field(
-            "header",
-            "columns",
-            format!("the first line must be: {IMPORT_COLUMNS}"),
-        ));
-    }
+    let mut reader = crate::csv_import::reader(csv_text, IMPORT_COLUMNS)?;
     let mut errors = FieldErrors::new();
     let mut rows = Vec::new();
     for (i, record) in reader.deserialize::<ImportRow>().enumerate() {

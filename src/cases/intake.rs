@@ -311,15 +311,7 @@ pub(super) fn insert(
         at,
     )?;
     if vendor_id.is_none() && input.vendor_id.is_some() {
-        store::insert_event(
-            conn,
-            id,
-            "to_police_keying",
-            CaseStatus::Received,
-            None,
-            Some("vendor_cap"),
-            at,
-        )?;
+        store::insert_to_police_event(conn, id, at)?;
     }
     if let Some(reason) = close {
         // Decided by the rule, not by a person: no actor.

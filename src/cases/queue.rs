@@ -62,6 +62,18 @@ fn queue_scope(actor: &Actor, step: Step) -> ApiResult<QueueScope> {
     })
 }
 
+/// No one holds the case at `at`: never claimed, released, or the claim expired.
+type Free = diesel::dsl::Or<
+    diesel::dsl::IsNull<cases::claimed_by>,
+    diesel::dsl::LtEq<cases::claim_expires_at, NaiveDateTime>,
+>;
+
+fn free_at(at: NaiveDateTime) -> Free {
+    cases::claimed_by
+        .is_null()
+        .or(cases::claim_expires_at.le(at))
+}
+
 /// Closes the cases of `status` whose Article 90 period has ended: they can
 /// no longer be ticketed, and a queue must not hand them out.
 fn close_expired(conn: &mut DbConn, status: CaseStatus, at: NaiveDateTime) -> ApiResult<()> {
@@ -109,11 +121,7 @@ macro_rules! next_free {
     ($scope:expr, $status:expr, $me:expr, $at:expr) => {{
         let mut q = cases::table
             .filter(cases::status.eq($status))
-            .filter(
-                cases::claimed_by
-                    .is_null()
-                    .or(cases::claim_expires_at.le($at)),
-            )
+            .filter(free_at($at))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 case_entries::table
                     .filter(case_entries::case_id.eq(cases::id))
@@ -159,7 +167,7 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
     let claimed = write_txn(conn, |conn| -> ApiResult<Option<CaseId>> {
         close_expired(conn, status, at)?;
         if let (Step::Keying, Some(vendor)) = (step, scope.vendor) {
-            crate::contracts::statement::hand_back_over_cap(conn, vendor, at)?;
+            crate::contracts::hand_back_over_cap(conn, vendor, at)?;
         }
         if let Some(id) = held(conn, me, status, at)? {
             return Ok(Some(id));
@@ -170,11 +178,7 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
         let first_free = cases::table
             .filter(cases::id.eq_any(&candidates))
             .filter(cases::status.eq(status))
-            .filter(
-                cases::claimed_by
-                    .is_null()
-                    .or(cases::claim_expires_at.le(at)),
-            )
+            .filter(free_at(at))
             .select(cases::id)
             .order((cases::deadline.asc(), cases::id.asc()))
             .limit(1);
@@ -189,11 +193,7 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
             cases::table
                 .filter(cases::id.eq(id))
                 .filter(cases::status.eq(status))
-                .filter(
-                    cases::claimed_by
-                        .is_null()
-                        .or(cases::claim_expires_at.le(at)),
-                ),
+                .filter(free_at(at)),
         )
         .set((
             cases::claimed_by.eq(Some(me)),

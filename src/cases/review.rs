@@ -39,6 +39,8 @@ pub fn approve(
     let at = now();
     write_txn(conn, |conn| -> ApiResult<ApiResult<ApprovedCase>> {
         let (case, me) = begin_step(conn, actor, id, Step::Review, at)?;
+        next(case.status, Action::Approve)
+            .ok_or_else(|| ApiError::conflict("wrong_status", "the case cannot be approved now"))?;
         let entries = store::entries_of(conn, id)?;
         let values = settled(&entries).ok_or(ApiError::NotFound("keying"))?;
         // The gates once more: time has passed since intake.
@@ -108,8 +110,6 @@ pub fn approve(
             case.unit_id,
             &fingerprint,
         )?;
-        next(case.status, Action::Approve)
-            .ok_or_else(|| ApiError::conflict("wrong_status", "the case cannot be approved now"))?;
         if !ticket.replayed {
             crate::tickets::issue::count_issue(
                 conn,

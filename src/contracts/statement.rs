@@ -1,8 +1,7 @@
 //! A vendor's monthly statement: tickets billed and their amount in the
 //! month, the contract year so far, what the caps leave, the warnings.
 
-use chrono::{Datelike, NaiveDate};
-use diesel::prelude::*;
+use chrono::Datelike;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -47,9 +46,7 @@ pub fn statement(
     if !may_read(actor, vendor) {
         return Err(ApiError::NotFound("vendor"));
     }
-    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-        .ok()
-        .filter(|_| month.len() == 7)
+    let first = crate::domain::time::parse_month(month)
         .ok_or_else(|| ApiError::field("month", "format", "a month, YYYY-MM"))?;
     let last = first
         .checked_add_months(chrono::Months::new(1))
@@ -174,43 +171,4 @@ pub fn to_pdf(s: &Statement) -> ApiResult<Vec<u8>> {
         );
     }
     Ok(doc.finish())
-}
-
-/// Moves the vendor's cases not yet keyed to police keying when the caps
-/// leave no room for them: nothing waits on a vendor that cannot bill.
-pub fn hand_back_over_cap(
-    conn: &mut DbConn,
-    vendor: VendorId,
-    at: chrono::NaiveDateTime,
-) -> ApiResult<usize> {
-    use crate::cases::status::CaseStatus;
-    use crate::db::schema::cases;
-    if super::takes_more(conn, vendor, at)? {
-        return Ok(0);
-    }
-    let ids: Vec<crate::domain::CaseId> = cases::table
-        .filter(cases::vendor_id.eq(vendor))
-        .filter(cases::status.eq(CaseStatus::Received))
-        .select(cases::id)
-        .load(conn)?;
-    for id in &ids {
-        diesel::update(cases::table.find(*id))
-            .set((
-                cases::vendor_id.eq(None::<VendorId>),
-                cases::claimed_by.eq(None::<crate::domain::UserId>),
-                cases::claim_expires_at.eq(None::<chrono::NaiveDateTime>),
-                cases::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        crate::cases::store::insert_event(
-            conn,
-            *id,
-            "to_police_keying",
-            CaseStatus::Received,
-            None,
-            Some("vendor_cap"),
-            at,
-        )?;
-    }
-    Ok(ids.len())
 }

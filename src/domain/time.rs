@@ -60,6 +60,20 @@ pub fn roc_datetime(utc: NaiveDateTime) -> String {
     )
 }
 
+/// The month of a Taiwan date as the statistics and statements name it:
+/// `YYYY-MM`.
+pub fn month_key(day: NaiveDate) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+/// The first day of a month named `YYYY-MM`; `None` for anything else.
+pub fn parse_month(s: &str) -> Option<NaiveDate> {
+    if s.len() != 7 {
+        return None;
+    }
+    NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok()
+}
+
 /// A legal period, as a rule of the catalog states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {

@@ -42,21 +42,7 @@ pub fn import_csv(
     progress: &dyn Fn(u64, u64),
 ) -> ApiResult<ImportReport> {
     ensure_admin(actor)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(csv_text);
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::bad_request("malformed_csv", e.to_string()))?
-        .clone();
-    let expected: Vec<&str> = IMPORT_COLUMNS.split(',').collect();
-    if headers.iter().collect::<Vec<_>>() != expected {
-        return Err(ApiError::field(
-            "header",
-            "columns",
-            format!("the first line must be: {IMPORT_COLUMNS}"),
-        ));
-    }
+    let mut reader = crate::csv_import::reader(csv_text, IMPORT_COLUMNS)?;
     let mut errors = FieldErrors::new();
     let mut rows: Vec<(usize, ImportRow)> = Vec::new();
     for (i, record) in reader.deserialize::<ImportRow>().enumerate() {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -92,7 +92,7 @@ pub fn with_error(facts: &[TicketFact]) -> i64 {
 
 /// Whether the month `YYYY-MM` is still provisional on `today`.
 pub fn provisional(month: &str, today: NaiveDate) -> bool {
-    let Some(first) = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok() else {
+    let Some(first) = crate::domain::time::parse_month(month) else {
         return true;
     };
     let next = first
@@ -153,9 +153,7 @@ pub fn rates(facts: &[TicketFact], dim: Dimension, today: NaiveDate) -> Vec<Rate
 }
 
 /// The Taiwan month `YYYY-MM` of a Taiwan date.
-pub fn month_of(day: NaiveDate) -> String {
-    format!("{:04}-{:02}", day.year(), day.month())
-}
+pub use crate::domain::time::month_key as month_of;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use super::report::month_span;
 use super::store;
 use super::turnaround::{self, TurnaroundDimension};
 use crate::db::{DbConn, now};
-use crate::domain::time::{from_taiwan, taiwan_date};
+use crate::domain::time::{from_taiwan, month_key, taiwan_date};
 use crate::domain::{Actor, UnitId};
 use crate::error::{ApiError, ApiResult};
 use crate::print::pdf::Document;
@@ -39,10 +39,6 @@ fn months_back(month: NaiveDate, n: u32) -> NaiveDate {
         .unwrap_or(month)
 }
 
-fn ym(d: NaiveDate) -> String {
-    format!("{:04}-{:02}", d.year(), d.month())
-}
-
 /// Turnaround buckets: two days wide up to 30, then 30 and more.
 const BUCKET_DAYS: f64 = 2.0;
 const BUCKETS: usize = 16;
@@ -52,13 +48,15 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
     let (start, end) = month_span(month, month)?;
     let first = taiwan_date(start);
     let trend_from = months_back(first, 11);
-    let (trend_start, _) = month_span(&ym(trend_from), month)?;
+    let (trend_start, _) = month_span(&month_key(trend_from), month)?;
     let path = actor.unit_path.as_deref();
     let today = taiwan_date(now());
 
     let trend_facts = store::ticket_facts(conn, path, trend_start, end)?;
     let by_month = error_rate::rates(&trend_facts, Dimension::Month, today);
-    let months: Vec<String> = (0..12).map(|i| ym(months_back(first, 11 - i))).collect();
+    let months: Vec<String> = (0..12)
+        .map(|i| month_key(months_back(first, 11 - i)))
+        .collect();
     let trend: Vec<(String, Option<&error_rate::RateLine>)> = months
         .iter()
         .map(|m| (m.clone(), by_month.iter().find(|l| &l.key == m)))

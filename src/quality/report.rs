@@ -11,9 +11,7 @@ pub const MAX_MONTHS: u32 = 36;
 /// `[from, to]` in Taiwan months (`YYYY-MM`) as UTC instants `[start, end)`.
 pub fn month_span(from: &str, to: &str) -> ApiResult<(NaiveDateTime, NaiveDateTime)> {
     let parse = |field: &str, s: &str| {
-        NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
-            .ok()
-            .filter(|_| s.len() == 7)
+        crate::domain::time::parse_month(s)
             .ok_or_else(|| ApiError::field(field, "format", "a month, YYYY-MM"))
     };
     let first = parse("from", from)?;

@@ -112,20 +112,7 @@ pub fn import_csv(
     progress: &dyn Fn(u64, u64),
 ) -> ApiResult<RegistryImportReport> {
     actor.ensure_headquarters_admin()?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(csv_text);
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::bad_request("malformed_csv", e.to_string()))?
-        .clone();
-    if headers.iter().collect::<Vec<_>>() != IMPORT_COLUMNS.split(',').collect::<Vec<_>>() {
-        return Err(ApiError::field(
-            "header",
-            "columns",
-            format!("the first line must be: {IMPORT_COLUMNS}"),
-        ));
-    }
+    let mut reader = crate::csv_import::reader(csv_text, IMPORT_COLUMNS)?;
     let mut errors = FieldErrors::new();
     let mut rows: Vec<(usize, NewRegistryRow)> = Vec::new();
     let mut seen = HashSet::new();

@@ -35,13 +35,8 @@ impl CountKey {
         vendor: Option<VendorId>,
         keyer: Option<UserId>,
     ) -> Self {
-        let day = taiwan_date(issued_at);
         CountKey {
-            month: format!(
-                "{:04}-{:02}",
-                chrono::Datelike::year(&day),
-                chrono::Datelike::month(&day)
-            ),
+            month: crate::domain::time::month_key(taiwan_date(issued_at)),
             unit_id: unit,
             kind,
             officer_id: officer,

@@ -33,20 +33,7 @@ pub struct RejectionReport {
 
 pub fn import_csv(conn: &mut DbConn, actor: &Actor, csv_text: &[u8]) -> ApiResult<RejectionReport> {
     actor.ensure_headquarters_admin()?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(csv_text);
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::bad_request("malformed_csv", e.to_string()))?
-        .clone();
-    if headers.iter().collect::<Vec<_>>() != IMPORT_COLUMNS.split(',').collect::<Vec<_>>() {
-        return Err(ApiError::field(
-            "header",
-            "columns",
-            format!("the first line must be: {IMPORT_COLUMNS}"),
-        ));
-    }
+    let mut reader = crate::csv_import::reader(csv_text, IMPORT_COLUMNS)?;
     let mut errors = FieldErrors::new();
     let mut rows = Vec::new();
     for (i, record) in reader.deserialize::<Row>().enumerate() {

@@ -1063,7 +1063,7 @@ async fn the_error_rate_and_near_misses_of_a_small_city_worked_out_by_hand() {
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
 
-    let month = epatrol::quality::error_rate::month_of(epatrol::domain::time::taiwan_date(
+    let month = epatrol::domain::time::month_key(epatrol::domain::time::taiwan_date(
         Utc::now().naive_utc(),
     ));
     let q = |by: &str| format!("/api/v1/quality/error-rate?from={month}&to={month}&by={by}");
@@ -1326,7 +1326,7 @@ async fn tickets_go_to_the_office_once_and_its_rejections_count_as_errors() {
     .await;
     assert_eq!(r.body["already_recorded"], 1, "{}", r.body);
     // One rejected of three issued.
-    let month = epatrol::quality::error_rate::month_of(epatrol::domain::time::taiwan_date(
+    let month = epatrol::domain::time::month_key(epatrol::domain::time::taiwan_date(
         Utc::now().naive_utc(),
     ));
     let r = get(
@@ -1352,7 +1352,7 @@ async fn a_vendor_is_billed_up_to_its_caps_and_the_rest_goes_to_police_keying() 
     let admin = login(&srv, "HQA").await;
     import_registry(&srv, &admin, REGISTRY).await;
     let vendor = app.fx.vendor;
-    let month = epatrol::quality::error_rate::month_of(epatrol::domain::time::taiwan_date(
+    let month = epatrol::domain::time::month_key(epatrol::domain::time::taiwan_date(
         Utc::now().naive_utc(),
     ));
     let year = month[0..4].to_owned();

@@ -267,3 +267,39 @@ pub fn accounting(
     }
     q.load(conn)
 }
+
+/// The vendor's cases not yet keyed.
+pub fn unkeyed_of_vendor(conn: &mut DbConn, vendor: VendorId) -> QueryResult<Vec<CaseId>> {
+    cases::table
+        .filter(cases::vendor_id.eq(vendor))
+        .filter(cases::status.eq(CaseStatus::Received))
+        .select(cases::id)
+        .load(conn)
+}
+
+/// Records that a case went to police keying because its vendor's caps
+/// leave no room (`contracts`).
+pub fn insert_to_police_event(conn: &mut DbConn, id: CaseId, at: NaiveDateTime) -> QueryResult<()> {
+    insert_event(
+        conn,
+        id,
+        "to_police_keying",
+        CaseStatus::Received,
+        None,
+        Some("vendor_cap"),
+        at,
+    )
+}
+
+/// Takes a case from its vendor (and whoever claimed it) to police keying.
+pub fn hand_to_police(conn: &mut DbConn, id: CaseId, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::vendor_id.eq(None::<VendorId>),
+            cases::claimed_by.eq(None::<UserId>),
+            cases::claim_expires_at.eq(None::<NaiveDateTime>),
+            cases::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    insert_to_police_event(conn, id, at)
+}
