@@ -3,7 +3,11 @@
 //! `epatrol seed demo`: claim latency (p50, p99, max), keying latency, and
 //! that no case was claimed by two people.
 //!
-//! EPATROL_DATABASE_URL=... cargo run --release --example claimbench -- 50 2000
+//! EPATROL_DATABASE_URL=... cargo run --release --example claimbench -- 50 2000 [THINK_MS]
+//!
+//! THINK_MS (default 0) is how long each keyer looks at the evidence
+//! between claiming a case and submitting it: 0 is saturation, every keyer
+//! submitting as fast as the machine lets it.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -24,6 +28,8 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let keyers: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
     let cases: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let think =
+        std::time::Duration::from_millis(args.next().and_then(|a| a.parse().ok()).unwrap_or(0));
     let mut settings = epatrol::config::Settings::from_env()?;
     settings.db_pool_size = u32::try_from(keyers + 4).unwrap_or(64);
     let pool = epatrol::open_database(&settings)?;
@@ -115,6 +121,7 @@ fn main() -> anyhow::Result<()> {
                     {
                         *t += 1;
                     }
+                    std::thread::sleep(think);
                     let plate = format!("RDA-{:04}", 1001 + (case.id.0 as usize + k) % 24);
                     let input = KeyingInput {
                         plate,

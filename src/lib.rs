@@ -67,9 +67,7 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
         limits: Arc::new(ratelimit::Limits::new(&settings)),
         clock: clock::Clock::real(),
         fonts,
-        evidence: Arc::new(evidence::dir::DirStore::new(
-            settings.data_dir.join("evidence"),
-        )),
+        evidence: evidence::open(&settings)?,
         settings: Arc::new(settings),
     })
 }

@@ -129,9 +129,8 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             if !seed::is_empty(&mut conn).map_err(api)? {
                 bail!("the database already has units; the demo city goes only into an empty one");
             }
-            let evidence =
-                epatrol::evidence::dir::DirStore::new(settings.data_dir.join("evidence"));
-            seed::demo(&mut conn, &evidence).map_err(api)?;
+            let evidence = epatrol::evidence::open(&settings)?;
+            seed::demo(&mut conn, evidence.as_ref()).map_err(api)?;
             println!("demo city seeded; accounts are listed in README.md");
         }
         Command::Unit(UnitCommand::Add {
@@ -251,12 +250,11 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
             let pool = epatrol::open_database(&settings)?;
-            let evidence =
-                epatrol::evidence::dir::DirStore::new(settings.data_dir.join("evidence"));
+            let evidence = epatrol::evidence::open(&settings)?;
             let bar = progress_bar("cases");
             let imported = epatrol::cases::import::import_csv(
                 &mut *pool.get()?,
-                &evidence,
+                evidence.as_ref(),
                 &Actor::system(),
                 &csv,
                 &base,

@@ -92,6 +92,10 @@ pub struct Settings {
     pub metrics_token: Option<Secret>,
     /// A listener of its own for `/metrics` (no token), e.g. 127.0.0.1:9090.
     pub metrics_bind: Option<String>,
+    /// `s3://bucket[/prefix]` keeps evidence in an S3-compatible bucket
+    /// (credentials and endpoint from the standard `AWS_*` variables);
+    /// `None` keeps it under the data dir.
+    pub evidence_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -134,6 +138,7 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_TRUSTED_PROXIES",
     "EPATROL_METRICS_TOKEN",
     "EPATROL_METRICS_BIND",
+    "EPATROL_EVIDENCE_URL",
     // Read by the CLI, not by the server.
     "EPATROL_PASSWORD",
 ];
@@ -192,6 +197,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             metrics_bind: None,
+            evidence_url: None,
         }
     }
 
@@ -322,6 +328,11 @@ impl Settings {
                 return Err(bad("EPATROL_METRICS_TOKEN", "at least 16 characters"));
             }
             settings.metrics_token = Some(Secret::new(v.into_bytes()));
+        }
+        if let Some(v) = get("EPATROL_EVIDENCE_URL") {
+            crate::evidence::s3::parse_url(&v)
+                .map_err(|e| bad("EPATROL_EVIDENCE_URL", e.to_string()))?;
+            settings.evidence_url = Some(v);
         }
         if let Some(v) = get("EPATROL_METRICS_BIND") {
             v.parse::<std::net::SocketAddr>().map_err(|_| {

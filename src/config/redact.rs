@@ -45,6 +45,7 @@ impl fmt::Debug for Settings {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("metrics_token", &self.metrics_token)
             .field("metrics_bind", &self.metrics_bind)
+            .field("evidence_url", &self.evidence_url)
             .finish()
     }
 }

@@ -4,12 +4,19 @@
 //! the bytes are read back.
 //!
 //! One small interface, [`EvidenceStore`]; the default keeps files in a
-//! directory under the data dir ([`dir::DirStore`]).
+//! directory under the data dir ([`dir::DirStore`]); deployments with
+//! several API nodes set `EPATROL_EVIDENCE_URL=s3://bucket/prefix` and keep
+//! it in an S3-compatible bucket ([`s3::S3Store`]).
 
 pub mod dir;
 pub mod media;
+pub mod s3;
+
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
+
+use crate::config::Settings;
 
 /// Where evidence bytes live. Implementations must make `put` durable
 /// before returning: a case answered 2xx keeps its evidence through a crash.
@@ -18,6 +25,15 @@ pub trait EvidenceStore: Send + Sync {
     fn put(&self, sha256: &str, bytes: &[u8]) -> anyhow::Result<()>;
     /// The bytes stored under `sha256`, if any, unchecked.
     fn get_raw(&self, sha256: &str) -> anyhow::Result<Option<Vec<u8>>>;
+}
+
+/// The store the settings name: the bucket of `EPATROL_EVIDENCE_URL` (with
+/// the `AWS_*` variables of the process), else `evidence/` in the data dir.
+pub fn open(settings: &Settings) -> anyhow::Result<Arc<dyn EvidenceStore>> {
+    Ok(match &settings.evidence_url {
+        Some(url) => Arc::new(s3::S3Store::open(url, std::env::vars())?),
+        None => Arc::new(dir::DirStore::new(settings.data_dir.join("evidence"))),
+    })
 }
 
 /// Lower-case hex SHA-256 of `bytes`.

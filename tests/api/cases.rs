@@ -1559,3 +1559,99 @@ async fn a_keyed_time_or_article_the_camera_contradicts_must_be_acknowledged() {
     let r = post(&srv, &path, Some(&k1), close).await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// The S3-compatible server of `EPATROL_TEST_S3_ENDPOINT` (e.g. moto's
+/// `http://127.0.0.1:9400`), with a bucket made for the test, or `None`
+/// (the test reports itself skipped) where no such server runs.
+fn s3_bucket() -> Option<(String, Vec<(String, String)>)> {
+    let Ok(endpoint) = std::env::var("EPATROL_TEST_S3_ENDPOINT") else {
+        assert!(
+            std::env::var_os("EPATROL_TEST_REQUIRE_TOOLS").is_none(),
+            "EPATROL_TEST_S3_ENDPOINT must name an S3-compatible server here"
+        );
+        eprintln!("SKIPPED evidence_in_a_bucket: EPATROL_TEST_S3_ENDPOINT is not set");
+        return None;
+    };
+    let bucket = format!("epatrol-{}", uuid::Uuid::new_v4().simple());
+    // Bucket creation is not part of object_store: one bare request.
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut conn = std::net::TcpStream::connect(host).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        conn,
+        "PUT /{bucket} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let vars = [
+        ("AWS_ENDPOINT", endpoint.as_str()),
+        ("AWS_ALLOW_HTTP", "true"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .to_vec();
+    Some((format!("s3://{bucket}/tainan/evidence"), vars))
+}
+
+#[actix_web::test]
+async fn evidence_in_a_bucket_is_shared_by_every_node() {
+    use epatrol::evidence::{EvidenceStore, s3::S3Store};
+    use std::sync::Arc;
+    let Some((url, vars)) = s3_bucket() else {
+        return;
+    };
+    let w = World::new();
+    let app = &w.app;
+    let mut first = app.state.clone();
+    first.evidence = Arc::new(S3Store::open(&url, vars.clone()).unwrap());
+    let mut second = epatrol::init_state(settings(&app.db)).unwrap();
+    second.evidence = Arc::new(S3Store::open(&url, vars.clone()).unwrap());
+    let a = actix_web::test::init_service(epatrol::app::build(first)).await;
+    let b = actix_web::test::init_service(epatrol::app::build(second)).await;
+
+    let intake = login(&a, "SUP-IN").await;
+    let r = post(
+        &a,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-S3-01", 30),
+    )
+    .await;
+    let id = r.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cases/{id}/evidence");
+    let r = upload(&a, &intake, &path, "image/png", PNG).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let sha = r.body["sha256"].as_str().unwrap().to_owned();
+    // Nothing went to the node's own disk: the bucket holds it.
+    assert!(!app.db.data_dir().join("evidence").join(&sha[0..2]).exists());
+
+    // Taken in on one node, read on the other, byte for byte.
+    let keyer = login(&b, "K1").await;
+    let res = actix_web::test::call_service(
+        &b,
+        TestRequest::get()
+            .uri(&format!("/api/v1/cases/{id}/evidence/{sha}"))
+            .insert_header(("Authorization", format!("Bearer {keyer}")))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(actix_web::test::read_body(res).await.as_ref(), PNG);
+
+    // Stored once under its hash; checked as it is read back.
+    let store = S3Store::open(&url, vars.clone()).unwrap();
+    assert_eq!(store.get_raw(&sha).unwrap().as_deref(), Some(PNG));
+    let forged = epatrol::evidence::sha256_hex(b"another photo");
+    store.put(&forged, b"not that photo").unwrap();
+    assert!(matches!(
+        epatrol::evidence::read_checked(&store, &forged),
+        Err(epatrol::evidence::ReadError::Corrupt(_))
+    ));
+    assert_eq!(store.get_raw(&"1".repeat(64)).unwrap(), None);
+    // A bucket that does not exist stops the start.
+    assert!(S3Store::open("s3://no-such-bucket-epatrol", vars).is_err());
+}
