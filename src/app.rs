@@ -197,7 +197,8 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(path_error))
         .configure(routes)
         .split_for_parts();
-    app.default_service(web::to(route_not_found))
+    app.configure(crate::console::configure)
+        .default_service(web::to(route_not_found))
         .wrap(actix_web::middleware::from_fn(
             crate::problem_fallback::ensure_problems,
         ))

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod contracts;
 pub mod csv_import;
 pub mod db;

@@ -30,7 +30,7 @@ pub async fn secure(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    if is_html {
+    if is_html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(HTML_POLICY),

@@ -32,6 +32,11 @@ impl SigningKeys {
         self.derived(format!("epatrol box code key v{version}").as_bytes())
     }
 
+    /// The MAC of console cookies and CSRF tokens.
+    pub fn console_mac(&self) -> Hmac<Sha256> {
+        self.derived(b"epatrol console session key v1")
+    }
+
     /// A 96-bit tag over `text` for printed ticket verification codes.
     pub fn ticket_tag(&self, text: &str) -> String {
         let mut mac = self.derived(b"epatrol ticket verification key v1");

@@ -55,6 +55,26 @@ pub fn login(
     req: LoginRequest,
     device: Option<String>,
 ) -> ApiResult<TokenResponse> {
+    sign_in(
+        state,
+        req,
+        device,
+        Duration::days(30),
+        |c, session_id, user, unit| issue_pair(c, state, session_id, user.clone(), unit.clone()),
+    )
+}
+
+/// Checks a badge and password under the lockout, records the outcome in
+/// the audit log and, on success, opens a session of `session_ttl` and runs
+/// `then` in the same transaction (the handhelds' token pair, the
+/// console's cookie). The API and the console share every rule of it.
+pub fn sign_in<T>(
+    state: &AppState,
+    req: LoginRequest,
+    device: Option<String>,
+    session_ttl: Duration,
+    then: impl FnOnce(&mut DbConn, &str, &UserRow, &UnitRow) -> ApiResult<T>,
+) -> ApiResult<T> {
     let mut errors = FieldErrors::new();
     if req.badge.trim().is_empty() {
         errors.add("badge", "required", "enter your badge number");
@@ -140,12 +160,12 @@ pub fn login(
                 user_id: user.id,
                 device: device.clone(),
                 created_at: at,
-                expires_at: at + Duration::days(30),
+                expires_at: at + session_ttl,
                 revoked_at: None,
                 revoked_reason: None,
             },
         )?;
-        let response = issue_pair(c, state, &session_id, user.clone(), unit.clone())?;
+        let response = then(c, &session_id, &user, &unit)?;
         crate::audit::append(
             c,
             login_entry("auth.login", Some(user.id), &device, &key).unit(unit.id),

@@ -154,6 +154,49 @@ fn answer(conn: &mut DbConn, actor: &Actor, id: CaseId) -> ApiResult<CaseView> {
     view(conn, actor, row)
 }
 
+/// The values a keying would settle, as the rules judge them.
+fn settled_of(input: &KeyingInput, me: UserId) -> Settled {
+    Settled {
+        critical: Critical {
+            plate: input.plate.clone(),
+            vehicle_class: input.vehicle_class,
+            article_code: input.article_code.clone(),
+            violation_at: truncate_micros(input.violation_at.naive_utc()),
+        }
+        .normalised(),
+        place: input.place.trim().to_owned(),
+        facts: input.facts.trim().to_owned(),
+        fine: input.fine,
+        make: input
+            .make
+            .as_ref()
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty()),
+        acknowledge: input.acknowledge.clone(),
+        keyed_by: me,
+    }
+}
+
+/// What submitting `input` as the keying of a case would meet (errors,
+/// then warnings), without keeping anything: the console checks as the
+/// keyer types with the rules the submission applies.
+pub fn check_keying(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: CaseId,
+    input: &KeyingInput,
+) -> ApiResult<(Vec<FieldError>, Vec<FieldError>)> {
+    let me = actor
+        .user_id
+        .ok_or(ApiError::Forbidden("role_not_allowed"))?;
+    let (case, _) = get_readable(conn, actor, id)?;
+    let settled = settled_of(input, me);
+    let judged = judge(conn, &case, &settled)?;
+    let mut warnings = judged.verdict.warnings;
+    warnings.extend(camera_record_differs(&case, &settled.critical));
+    Ok((judged.verdict.errors, warnings))
+}
+
 /// 一打: keys every field. Mistakes the rules or the registry catch are
 /// refused (422) and kept as near misses.
 pub fn key(
@@ -180,25 +223,7 @@ pub fn key(
     // The refusal is answered after the commit, so the near misses stay.
     write_txn(conn, |conn| -> ApiResult<ApiResult<CaseView>> {
         let (case, me) = begin_step(conn, actor, id, Step::Keying, at)?;
-        let settled = Settled {
-            critical: Critical {
-                plate: input.plate.clone(),
-                vehicle_class: input.vehicle_class,
-                article_code: input.article_code.clone(),
-                violation_at: truncate_micros(input.violation_at.naive_utc()),
-            }
-            .normalised(),
-            place: input.place.trim().to_owned(),
-            facts: input.facts.trim().to_owned(),
-            fine: input.fine,
-            make: input
-                .make
-                .as_ref()
-                .map(|m| m.trim().to_owned())
-                .filter(|m| !m.is_empty()),
-            acknowledge: input.acknowledge.clone(),
-            keyed_by: me,
-        };
+        let settled = settled_of(input, me);
         let mut judged = judge(conn, &case, &settled)?;
         if !judged.verdict.errors.is_empty() {
             store::insert_near_misses(conn, &near_misses_of(&case, me, &judged, at))?;

@@ -63,6 +63,9 @@ pub struct UserRow {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set by whoever created or reset the account; cleared when its owner
+    /// chooses a password.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -285,13 +288,28 @@ pub fn set_user_disabled(
         .execute(conn)
 }
 
+/// Sets an account's password; `chosen_by_owner` is false when someone
+/// else set it, so the owner must choose their own at the next sign-in.
 pub fn set_user_password(
     conn: &mut DbConn,
     id: UserId,
     hash: &str,
     now: NaiveDateTime,
+    chosen_by_owner: bool,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(now),
+            users::must_change_password.eq(!chosen_by_owner),
+        ))
+        .execute(conn)
+}
+
+/// Marks an account created by someone else: its owner chooses a password
+/// at the first sign-in.
+pub fn require_password_change(conn: &mut DbConn, id: UserId) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::must_change_password.eq(true))
         .execute(conn)
 }

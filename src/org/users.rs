@@ -29,6 +29,9 @@ pub struct UserView {
     pub role: Role,
     pub vendor_id: Option<VendorId>,
     pub disabled: bool,
+    /// Someone else set the password: the owner must choose one
+    /// (`POST /api/v1/me/password`) before working.
+    pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -46,6 +49,7 @@ pub fn view(user: UserRow, unit: UnitRow) -> ApiResult<UserView> {
         role,
         vendor_id: user.vendor_id,
         disabled: user.disabled_at.is_some(),
+        must_change_password: user.must_change_password,
         created_at: user.created_at.and_utc(),
     })
 }
@@ -150,6 +154,10 @@ pub fn create(conn: &mut DbConn, actor: &Actor, user: PreparedUser) -> ApiResult
             "badge_taken",
             "that badge number already has an account",
         ))?;
+        // The command line's first accounts are set up by their owners.
+        if actor.user_id.is_some() {
+            store::require_password_change(conn, id)?;
+        }
         crate::audit::append(
             conn,
             actor
@@ -311,7 +319,7 @@ pub fn change_own_password(
     let mut conn = pool.get()?;
     write_txn(&mut conn, |conn| {
         let at = now();
-        store::set_user_password(conn, id, &hash, at)?;
+        store::set_user_password(conn, id, &hash, at, true)?;
         crate::sessions::revoke_other_sessions(conn, id, session_id, "password_changed", at)?;
         crate::audit::append(conn, actor.audit("user.password_change", "user").object(id))?;
         Ok(())
@@ -341,7 +349,7 @@ pub fn reset_password(
     let mut conn = pool.get()?;
     write_txn(&mut conn, |conn| {
         let at = now();
-        store::set_user_password(conn, id, &hash, at)?;
+        store::set_user_password(conn, id, &hash, at, false)?;
         crate::sessions::revoke_user_sessions(conn, id, "password_reset", at)?;
         let (_, unit) = get_reachable(conn, actor, id)?;
         crate::audit::append(

@@ -363,6 +363,50 @@ pub fn list(
     q.order(tickets::id.asc()).limit(limit + 1).load(conn)
 }
 
+/// What the console's ticket search looks for; every part optional.
+#[derive(Debug, Default)]
+pub struct TicketSearch<'a> {
+    pub within_path: Option<&'a str>,
+    pub officer: Option<UserId>,
+    pub unit: Option<UnitId>,
+    pub number: Option<&'a str>,
+    /// Normalised, as stored.
+    pub plate: Option<&'a str>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub limit: i64,
+}
+
+/// Ticket versions matching `q`, newest first.
+pub fn search(conn: &mut DbConn, q: &TicketSearch<'_>) -> QueryResult<Vec<TicketRow>> {
+    let mut query = tickets::table
+        .inner_join(units::table)
+        .select(TicketRow::as_select())
+        .into_boxed();
+    if let Some(path) = q.within_path {
+        query = query.filter(units::path.like(format!("{path}%")));
+    }
+    if let Some(o) = q.officer {
+        query = query.filter(tickets::officer_id.eq(o));
+    }
+    if let Some(u) = q.unit {
+        query = query.filter(tickets::unit_id.eq(u));
+    }
+    if let Some(n) = q.number {
+        query = query.filter(tickets::number.eq(n.to_owned()));
+    }
+    if let Some(p) = q.plate {
+        query = query.filter(tickets::plate.eq(p.to_owned()));
+    }
+    if let Some(f) = q.from {
+        query = query.filter(tickets::violation_at.ge(f));
+    }
+    if let Some(t) = q.to {
+        query = query.filter(tickets::violation_at.lt(t));
+    }
+    query.order(tickets::id.desc()).limit(q.limit).load(conn)
+}
+
 pub fn by_number_version(
     conn: &mut DbConn,
     number: &str,

@@ -9,23 +9,23 @@ use diesel::prelude::*;
 use epatrol::domain::Role;
 use serde_json::{Value, json};
 
-const REGISTRY: &str = "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\n\
+pub const REGISTRY: &str = "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\n\
 ABC-1234,car,TOYOTA,白,陳車主,F131104093,臺南市北區公園路1號,2020-01-01\n\
 MKA-567,motorcycle,KYMCO,黑,林機車,A123456789,臺南市東區大學路2號,2020-01-01\n\
 EAA-1234,heavy_motorcycle,YAMAHA,藍,王重機,F131104093,臺南市南區,2020-01-01\n";
 
 /// A tiny PNG: what the evidence check takes as an image.
-const PNG: &[u8] =
+pub const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 /// The city of these tests: a precinct supervisor who takes cases in and
 /// another who reviews, an HQ administrator, and the vendor's three roles.
-struct World {
-    app: TestApp,
+pub struct World {
+    pub app: TestApp,
 }
 
 impl World {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let app = TestApp::new();
         app.user("HQA", app.fx.hq, Role::Admin);
         app.user("SUP-IN", app.fx.p1, Role::Supervisor);
@@ -41,7 +41,7 @@ impl World {
     }
 }
 
-fn camera_case(app: &TestApp, client_id: &str, minutes_ago: i64) -> Value {
+pub fn camera_case(app: &TestApp, client_id: &str, minutes_ago: i64) -> Value {
     json!({
         "client_id": client_id,
         "source": "camera",
@@ -93,7 +93,7 @@ fn critical(case: &Value, plate: &str) -> Value {
     })
 }
 
-async fn upload<S, B>(srv: &S, token: &str, path: &str, content_type: &str, bytes: &[u8]) -> Resp
+pub async fn upload<S, B>(srv: &S, token: &str, path: &str, content_type: &str, bytes: &[u8]) -> Resp
 where
     S: actix_web::dev::Service<
             actix_http::Request,
@@ -121,7 +121,7 @@ where
     }
 }
 
-async fn import_registry<S, B>(srv: &S, admin: &str, csv: &str) -> Resp
+pub async fn import_registry<S, B>(srv: &S, admin: &str, csv: &str) -> Resp
 where
     S: actix_web::dev::Service<
             actix_http::Request,

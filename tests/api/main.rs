@@ -15,6 +15,7 @@ mod auth;
 mod cases;
 mod catalog;
 mod cli;
+mod console;
 mod contract;
 mod fonts;
 mod org;

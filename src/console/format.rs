@@ -1,0 +1,66 @@
+//! Times and numbers as Taiwanese users read them: Taiwan time, Republic
+//! of China years in dates, 24-hour clocks.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::domain::time::{from_taiwan, to_taiwan};
+
+/// 115/11/30 14:05:09 — the short form of tables and forms.
+pub fn roc_short(utc: NaiveDateTime) -> String {
+    let local = to_taiwan(utc);
+    format!(
+        "{}/{}",
+        chrono::Datelike::year(&local) - 1911,
+        local.format("%m/%d %H:%M:%S")
+    )
+}
+
+pub fn roc_short_utc(t: DateTime<Utc>) -> String {
+    roc_short(t.naive_utc())
+}
+
+/// A time typed in Taiwan time, with a Western or ROC year:
+/// `2026-11-30 14:05:09`, `2026/11/30 14:05`, `115/11/30 14:05:09`.
+pub fn parse_local(input: &str) -> Option<DateTime<Utc>> {
+    let text = input.trim().replace('/', "-").replace('T', " ");
+    let (date, time) = text.split_once(' ').unwrap_or((text.as_str(), "00:00:00"));
+    let mut parts = date.splitn(2, '-');
+    let year: i32 = parts.next()?.trim().parse().ok()?;
+    let rest = parts.next()?;
+    let year = if year < 1911 { year + 1911 } else { year };
+    let time = time.trim();
+    let time = if time.matches(':').count() == 1 {
+        format!("{time}:00")
+    } else {
+        time.to_owned()
+    };
+    let local =
+        NaiveDateTime::parse_from_str(&format!("{year}-{rest} {time}"), "%Y-%m-%d %H:%M:%S")
+            .ok()?;
+    Some(from_taiwan(local).and_utc())
+}
+
+/// The input form of a time: Taiwan time, Western year, to the second.
+pub fn input_value(t: DateTime<Utc>) -> String {
+    to_taiwan(t.naive_utc()).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn taiwan_times_both_years() {
+        let utc = parse_local("2026-11-30 14:05:09").unwrap();
+        assert_eq!(utc.to_rfc3339(), "2026-11-30T06:05:09+00:00");
+        assert_eq!(parse_local("115/11/30 14:05:09"), Some(utc));
+        assert_eq!(
+            parse_local("2026/11/30 14:05").unwrap().to_rfc3339(),
+            "2026-11-30T06:05:00+00:00"
+        );
+        assert_eq!(roc_short_utc(utc), "115/11/30 14:05:09");
+        assert_eq!(input_value(utc), "2026-11-30 14:05:09");
+        assert_eq!(parse_local("昨天"), None);
+        assert_eq!(parse_local("2026-13-01 00:00"), None);
+    }
+}

@@ -1,0 +1,134 @@
+//! The page shell: zh-TW, the assets with their integrity digests, the
+//! navigation of the signed-in role, and the policy that lets the page load
+//! only its own files.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::assets::bundle;
+use super::session::Browser;
+use crate::domain::Role;
+
+/// The console's content security policy: its own scripts, styles and
+/// images (evidence, maps drawn inline), forms to itself, nothing else.
+pub const CONSOLE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+fn head(title: &str) -> Markup {
+    let b = bundle();
+    html! {
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        // htmx's own indicator styles are inline, which the policy refuses.
+        meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false}"#;
+        title { (title) " · 電子巡簽與舉發系統" }
+        link rel="stylesheet" href=(b.style.href) integrity=(b.style.integrity);
+        script src=(b.htmx.href) integrity=(b.htmx.integrity) defer {}
+        script src=(b.script.href) integrity=(b.script.integrity) defer {}
+    }
+}
+
+/// A page with no navigation (sign-in, errors).
+pub fn bare(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-TW" {
+            head { (head(title)) }
+            body { (body) }
+        }
+    }
+}
+
+fn links(role: Role) -> Vec<(&'static str, &'static str)> {
+    let mut v = vec![("/", "首頁")];
+    match role {
+        Role::Supervisor | Role::Admin => {
+            v.extend([
+                ("/checkins/flagged", "待審巡簽"),
+                ("/coverage", "巡邏涵蓋率"),
+                ("/work/review", "案件審核"),
+                ("/tickets", "舉發單"),
+            ]);
+        }
+        Role::Officer => v.push(("/tickets", "舉發單")),
+        Role::VendorKeyer => v.push(("/work/keying", "打字")),
+        Role::VendorVerifier => v.push(("/work/verification", "驗證")),
+        Role::VendorSupervisor => v.push(("/work/resolution", "差異處理")),
+    }
+    v
+}
+
+/// A signed-in page.
+pub fn page(title: &str, who: &Browser, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-TW" {
+            head { (head(title)) }
+            body hx-headers=(format!(r#"{{"X-CSRF-Token":"{}"}}"#, who.csrf)) {
+                header.top {
+                    strong { "電子巡簽與舉發" }
+                    nav aria-label="主選單" {
+                        @for (href, label) in links(who.actor().role) {
+                            a href=(href) { (label) }
+                        }
+                    }
+                    span { (who.name) "（" (who.caller.badge) "，" (who.unit_name) "）" }
+                    form method="post" action="/logout" {
+                        (csrf_field(who))
+                        button.secondary type="submit" { "登出" }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+pub fn csrf_field(who: &Browser) -> Markup {
+    html! { input type="hidden" name=(super::session::CSRF_FIELD) value=(who.csrf); }
+}
+
+/// A list of problems, announced to screen readers.
+pub fn problems(messages: &[String]) -> Markup {
+    html! {
+        @if !messages.is_empty() {
+            div.error role="alert" {
+                ul { @for m in messages { li { (m) } } }
+            }
+        }
+    }
+}
+
+pub fn html_response(status: StatusCode, body: Markup) -> HttpResponse {
+    let mut res = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body.into_string());
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONSOLE_POLICY),
+    );
+    res
+}
+
+pub fn ok(body: Markup) -> HttpResponse {
+    html_response(StatusCode::OK, body)
+}
+
+/// After a form: the page to look at next (POST, redirect, GET).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Text that must never be read as markup, for places maud cannot escape.
+pub fn raw_json(value: &serde_json::Value) -> PreEscaped<String> {
+    PreEscaped(
+        value
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e"),
+    )
+}

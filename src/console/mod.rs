@@ -1,0 +1,97 @@
+//! The console: the browser interface of supervisors, vendor staff and
+//! administrators, served by the same binary as the API. Pages are maud
+//! templates compiled in; they call the same service functions as the API
+//! handlers, so scoping, separation of duties and personal-data limits are
+//! enforced once, server-side, whatever a page shows.
+
+pub mod assets;
+pub mod format;
+pub mod layout;
+pub mod page_error;
+pub mod pages;
+pub mod session;
+
+use actix_web::{HttpRequest, web};
+
+use page_error::{PageError, PageResult};
+use session::{Browser, CSRF_FIELD, CSRF_HEADER};
+
+use crate::state::AppState;
+
+/// The device the console's actions are recorded from in the audit log.
+pub const DEVICE: &str = "console";
+
+/// Every console route (outside `/api/v1`).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(assets::serve_asset)
+        .service(pages::login::login_page)
+        .service(pages::login::login_submit)
+        .service(pages::login::logout)
+        .service(pages::login::password_page)
+        .service(pages::login::password_submit)
+        .service(pages::home::home)
+        .service(pages::work::queue_page)
+        .service(pages::work::claim)
+        .service(pages::work::work_page)
+        .service(pages::work::release)
+        .service(pages::work::evidence)
+        .service(pages::keying::check)
+        .service(pages::keying::submit_keying)
+        .service(pages::keying::submit_verification)
+        .service(pages::keying::submit_resolution)
+        .service(pages::review::approve)
+        .service(pages::review::send_back)
+        .service(pages::checkins::flagged)
+        .service(pages::checkins::checkin_page)
+        .service(pages::checkins::decide)
+        .service(pages::coverage::coverage_page)
+        .service(pages::tickets::ticket_search)
+        .service(pages::tickets::ticket_page);
+}
+
+/// A posted form as its pairs (repeated names kept, e.g. acknowledgements).
+pub type FormPairs = web::Form<Vec<(String, String)>>;
+
+/// The first value of `name` in a form, trimmed.
+pub fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+/// Every value of `name` in a form.
+pub fn fields(form: &[(String, String)], name: &str) -> Vec<String> {
+    form.iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .collect()
+}
+
+/// Refuses a state-changing request that does not carry this session's
+/// CSRF token (form field or htmx header) or that another site sent.
+pub fn check_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    who: &Browser,
+    form: &[(String, String)],
+) -> PageResult<()> {
+    let cross_site = req
+        .headers()
+        .get("Sec-Fetch-Site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site");
+    let header = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let presented = match field(form, CSRF_FIELD) {
+        "" => header,
+        f => f,
+    };
+    if cross_site || !session::csrf_ok(state, &who.caller.session_id, presented) {
+        return Err(PageError::Csrf);
+    }
+    Ok(())
+}

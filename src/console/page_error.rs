@@ -1,0 +1,97 @@
+//! What a page answers when it cannot be shown: the sign-in page for a
+//! browser that is not (or no longer) signed in, the password page for an
+//! account that must choose one, else an error page in words, with the
+//! status the API would give.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use maud::html;
+
+use crate::error::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("not signed in")]
+    SignIn,
+    #[error("the password must be changed first")]
+    ChangePassword,
+    #[error("a form without this session's CSRF token")]
+    Csrf,
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+pub type PageResult<T> = Result<T, PageError>;
+
+/// Words for the codes a person can meet at the console.
+pub fn explain(e: &ApiError) -> String {
+    match e {
+        ApiError::Forbidden("role_not_allowed") => "您的角色不能做這件事。".into(),
+        ApiError::Forbidden("separation_of_duties") => {
+            "同一案件的兩個步驟不能由同一人完成（職務分離）。".into()
+        }
+        ApiError::Forbidden("outside_your_units") => "這不在您的單位範圍內。".into(),
+        ApiError::Forbidden(code) => format!("不允許（{code}）。"),
+        ApiError::NotFound(what) => format!("找不到（{what}），或不在您的範圍內。"),
+        ApiError::Conflict { detail, code } => format!("無法完成：{detail}（{code}）"),
+        ApiError::Rejected { detail, code } => format!("無法完成：{detail}（{code}）"),
+        ApiError::Validation(errors) | ApiError::Unacknowledged(errors) => errors
+            .iter()
+            .map(|e| format!("{}：{}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("；"),
+        ApiError::TooManyRequests {
+            retry_after_secs, ..
+        } => format!("嘗試太多次，請 {retry_after_secs} 秒後再試。"),
+        ApiError::Unavailable(_) => "服務暫時無法使用，請稍後再試。".into(),
+        ApiError::Internal(_) => "系統發生錯誤，已記錄。".into(),
+        other => other.to_string(),
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::SignIn | PageError::ChangePassword => StatusCode::SEE_OTHER,
+            PageError::Csrf => StatusCode::FORBIDDEN,
+            PageError::Api(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (title, text) = match self {
+            PageError::SignIn => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/login"))
+                    .finish();
+            }
+            PageError::ChangePassword => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/password"))
+                    .finish();
+            }
+            PageError::Csrf => (
+                "表單已失效",
+                "這份表單不是從您目前的登入送出的，未做任何變更。請重新整理頁面後再試。".to_owned(),
+            ),
+            PageError::Api(e) => {
+                // Logged as the API logs it.
+                if matches!(e, ApiError::Internal(_) | ApiError::Unavailable(_)) {
+                    let _ = e.error_response();
+                }
+                ("無法完成", explain(e))
+            }
+        };
+        let body = super::layout::bare(
+            title,
+            html! {
+                main.narrow {
+                    h1 { (title) }
+                    p.error role="alert" { (text) }
+                    p { a href="/" { "回首頁" } }
+                }
+            },
+        );
+        super::layout::html_response(self.status_code(), body)
+    }
+}

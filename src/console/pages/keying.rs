@@ -1,0 +1,395 @@
+//! The keying, blind verification and resolution screens: typed without
+//! the mouse (Tab between fields, Enter submits, the next case follows at
+//! once), checked as they are typed with the rules the submission applies.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+use super::work::{after_claim, case_facts, viewer};
+use crate::cases::input::{CriticalInput, KeyingInput};
+use crate::cases::status::{CaseStatus, Step};
+use crate::cases::view::{CaseView, EntryView};
+use crate::console::format::{parse_local, roc_short_utc};
+use crate::console::layout::{csrf_field, html_response, page, problems};
+use crate::console::page_error::{PageError, PageResult};
+use crate::console::session::Browser;
+use crate::console::{FormPairs, check_csrf, field, fields};
+use crate::domain::CaseId;
+use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
+use crate::tickets::plate::VehicleClass;
+
+pub fn class_name(c: VehicleClass) -> &'static str {
+    match c {
+        VehicleClass::Car => "小型車",
+        VehicleClass::LargeVehicle => "大型車",
+        VehicleClass::Motorcycle => "機車",
+        VehicleClass::HeavyMotorcycle => "大型重型機車",
+    }
+}
+
+fn field_name(f: &str) -> &str {
+    match f {
+        "plate" => "車牌",
+        "vehicle_class" => "車種",
+        "article_code" => "違規條款",
+        "violation_at" => "違規時間",
+        "place" => "地點",
+        "facts" => "違規事實",
+        "fine" => "罰鍰",
+        "make" => "廠牌",
+        "owner" => "車主",
+        other => other,
+    }
+}
+
+fn messages(errors: &[FieldError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| format!("{}：{}", field_name(&e.field), e.message))
+        .collect()
+}
+
+/// A text field of the form, keeping what was typed.
+fn text(form: &[(String, String)], name: &str, label: &str, attrs: &str) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        label for=(id) { (label) }
+        input id=(id) type="text" name=(name) value=(field(form, name)) autocomplete="off"
+            placeholder=(attrs) required[name != "make"];
+    }
+}
+
+fn class_select(form: &[(String, String)]) -> Markup {
+    let chosen = field(form, "vehicle_class");
+    html! {
+        label for="f-vehicle_class" { "車種" }
+        select #f-vehicle_class name="vehicle_class" required {
+            option value="" { "（選擇）" }
+            @for c in VehicleClass::ALL {
+                option value=(c.as_str()) selected[chosen == c.as_str()] { (class_name(c)) }
+            }
+        }
+    }
+}
+
+/// The critical fields, as the verification and the resolution key them.
+fn critical_fields(form: &[(String, String)], differing: &[String]) -> Markup {
+    let mark = |f: &str| differing.iter().any(|d| d == f);
+    html! {
+        div class=[mark("plate").then_some("differs")] { (text(form, "plate", "車牌", "AAA-0000")) }
+        div class=[mark("vehicle_class").then_some("differs")] { (class_select(form)) }
+        div class=[mark("article_code").then_some("differs")] { (text(form, "article_code", "違規條款", "53-1")) }
+        div class=[mark("violation_at").then_some("differs")] { (text(form, "violation_at", "違規時間（臺灣時間）", "115/11/30 14:05:09")) }
+    }
+}
+
+fn warnings_to_acknowledge(warnings: &[FieldError]) -> Markup {
+    html! {
+        @if !warnings.is_empty() {
+            fieldset.warn {
+                legend { "請確認以下提醒，確認無誤後勾選再送出" }
+                @for w in warnings {
+                    label {
+                        input type="checkbox" name="acknowledge" value=(format!("{}:{}", w.field, w.code));
+                        " " (field_name(&w.field)) "：" (w.message)
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn entry_column(title: &str, e: &EntryView, differing: &[String]) -> Markup {
+    let mark = |f: &str| differing.iter().any(|d| d == f).then_some("differs");
+    html! {
+        table {
+            caption { (title) }
+            tr class=[mark("plate")] { th { "車牌" } td { (e.plate) } }
+            tr class=[mark("vehicle_class")] { th { "車種" } td { (class_name(e.vehicle_class)) } }
+            tr class=[mark("article_code")] { th { "條款" } td { (e.article_code) } }
+            tr class=[mark("violation_at")] { th { "時間" } td { (roc_short_utc(e.violation_at)) } }
+        }
+    }
+}
+
+/// The screen of a case for the step it waits for.
+pub fn work_screen(
+    who: &Browser,
+    case: &CaseView,
+    form: &[(String, String)],
+    errors: &[FieldError],
+    warnings: &[FieldError],
+) -> Markup {
+    let id = case.id.0;
+    let step = super::work::step_of(case.status);
+    let title = step.map(super::work::step_name).unwrap_or("案件");
+    let differing = case.differences.clone().unwrap_or_default();
+    let body = html! {
+        h1 { (title) "：" (case.client_id) }
+        div.work {
+            (viewer(case))
+            section aria-label="輸入" {
+                (case_facts(case))
+                (problems(&messages(errors)))
+                @match case.status {
+                    CaseStatus::Received => {
+                        form method="post" action=(format!("/cases/{id}/keying"))
+                            hx-post=(format!("/cases/{id}/check")) hx-trigger="input changed delay:400ms, change"
+                            hx-target="#checks" hx-swap="innerHTML" hx-sync="this:replace" {
+                            (csrf_field(who))
+                            div.row { div { (text(form, "plate", "車牌", "AAA-0000")) } div { (class_select(form)) } }
+                            div.row { div { (text(form, "article_code", "違規條款", "53-1")) } div { (text(form, "violation_at", "違規時間（臺灣時間）", "115/11/30 14:05:09")) } }
+                            (text(form, "place", "地點", &case.place))
+                            (text(form, "facts", "違規事實", "行經有燈光號誌管制之交岔路口闖紅燈"))
+                            div.row { div { (text(form, "fine", "罰鍰（元）", "2700")) } div { (text(form, "make", "廠牌（選填）", "例：豐田")) } }
+                            (warnings_to_acknowledge(warnings))
+                            div #checks .checks aria-live="polite" {}
+                            p { button type="submit" { "送出並取下一件 " kbd { "Enter" } } }
+                        }
+                    }
+                    CaseStatus::Keyed => {
+                        p.muted { "盲驗：請依證據重新輸入關鍵欄位，看不到第一次的輸入。" }
+                        form method="post" action=(format!("/cases/{id}/verification")) {
+                            (csrf_field(who))
+                            (critical_fields(form, &[]))
+                            p { button type="submit" { "送出並取下一件 " kbd { "Enter" } } }
+                        }
+                    }
+                    CaseStatus::InResolution => {
+                        @if let Some(entries) = &case.entries {
+                            div.pair {
+                                @for e in entries.iter().rev().filter(|e| e.step == Step::Keying).take(1) {
+                                    (entry_column("一打", e, &differing))
+                                }
+                                @for e in entries.iter().rev().filter(|e| e.step == Step::Verification).take(1) {
+                                    (entry_column("二驗", e, &differing))
+                                }
+                            }
+                        }
+                        p { "標示的欄位兩次不同。請對照證據輸入正確值：" }
+                        form method="post" action=(format!("/cases/{id}/resolution")) {
+                            (csrf_field(who))
+                            (critical_fields(form, &differing))
+                            p { button type="submit" { "確定並取下一件 " kbd { "Enter" } } }
+                        }
+                    }
+                    CaseStatus::Verified => { (super::review::review_form(who, case, warnings)) }
+                    _ => { p { "此案件目前狀態：" (case.status.as_str()) } }
+                }
+                @if case.claimed_by == who.actor().user_id && case.claimed_by.is_some() {
+                    form method="post" action=(format!("/cases/{id}/release")) {
+                        (csrf_field(who))
+                        button.secondary type="submit" { "放回佇列" }
+                    }
+                }
+            }
+        }
+    };
+    page(title, who, body)
+}
+
+/// The keyer's values from the form; a time or number that cannot be read
+/// is a field error.
+fn keying_input(form: &[(String, String)]) -> Result<KeyingInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let critical = critical_input(form).map_err(|e| errors.extend(e)).ok();
+    let fine = field(form, "fine").replace(',', "").parse::<i32>();
+    if fine.is_err() {
+        errors.push(FieldError::new("fine", "not_a_number", "請輸入金額（數字）"));
+    }
+    match (critical, fine) {
+        (Some(c), Ok(fine)) if errors.is_empty() => Ok(KeyingInput {
+            plate: c.plate,
+            vehicle_class: c.vehicle_class,
+            article_code: c.article_code,
+            violation_at: c.violation_at,
+            place: field(form, "place").to_owned(),
+            facts: field(form, "facts").to_owned(),
+            fine,
+            make: Some(field(form, "make").to_owned()).filter(|m| !m.is_empty()),
+            acknowledge: fields(form, "acknowledge"),
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn critical_input(form: &[(String, String)]) -> Result<CriticalInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let class = VehicleClass::parse(field(form, "vehicle_class"));
+    if class.is_none() {
+        errors.push(FieldError::new("vehicle_class", "required", "請選擇車種"));
+    }
+    let at: Option<DateTime<Utc>> = parse_local(field(form, "violation_at"));
+    if at.is_none() {
+        errors.push(FieldError::new(
+            "violation_at",
+            "time_format",
+            "請以 115/11/30 14:05:09 或 2026-11-30 14:05:09 輸入",
+        ));
+    }
+    match (class, at) {
+        (Some(vehicle_class), Some(violation_at)) => Ok(CriticalInput {
+            plate: field(form, "plate").to_owned(),
+            vehicle_class,
+            article_code: field(form, "article_code").to_owned(),
+            violation_at,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn load_case(state: &AppState, who: &Browser, id: CaseId) -> PageResult<CaseView> {
+    let actor = who.actor().clone();
+    Ok(state
+        .db(move |c| {
+            let (row, _) = crate::cases::view::get_readable(c, &actor, id)?;
+            crate::cases::view::view(c, &actor, row)
+        })
+        .await?)
+}
+
+/// A refused submission: the same screen again, with what was typed and why.
+async fn again(
+    state: &AppState,
+    who: &Browser,
+    id: CaseId,
+    form: &[(String, String)],
+    refusal: ApiError,
+) -> PageResult<HttpResponse> {
+    let (errors, warnings) = match refusal {
+        ApiError::Validation(e) => (e, Vec::new()),
+        ApiError::Unacknowledged(w) => (Vec::new(), w),
+        other => return Err(PageError::Api(other)),
+    };
+    let case = load_case(state, who, id).await?;
+    Ok(html_response(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        work_screen(who, &case, form, &errors, &warnings),
+    ))
+}
+
+/// Checks the keying as it is typed: the errors and warnings the
+/// submission would meet, as a fragment.
+#[post("/cases/{id}/check")]
+pub async fn check(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Browser,
+    id: web::Path<i64>,
+    form: FormPairs,
+) -> PageResult<HttpResponse> {
+    let form = form.into_inner();
+    check_csrf(&req, &state, &who, &form)?;
+    let id = CaseId(id.into_inner());
+    let (errors, warnings) = match keying_input(&form) {
+        Ok(input) => {
+            let actor = who.actor().clone();
+            state
+                .db(move |c| crate::cases::work::check_keying(c, &actor, id, &input))
+                .await?
+        }
+        Err(errors) => (errors, Vec::new()),
+    };
+    let body = html! {
+        @if errors.is_empty() && warnings.is_empty() {
+            p.good { "✓ 檢查通過" }
+        }
+        @for m in messages(&errors) { p.error { (m) } }
+        @for m in messages(&warnings) { p.warn { "提醒：" (m) } }
+    };
+    Ok(html_response(StatusCode::OK, body))
+}
+
+#[post("/cases/{id}/keying")]
+pub async fn submit_keying(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Browser,
+    id: web::Path<i64>,
+    form: FormPairs,
+) -> PageResult<HttpResponse> {
+    let form = form.into_inner();
+    check_csrf(&req, &state, &who, &form)?;
+    let id = CaseId(id.into_inner());
+    let input = match keying_input(&form) {
+        Ok(i) => i,
+        Err(e) => return again(&state, &who, id, &form, ApiError::Validation(e)).await,
+    };
+    let actor = who.actor().clone();
+    let next = state
+        .db(move |c| {
+            match crate::cases::work::key(c, &actor, id, &input) {
+                Ok(_) => {}
+                Err(e @ (ApiError::Validation(_) | ApiError::Unacknowledged(_))) => return Ok(Err(e)),
+                Err(e) => return Err(e),
+            }
+            Ok(Ok(crate::cases::queue::claim_next(c, &actor, Step::Keying)?))
+        })
+        .await?;
+    match next {
+        Ok(claimed) => Ok(after_claim(Step::Keying, claimed)),
+        Err(refusal) => again(&state, &who, id, &form, refusal).await,
+    }
+}
+
+async fn submit_critical(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &Browser,
+    id: CaseId,
+    form: Vec<(String, String)>,
+    step: Step,
+) -> PageResult<HttpResponse> {
+    check_csrf(req, state, who, &form)?;
+    let input = match critical_input(&form) {
+        Ok(i) => i,
+        Err(e) => return again(state, who, id, &form, ApiError::Validation(e)).await,
+    };
+    let actor = who.actor().clone();
+    let next = state
+        .db(move |c| {
+            let done = if step == Step::Verification {
+                crate::cases::work::verify(c, &actor, id, &input)
+            } else {
+                crate::cases::work::resolve(c, &actor, id, &input)
+            };
+            match done {
+                Ok(_) => {}
+                Err(e @ (ApiError::Validation(_) | ApiError::Unacknowledged(_))) => return Ok(Err(e)),
+                Err(e) => return Err(e),
+            }
+            Ok(Ok(crate::cases::queue::claim_next(c, &actor, step)?))
+        })
+        .await?;
+    match next {
+        Ok(claimed) => Ok(after_claim(step, claimed)),
+        Err(refusal) => again(state, who, id, &form, refusal).await,
+    }
+}
+
+#[post("/cases/{id}/verification")]
+pub async fn submit_verification(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Browser,
+    id: web::Path<i64>,
+    form: FormPairs,
+) -> PageResult<HttpResponse> {
+    let id = CaseId(id.into_inner());
+    submit_critical(&state, &req, &who, id, form.into_inner(), Step::Verification).await
+}
+
+#[post("/cases/{id}/resolution")]
+pub async fn submit_resolution(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Browser,
+    id: web::Path<i64>,
+    form: FormPairs,
+) -> PageResult<HttpResponse> {
+    let id = CaseId(id.into_inner());
+    submit_critical(&state, &req, &who, id, form.into_inner(), Step::Resolution).await
+}

@@ -1,0 +1,159 @@
+//! Tickets: search by number, plate, date and unit; one ticket with its
+//! versions and events. Scoped as the API scopes them: officers their own,
+//! supervisors their units'.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDate;
+use maud::html;
+use serde::Deserialize;
+
+use super::keying::class_name;
+use crate::console::format::{roc_short, roc_short_utc};
+use crate::console::layout::{ok, page};
+use crate::console::page_error::PageResult;
+use crate::console::session::Browser;
+use crate::domain::TicketId;
+use crate::domain::time::from_taiwan;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use crate::tickets::store::{TicketSearch, search};
+use crate::tickets::view::TicketStatus;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    plate: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+fn status_name(s: TicketStatus) -> &'static str {
+    match s {
+        TicketStatus::Issued => "有效",
+        TicketStatus::Voided => "已撤銷",
+        TicketStatus::Superseded => "已更正",
+    }
+}
+
+fn day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+#[get("/tickets")]
+pub async fn ticket_search(
+    state: web::Data<AppState>,
+    who: Browser,
+    query: web::Query<SearchQuery>,
+) -> PageResult<HttpResponse> {
+    let q = query.into_inner();
+    let actor = who.actor().clone();
+    let (number, plate) = (q.number.trim().to_uppercase(), q.plate.clone());
+    let (from, to) = (day(&q.from), day(&q.to));
+    let rows = state
+        .db(move |c| -> ApiResult<_> {
+            let scope = crate::visibility::police_list_scope(&actor)?;
+            let plate = crate::tickets::plate::normalise(&plate);
+            Ok(search(
+                c,
+                &TicketSearch {
+                    within_path: scope.within_path(),
+                    officer: scope.author(),
+                    unit: None,
+                    number: Some(number.as_str()).filter(|n| !n.is_empty()),
+                    plate: Some(plate.as_str()).filter(|p| !p.is_empty()),
+                    from: from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(from_taiwan),
+                    to: to
+                        .and_then(|d| d.succ_opt())
+                        .and_then(|d| d.and_hms_opt(0, 0, 0))
+                        .map(from_taiwan),
+                    limit: 100,
+                },
+            )?)
+        })
+        .await?;
+    Ok(ok(page(
+        "舉發單",
+        &who,
+        html! {
+            h1 { "舉發單查詢" }
+            form.row method="get" action="/tickets" role="search" {
+                div { label for="number" { "單號" } input #number type="text" name="number" value=(q.number) data-autofocus; }
+                div { label for="plate" { "車牌" } input #plate type="text" name="plate" value=(q.plate); }
+                div { label for="from" { "違規日期自" } input #from type="date" name="from" value=(q.from); }
+                div { label for="to" { "至" } input #to type="date" name="to" value=(q.to); }
+                div { button type="submit" { "查詢" } }
+            }
+            p.muted { "最多列出最新 100 筆。" }
+            table {
+                thead { tr { th { "單號" } th { "版本" } th { "車牌" } th { "條款" } th { "違規時間" } th { "罰鍰" } } }
+                tbody {
+                    @for r in &rows {
+                        tr {
+                            td { a href=(format!("/tickets/{}", r.id.0)) { (r.number) } }
+                            td.num { (r.version) }
+                            td { (r.plate.as_str()) }
+                            td { (r.article_code) }
+                            td { (roc_short(r.violation_at)) }
+                            td.num { (r.fine) }
+                        }
+                    }
+                }
+            }
+            @if rows.is_empty() { p { "沒有符合的舉發單。" } }
+        },
+    )))
+}
+
+#[get("/tickets/{id}")]
+pub async fn ticket_page(
+    state: web::Data<AppState>,
+    who: Browser,
+    id: web::Path<i64>,
+) -> PageResult<HttpResponse> {
+    let id = TicketId(id.into_inner());
+    let actor = who.actor().clone();
+    let (ticket, events) = state
+        .blocking(move |s| {
+            let mut conn = s.conn()?;
+            let row = crate::tickets::view::get_readable(&mut conn, &actor, id)?;
+            let events = crate::tickets::store::events_of(&mut conn, row.id)?;
+            let view =
+                crate::tickets::view::view(&mut conn, &crate::tickets::http::context(s), row)?;
+            Ok((view, events))
+        })
+        .await?;
+    Ok(ok(page(
+        &ticket.number,
+        &who,
+        html! {
+            h1 { "舉發單 " (ticket.number) "（第 " (ticket.version) " 版，" (status_name(ticket.status)) "）" }
+            table {
+                tr { th { "車牌" } td { (ticket.plate.as_str()) } }
+                tr { th { "車種" } td { (class_name(ticket.vehicle_class)) } }
+                tr { th { "違規時間" } td { (roc_short_utc(ticket.violation_at)) } }
+                tr { th { "地點" } td { (ticket.place) } }
+                tr { th { "違規條款" } td { (ticket.article_code) " " (ticket.article) } }
+                tr { th { "違規事實" } td { (ticket.facts) } }
+                tr { th { "罰鍰" } td { (ticket.fine) " 元" } }
+                tr { th { "應到案日期" } td { (crate::domain::time::roc_date(ticket.due_date)) } }
+                tr { th { "應到案處所" } td { (ticket.respond_to) } }
+                tr { th { "舉發單位" } td { (ticket.issuing_unit) } }
+                tr { th { "舉發員警" } td { (ticket.officer_badge) } }
+                @if let Some(owner) = &ticket.owner { tr { th { "車主" } td { (owner.name) } } }
+                tr { th { "開單時間" } td { (roc_short_utc(ticket.issued_at)) } }
+            }
+            h2 { "紀錄" }
+            ul {
+                @for (event, reason, at) in &events {
+                    li { (roc_short(*at)) " " (event) @if !reason.is_empty() { "：" (reason) } }
+                }
+            }
+            p { a href=(format!("/tickets?number={}", ticket.number)) { "此單號的所有版本" } }
+            p { a.button href="/work/review" { "下一件審核案件" } }
+        },
+    )))
+}

@@ -1,0 +1,210 @@
+//! The vendor's work: a queue per step, the next case claimed with one
+//! key, the case shown beside its evidence, released when put down.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use maud::{Markup, html};
+
+use super::keying;
+use crate::cases::status::{CaseStatus, Step};
+use crate::cases::view::CaseView;
+use crate::console::format::roc_short_utc;
+use crate::console::layout::{csrf_field, ok, page, see_other};
+use crate::console::page_error::PageResult;
+use crate::console::session::Browser;
+use crate::console::{FormPairs, check_csrf};
+use crate::domain::CaseId;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::Keying => "打字（一打）",
+        Step::Verification => "盲驗（二驗）",
+        Step::Resolution => "差異處理",
+        Step::Review => "警察審核",
+    }
+}
+
+fn parse_step(s: &str) -> PageResult<Step> {
+    Ok(Step::parse(s).ok_or(ApiError::NotFound("queue"))?)
+}
+
+/// The claim button: Enter (it has the focus) or N claims the next case.
+pub fn claim_button(who: &Browser, step: Step) -> Markup {
+    html! {
+        form method="post" action=(format!("/work/{}/next", step.as_str())) {
+            (csrf_field(who))
+            button type="submit" data-key="n" data-autofocus { "取下一件 " kbd { "N" } }
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    empty: Option<u8>,
+}
+
+#[get("/work/{step}")]
+pub async fn queue_page(
+    who: Browser,
+    step: web::Path<String>,
+    query: web::Query<QueueQuery>,
+) -> PageResult<HttpResponse> {
+    let step = parse_step(&step)?;
+    Ok(ok(page(
+        step_name(step),
+        &who,
+        html! {
+            h1 { (step_name(step)) }
+            @if query.empty.is_some() { p role="status" { strong { "目前沒有待處理的案件。" } } }
+            p { "系統依期限最近者優先分派。領取後 15 分鐘內未完成，案件會自動釋出給其他人。" }
+            (claim_button(&who, step))
+        },
+    )))
+}
+
+/// After a claim: its case, or the queue saying it is empty.
+pub fn after_claim(step: Step, claimed: Option<CaseView>) -> HttpResponse {
+    match claimed {
+        Some(case) => see_other(&format!("/cases/{}/work", case.id.0)),
+        None => see_other(&format!("/work/{}?empty=1", step.as_str())),
+    }
+}
+
+#[post("/work/{step}/next")]
+pub async fn claim(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Browser,
+    step: web::Path<String>,
+    form: FormPairs,
+) -> PageResult<HttpResponse> {
+    check_csrf(&req, &state, &who, &form)?;
+    let step = parse_step(&step)?;
+    let actor = who.actor().clone();
+    let claimed = state
+        .db(move |c| crate::cases::queue::claim_next(c, &actor, step))
+        .await?;
+    Ok(after_claim(step, claimed))
+}
+
+/// The evidence beside the form: the first image, with its tools.
+pub fn viewer(case: &CaseView) -> Markup {
+    let image = case
+        .evidence
+        .iter()
+        .find(|e| e.media_type.starts_with("image/"));
+    html! {
+        section aria-label="證據" {
+            div.viewer {
+                @if let Some(e) = image {
+                    img src=(format!("/cases/{}/evidence/{}", case.id.0, e.sha256)) alt="證據影像（可縮放、平移、旋轉、調整亮度）";
+                    div.tools {
+                        button type="button" data-act="zoom-in" title="放大 Alt+=" { "＋" }
+                        button type="button" data-act="zoom-out" title="縮小 Alt+-" { "－" }
+                        button type="button" data-act="rotate" title="旋轉 Alt+R" { "↻" }
+                        button type="button" data-act="brighter" title="調亮 Alt+B" { "☀" }
+                        button type="button" data-act="darker" title="調暗 Alt+D" { "☾" }
+                        button type="button" data-act="reset" title="還原 Alt+0" { "還原" }
+                    }
+                } @else {
+                    p.muted { "此案件沒有影像證據。" }
+                }
+            }
+            @for e in case.evidence.iter().filter(|e| !e.media_type.starts_with("image/")) {
+                p { a href=(format!("/cases/{}/evidence/{}", case.id.0, e.sha256)) { (e.media_type) " 檔案" } }
+            }
+        }
+    }
+}
+
+/// What the case itself says, for every step.
+pub fn case_facts(case: &CaseView) -> Markup {
+    html! {
+        dl.facts {
+            dt { "案件" } dd { (case.client_id) }
+            dt { "來源" } dd { (if case.source == crate::tickets::catalog::TicketKind::Camera { "科技執法" } else { "民眾檢舉" }) }
+            dt { "地點" } dd { (case.place) }
+            dt { "期限" } dd {
+                (crate::domain::time::roc_date(case.deadline))
+                @if case.days_left <= 7 { strong.warn { "（剩 " (case.days_left) " 天）" } }
+            }
+            @if let Some(camera) = &case.camera {
+                dt { "設備" } dd { (camera.camera_id) }
+                @if let (Some(speed), Some(limit)) = (camera.measured_speed, camera.speed_limit) {
+                    dt { "測速" } dd { (speed) " / 限速 " (limit) " 公里" }
+                }
+            }
+            @if let Some(d) = &case.description { dt { "描述" } dd { (d) } }
+            @if let Some(at) = case.claim_expires_at { dt { "領取至" } dd { (roc_short_utc(at)) } }
+        }
+    }
+}
+
+/// The step a case waits for.
+pub fn step_of(status: CaseStatus) -> Option<Step> {
+    Step::ALL.into_iter().find(|s| s.works_on() == status)
+}
+
+#[get("/cases/{id}/work")]
+pub async fn work_page(
+    state: web::Data<AppState>,
+    who: Browser,
+    id: web::Path<i64>,
+) -> PageResult<HttpResponse> {
+    let id = CaseId(id.into_inner());
+    let actor = who.actor().clone();
+    let case = state
+        .db(move |c| {
+            let (row, _) = crate::cases::view::get_readable(c, &actor, id)?;
+            crate::cases::view::view(c, &actor, row)
+        })
+        .await?;
+    // The place of the camera or report is what the ticket normally says.
+    let start = vec![("place".to_owned(), case.place.clone())];
+    Ok(ok(keying::work_screen(&who, &case, &start, &[], &[])))
+}
+
+#[post("/cases/{id}/release")]
+pub async fn release(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Browser,
+    id: web::Path<i64>,
+    form: FormPairs,
+) -> PageResult<HttpResponse> {
+    check_csrf(&req, &state, &who, &form)?;
+    let id = CaseId(id.into_inner());
+    let actor = who.actor().clone();
+    let case = state
+        .db(move |c| crate::cases::queue::release(c, &actor, id))
+        .await?;
+    let step = step_of(case.status).unwrap_or(Step::Keying);
+    Ok(see_other(&format!("/work/{}", step.as_str())))
+}
+
+#[get("/cases/{id}/evidence/{sha256}")]
+pub async fn evidence(
+    state: web::Data<AppState>,
+    who: Browser,
+    path: web::Path<(i64, String)>,
+) -> PageResult<HttpResponse> {
+    let (id, sha256) = path.into_inner();
+    let actor = who.actor().clone();
+    let (bytes, media_type) = state
+        .blocking(move |s| {
+            crate::cases::evidence::read(
+                &mut *s.conn()?,
+                s.evidence.as_ref(),
+                &actor,
+                CaseId(id),
+                &sha256,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(media_type)
+        .insert_header(("Cache-Control", "private, max-age=3600"))
+        .body(bytes))
+}

@@ -1,0 +1,386 @@
+//! The console in a real browser: Debian's chromium driven over WebDriver
+//! (chromedriver) against the app served on a real port. Without a browser
+//! on the machine the tests say they are skipped, by name; where
+//! `EPATROL_TEST_REQUIRE_TOOLS` is set (CI), a missing browser fails.
+//! Screenshots of the main pages go to `docs/screenshots/`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::cases::{REGISTRY, World, camera_case, import_registry, upload};
+use crate::common::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A headless chromium, its driver, and the app on a real port.
+struct Session {
+    driver: Child,
+    client: Client,
+    base: String,
+}
+
+fn browser_present(test: &str) -> bool {
+    let present =
+        std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
+    if !present {
+        assert!(
+            std::env::var_os("EPATROL_TEST_REQUIRE_TOOLS").is_none(),
+            "chromium and chromium-driver must be installed here"
+        );
+        eprintln!("SKIPPED {test}: no {CHROMIUM} and {CHROMEDRIVER} on this machine");
+    }
+    present
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Session {
+    async fn start(app: &TestApp) -> Session {
+        let state = app.state.clone();
+        let server = actix_web::HttpServer::new(move || epatrol::app::build(state.clone()))
+            .workers(2)
+            .bind(("127.0.0.1", 0))
+            .unwrap();
+        let port = server.addrs().first().unwrap().port();
+        actix_web::rt::spawn(server.run());
+        let driver_port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let profile = tempfile::tempdir().unwrap().keep();
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1366,768",
+                    "--lang=zh-TW", format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+        });
+        let caps = caps.as_object().unwrap().clone();
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{driver_port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                    let _ = e;
+                    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("chromedriver did not start: {e}"),
+            }
+        };
+        Session {
+            driver,
+            client,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    async fn sign_in(&self, badge: &str) {
+        self.open("/login").await;
+        self.client
+            .find(Locator::Id("badge"))
+            .await
+            .unwrap()
+            .send_keys(badge)
+            .await
+            .unwrap();
+        self.client
+            .find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(&format!("{PASSWORD}\u{E007}"))
+            .await
+            .unwrap();
+        self.wait_for_path("/").await;
+    }
+
+    async fn sign_out(&self) {
+        self.client
+            .find(Locator::Css("header form button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_for_path("/login").await;
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_owned()
+    }
+
+    async fn wait_for_path(&self, path: &str) {
+        let started = Instant::now();
+        while self.path().await != path {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "still at {} waiting for {path}: {}",
+                self.path().await,
+                self.text().await
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Types into a field by its name, replacing what is there.
+    async fn type_in(&self, name: &str, text: &str) {
+        let el = self
+            .client
+            .find(Locator::Css(&format!("[name='{name}']")))
+            .await
+            .unwrap();
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    async fn choose(&self, name: &str, value: &str) {
+        self.client
+            .find(Locator::Css(&format!("select[name='{name}']")))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// The status of a request the page's own script makes, cookies and all.
+    async fn fetch_status(&self, method: &str, path: &str, body: &str) -> u16 {
+        let script = r#"
+            const [method, path, body, done] = arguments;
+            fetch(path, {method, body, credentials: "same-origin",
+                         headers: {"Content-Type": "application/x-www-form-urlencoded"}})
+              .then(r => done(r.status), () => done(0));
+        "#;
+        let v = self
+            .client
+            .execute_async(script, vec![json!(method), json!(path), json!(body)])
+            .await
+            .unwrap();
+        v.as_u64().unwrap() as u16
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill();
+    }
+}
+
+/// `2026-11-30 14:05:09`: the case's time as the keyer reads it off the
+/// evidence, in Taiwan time.
+fn taiwan_time(rfc3339: &str) -> String {
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap();
+    (t.naive_utc() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+#[actix_web::test]
+async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_the_browser() {
+    if !browser_present("a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_the_browser") {
+        return;
+    }
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    assert_eq!(import_registry(&srv, &admin, REGISTRY).await.status, 201);
+    let intake = login(&srv, "SUP-IN").await;
+    let mut cases = Vec::new();
+    for (n, minutes) in [(1, 90), (2, 60)] {
+        let r = post(
+            &srv,
+            "/api/v1/cases",
+            Some(&intake),
+            camera_case(app, &format!("CAM-UI-{n}"), minutes),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.body["id"].as_i64().unwrap();
+        let photo = epatrol::cases::demo::evidence_png(
+            "ABC-1234",
+            &[format!("TN-CAM-0042  CAM-UI-{n}"), "闖紅燈".to_owned()],
+        )
+        .unwrap();
+        let up = upload(&srv, &intake, &format!("/api/v1/cases/{id}/evidence"), "image/png", &photo).await;
+        assert_eq!(up.status, 201);
+        cases.push(r.body);
+    }
+    let first = &cases[0];
+    let first_id = first["id"].as_i64().unwrap();
+    let time = taiwan_time(first["violation_at"].as_str().unwrap());
+
+    let b = Session::start(app).await;
+    // 一打: the keyer claims with Enter (the claim button has the focus).
+    b.sign_in("K1").await;
+    b.screenshot("keyer-home").await;
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    b.wait_for_path(&format!("/cases/{first_id}/work")).await;
+    b.type_in("plate", "ABC-1234").await;
+    b.choose("vehicle_class", "car").await;
+    b.type_in("article_code", "53-1").await;
+    b.type_in("violation_at", &time).await;
+    b.type_in("facts", "行經有燈光號誌管制之交岔路口闖紅燈").await;
+    b.type_in("fine", "2700").await;
+    b.type_in("make", "TOYOTA").await;
+    // Checked as it is typed, with the submission's rules.
+    let started = Instant::now();
+    loop {
+        let checks = b.client.find(Locator::Id("checks")).await.unwrap().text().await.unwrap();
+        if checks.contains("檢查通過") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "checks say: {checks}");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.screenshot("keying").await;
+    // Enter submits, and the next case follows at once.
+    let second_id = cases[1]["id"].as_i64().unwrap();
+    let pressed = Instant::now();
+    b.client
+        .find(Locator::Css("[name='make']"))
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    b.wait_for_path(&format!("/cases/{second_id}/work")).await;
+    b.client.find(Locator::Css("[name='plate']")).await.unwrap();
+    let enter_to_next = pressed.elapsed();
+    eprintln!("Enter on a keyed case to the next case shown: {enter_to_next:?}");
+    // Put the second one back for later.
+    b.client
+        .find(Locator::Css(&format!("form[action='/cases/{second_id}/release'] button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_path("/work/keying").await;
+    b.sign_out().await;
+
+    // 二驗, blind: nothing of the first keying on the page; a different plate.
+    b.sign_in("V1").await;
+    b.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap();
+    b.wait_for_path(&format!("/cases/{first_id}/work")).await;
+    let source = b.client.source().await.unwrap();
+    assert!(!source.contains("ABC-1234"), "the verifier must not see the keying");
+    assert!(!source.contains("TOYOTA"));
+    b.screenshot("verification").await;
+    b.type_in("plate", "ABC-1284").await;
+    b.choose("vehicle_class", "car").await;
+    b.type_in("article_code", "53-1").await;
+    b.type_in("violation_at", &format!("{time}\u{E007}")).await;
+    b.wait_for_path("/work/verification").await;
+    b.sign_out().await;
+
+    // The vendor supervisor sees both, the plate marked, and settles it.
+    b.sign_in("VS1").await;
+    b.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap();
+    b.wait_for_path(&format!("/cases/{first_id}/work")).await;
+    let text = b.text().await;
+    assert!(text.contains("ABC-1234") && text.contains("ABC-1284"), "{text}");
+    let marked = b.client.find_all(Locator::Css("tr.differs")).await.unwrap();
+    assert_eq!(marked.len(), 2, "the plate row of each keying is marked");
+    b.screenshot("resolution").await;
+    b.type_in("plate", "ABC-1234").await;
+    b.choose("vehicle_class", "car").await;
+    b.type_in("article_code", "53-1").await;
+    b.type_in("violation_at", &format!("{time}\u{E007}")).await;
+    b.wait_for_path("/work/resolution").await;
+    b.sign_out().await;
+
+    // Another precinct's supervisor cannot reach the case.
+    b.sign_in("SUP-P2").await;
+    b.open(&format!("/cases/{first_id}/work")).await;
+    assert!(b.text().await.contains("找不到"));
+    // A form posted without this session's CSRF token changes nothing.
+    assert_eq!(b.fetch_status("POST", "/work/review/next", "").await, 403);
+    assert_eq!(
+        b.fetch_status("POST", "/work/review/next", "_csrf=forged").await,
+        403
+    );
+    b.open("/").await;
+    b.sign_out().await;
+
+    // The police reviewer of the unit approves: the ticket is issued.
+    b.sign_in("SUP-REV").await;
+    b.screenshot("supervisor-home").await;
+    b.open("/work/review").await;
+    b.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap();
+    b.wait_for_path(&format!("/cases/{first_id}/work")).await;
+    b.screenshot("review").await;
+    b.client
+        .find(Locator::Css(&format!("form[action='/cases/{first_id}/approve'] button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !b.path().await.starts_with("/tickets/") {
+        assert!(started.elapsed() < Duration::from_secs(10), "{}", b.text().await);
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    let text = b.text().await;
+    assert!(text.contains("ABC-1234") && text.contains("陳車主"), "{text}");
+    b.screenshot("ticket").await;
+    b.close().await;
+
+    let r = get(&srv, &format!("/api/v1/cases/{first_id}"), &intake).await;
+    assert_eq!(r.body["status"], "ticketed", "{}", r.body);
+    assert!(
+        enter_to_next < Duration::from_secs(3),
+        "Enter to next case took {enter_to_next:?}"
+    );
+}
