@@ -42,7 +42,9 @@ pub fn parse_local(input: &str) -> Option<DateTime<Utc>> {
 
 /// The input form of a time: Taiwan time, Western year, to the second.
 pub fn input_value(t: DateTime<Utc>) -> String {
-    to_taiwan(t.naive_utc()).format("%Y-%m-%d %H:%M:%S").to_string()
+    to_taiwan(t.naive_utc())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 #[cfg(test)]

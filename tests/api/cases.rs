@@ -93,7 +93,13 @@ fn critical(case: &Value, plate: &str) -> Value {
     })
 }
 
-pub async fn upload<S, B>(srv: &S, token: &str, path: &str, content_type: &str, bytes: &[u8]) -> Resp
+pub async fn upload<S, B>(
+    srv: &S,
+    token: &str,
+    path: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Resp
 where
     S: actix_web::dev::Service<
             actix_http::Request,

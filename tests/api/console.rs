@@ -204,6 +204,18 @@ impl Session {
         v.as_u64().unwrap() as u16
     }
 
+    /// The coverage page's count of visits waiting for a review.
+    async fn coverage_flagged(&self, day: chrono::NaiveDate) -> String {
+        self.open(&format!("/coverage?from={day}&to={day}")).await;
+        self.client
+            .find(Locator::Id("coverage-flagged"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     async fn close(mut self) {
         let _ = self.client.close().await;
         let _ = self.driver.kill();
@@ -221,7 +233,9 @@ fn taiwan_time(rfc3339: &str) -> String {
 
 #[actix_web::test]
 async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_the_browser() {
-    if !browser_present("a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_the_browser") {
+    if !browser_present(
+        "a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_the_browser",
+    ) {
         return;
     }
     let w = World::new();
@@ -246,7 +260,14 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
             &[format!("TN-CAM-0042  CAM-UI-{n}"), "闖紅燈".to_owned()],
         )
         .unwrap();
-        let up = upload(&srv, &intake, &format!("/api/v1/cases/{id}/evidence"), "image/png", &photo).await;
+        let up = upload(
+            &srv,
+            &intake,
+            &format!("/api/v1/cases/{id}/evidence"),
+            "image/png",
+            &photo,
+        )
+        .await;
         assert_eq!(up.status, 201);
         cases.push(r.body);
     }
@@ -270,17 +291,28 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
     b.choose("vehicle_class", "car").await;
     b.type_in("article_code", "53-1").await;
     b.type_in("violation_at", &time).await;
-    b.type_in("facts", "行經有燈光號誌管制之交岔路口闖紅燈").await;
+    b.type_in("facts", "行經有燈光號誌管制之交岔路口闖紅燈")
+        .await;
     b.type_in("fine", "2700").await;
     b.type_in("make", "TOYOTA").await;
     // Checked as it is typed, with the submission's rules.
     let started = Instant::now();
     loop {
-        let checks = b.client.find(Locator::Id("checks")).await.unwrap().text().await.unwrap();
+        let checks = b
+            .client
+            .find(Locator::Id("checks"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if checks.contains("檢查通過") {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "checks say: {checks}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "checks say: {checks}"
+        );
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
     b.screenshot("keying").await;
@@ -300,7 +332,9 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
     eprintln!("Enter on a keyed case to the next case shown: {enter_to_next:?}");
     // Put the second one back for later.
     b.client
-        .find(Locator::Css(&format!("form[action='/cases/{second_id}/release'] button")))
+        .find(Locator::Css(&format!(
+            "form[action='/cases/{second_id}/release'] button"
+        )))
         .await
         .unwrap()
         .click()
@@ -311,10 +345,19 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
 
     // 二驗, blind: nothing of the first keying on the page; a different plate.
     b.sign_in("V1").await;
-    b.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap();
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
     b.wait_for_path(&format!("/cases/{first_id}/work")).await;
     let source = b.client.source().await.unwrap();
-    assert!(!source.contains("ABC-1234"), "the verifier must not see the keying");
+    assert!(
+        !source.contains("ABC-1234"),
+        "the verifier must not see the keying"
+    );
     assert!(!source.contains("TOYOTA"));
     b.screenshot("verification").await;
     b.type_in("plate", "ABC-1284").await;
@@ -326,10 +369,19 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
 
     // The vendor supervisor sees both, the plate marked, and settles it.
     b.sign_in("VS1").await;
-    b.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap();
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
     b.wait_for_path(&format!("/cases/{first_id}/work")).await;
     let text = b.text().await;
-    assert!(text.contains("ABC-1234") && text.contains("ABC-1284"), "{text}");
+    assert!(
+        text.contains("ABC-1234") && text.contains("ABC-1284"),
+        "{text}"
+    );
     let marked = b.client.find_all(Locator::Css("tr.differs")).await.unwrap();
     assert_eq!(marked.len(), 2, "the plate row of each keying is marked");
     b.screenshot("resolution").await;
@@ -347,7 +399,8 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
     // A form posted without this session's CSRF token changes nothing.
     assert_eq!(b.fetch_status("POST", "/work/review/next", "").await, 403);
     assert_eq!(
-        b.fetch_status("POST", "/work/review/next", "_csrf=forged").await,
+        b.fetch_status("POST", "/work/review/next", "_csrf=forged")
+            .await,
         403
     );
     b.open("/").await;
@@ -357,11 +410,19 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
     b.sign_in("SUP-REV").await;
     b.screenshot("supervisor-home").await;
     b.open("/work/review").await;
-    b.client.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap();
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
     b.wait_for_path(&format!("/cases/{first_id}/work")).await;
     b.screenshot("review").await;
     b.client
-        .find(Locator::Css(&format!("form[action='/cases/{first_id}/approve'] button")))
+        .find(Locator::Css(&format!(
+            "form[action='/cases/{first_id}/approve'] button"
+        )))
         .await
         .unwrap()
         .click()
@@ -369,11 +430,18 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
         .unwrap();
     let started = Instant::now();
     while !b.path().await.starts_with("/tickets/") {
-        assert!(started.elapsed() < Duration::from_secs(10), "{}", b.text().await);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            b.text().await
+        );
         actix_web::rt::time::sleep(Duration::from_millis(20)).await;
     }
     let text = b.text().await;
-    assert!(text.contains("ABC-1234") && text.contains("陳車主"), "{text}");
+    assert!(
+        text.contains("ABC-1234") && text.contains("陳車主"),
+        "{text}"
+    );
     b.screenshot("ticket").await;
     b.close().await;
 
@@ -383,4 +451,85 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
         enter_to_next < Duration::from_secs(3),
         "Enter to next case took {enter_to_next:?}"
     );
+}
+
+#[actix_web::test]
+async fn a_supervisor_reviews_a_flagged_check_in_and_sees_coverage_change() {
+    if !browser_present("a_supervisor_reviews_a_flagged_check_in_and_sees_coverage_change") {
+        return;
+    }
+    use crate::patrol::{B1, officer_id, plan_all_day, scan_ago, world};
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    // 200 m from the box: flagged, not counted until a supervisor accepts it.
+    let scan = scan_ago(
+        &w.app,
+        w.b1,
+        (B1.0 + 0.0018, B1.1),
+        chrono::Duration::minutes(30),
+    );
+    let r = post(&srv, "/api/v1/checkins", Some(&w.officer), scan).await;
+    assert_eq!(r.body["result"], "flagged", "{}", r.body);
+    let checkin = r.body["checkin_id"].as_i64().unwrap();
+
+    // Just after midnight: today's all-day window has closed and counts.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let after_midnight =
+        today.succ_opt().unwrap().and_hms_opt(0, 30, 0).unwrap() - chrono::Duration::hours(8);
+    w.app.state.clock.set(after_midnight);
+    let b = Session::start(&w.app).await;
+    b.sign_in("S1100").await;
+    b.screenshot("supervisor-today").await;
+    let before = b.coverage_flagged(today).await;
+    b.open("/checkins/flagged").await;
+    b.client
+        .find(Locator::Css(&format!("a[href='/checkins/{checkin}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_path(&format!("/checkins/{checkin}")).await;
+    // The scan against the geofence, drawn with no map tiles.
+    assert_eq!(
+        b.client
+            .find_all(Locator::Css("svg.map circle"))
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    b.screenshot("checkin-review").await;
+    b.client
+        .find(Locator::Css("input[name='decision'][value='accept']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.type_in("note", "GPS 受大樓遮蔽，經調閱監視器確認到場")
+        .await;
+    b.client
+        .find(Locator::Css(&format!(
+            "form[action='/checkins/{checkin}/review'] button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_path("/checkins/flagged").await;
+    assert!(b.text().await.contains("沒有待審的巡簽"));
+    let after = b.coverage_flagged(today).await;
+    b.screenshot("coverage").await;
+    assert_eq!(
+        (before.as_str(), after.as_str()),
+        ("1", "0"),
+        "accepting the visit changes coverage"
+    );
+    b.close().await;
+
+    let r = get(&srv, &format!("/api/v1/checkins/{checkin}"), &w.sup).await;
+    assert_eq!(r.body["review"]["decision"], "accept", "{}", r.body);
 }

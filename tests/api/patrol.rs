@@ -8,16 +8,16 @@ use epatrol::domain::Role;
 use serde_json::{Value, json};
 
 // Two boxes about 500 m apart in Tainan, one far away in Kaohsiung.
-const B1: (f64, f64) = (22.9917, 120.2047);
+pub const B1: (f64, f64) = (22.9917, 120.2047);
 const B2: (f64, f64) = (22.9962, 120.2047);
 const FAR: (f64, f64) = (22.6273, 120.3014);
 
-struct World {
-    app: TestApp,
+pub struct World {
+    pub app: TestApp,
     admin: String,
-    sup: String,
-    officer: String,
-    b1: i64,
+    pub sup: String,
+    pub officer: String,
+    pub b1: i64,
     b2: i64,
     far: i64,
     dwell: i64,
@@ -68,7 +68,7 @@ fn scan(app: &TestApp, box_id: i64, at: (f64, f64)) -> Value {
 }
 
 /// A scan that happened `ago` before now, timed by the monotonic clock.
-fn scan_ago(app: &TestApp, box_id: i64, at: (f64, f64), ago: Duration) -> Value {
+pub fn scan_ago(app: &TestApp, box_id: i64, at: (f64, f64), ago: Duration) -> Value {
     let mut s = scan(app, box_id, at);
     s["scanned_at"] = json!((Utc::now() - ago).to_rfc3339());
     s["scan_monotonic"] = json!({"boot_id": "boot-1", "elapsed_ms": 1_000});
@@ -88,7 +88,7 @@ fn flags(r: &Value) -> Vec<String> {
 
 /// A plan for the officer over B1, B2 and the dwell box, running all day
 /// every day around now, created (as far as the rules know) a week ago.
-async fn plan_all_day(
+pub async fn plan_all_day(
     w: &World,
     srv: &impl actix_web::dev::Service<
         actix_http::Request,
@@ -121,7 +121,7 @@ async fn plan_all_day(
     r.body["id"].as_i64().unwrap()
 }
 
-async fn world() -> World {
+pub async fn world() -> World {
     let app = TestApp::new();
     app.user("A0001", app.fx.hq, Role::Admin);
     app.user("S1100", app.fx.p1s1, Role::Supervisor);
@@ -181,7 +181,7 @@ async fn a_good_scan_on_plan_is_accepted_and_listed() {
     assert!(seen.body["plan_id"].is_i64());
 }
 
-fn officer_id(app: &TestApp, badge: &str) -> i64 {
+pub fn officer_id(app: &TestApp, badge: &str) -> i64 {
     epatrol::org::store::user_by_badge(&mut app.conn(), badge)
         .unwrap()
         .unwrap()

@@ -112,7 +112,8 @@ pub async fn coverage_page(
                     limit: 500,
                 },
             )?;
-            let report = crate::patrol::coverage::report(c, &actor, unit, &PeriodQuery { from, to })?;
+            let report =
+                crate::patrol::coverage::report(c, &actor, unit, &PeriodQuery { from, to })?;
             let path = units.iter().find(|u| u.id == unit).map(|u| u.path.clone());
             let boxes = crate::patrol::store::list_boxes(
                 c,
@@ -136,7 +137,10 @@ pub async fn coverage_page(
                 .content_type("text/csv; charset=utf-8")
                 .insert_header((
                     "Content-Disposition",
-                    format!("attachment; filename=\"coverage-{}-{from}-{to}.csv\"", report.unit.code),
+                    format!(
+                        "attachment; filename=\"coverage-{}-{from}-{to}.csv\"",
+                        report.unit.code
+                    ),
                 ))
                 .body(crate::patrol::coverage::to_csv(&report)?));
         }
@@ -147,12 +151,20 @@ pub async fn coverage_page(
                 .await?;
             return Ok(HttpResponse::Ok()
                 .content_type("application/pdf")
-                .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}\"")))
+                .insert_header((
+                    "Content-Disposition",
+                    format!("attachment; filename=\"{name}\""),
+                ))
                 .body(pdf));
         }
         _ => {}
     }
-    let export = |format: &str| format!("/coverage?unit_id={}&from={from}&to={to}&format={format}", unit.0);
+    let export = |format: &str| {
+        format!(
+            "/coverage?unit_id={}&from={from}&to={to}&format={format}",
+            unit.0
+        )
+    };
     Ok(ok(page(
         "巡邏涵蓋率",
         &who,
@@ -174,7 +186,7 @@ pub async fn coverage_page(
                 div.card { div { "涵蓋率" } div.big #coverage-total { (format!("{:.1}%", report.totals.coverage_pct)) } }
                 div.card { div { "應巡" } div.big { (report.totals.expected) } }
                 div.card { div { "未巡" } div.big { (report.totals.missed) } }
-                div.card { div { "待審" } div.big { (report.totals.flagged) } }
+                div.card { div { "待審" } div.big #coverage-flagged { (report.totals.flagged) } }
             }
             (boxes_map(&boxes, &report))
             (lines("依巡邏箱", &report.by_box))

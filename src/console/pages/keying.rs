@@ -198,7 +198,11 @@ fn keying_input(form: &[(String, String)]) -> Result<KeyingInput, Vec<FieldError
     let critical = critical_input(form).map_err(|e| errors.extend(e)).ok();
     let fine = field(form, "fine").replace(',', "").parse::<i32>();
     if fine.is_err() {
-        errors.push(FieldError::new("fine", "not_a_number", "請輸入金額（數字）"));
+        errors.push(FieldError::new(
+            "fine",
+            "not_a_number",
+            "請輸入金額（數字）",
+        ));
     }
     match (critical, fine) {
         (Some(c), Ok(fine)) if errors.is_empty() => Ok(KeyingInput {
@@ -323,10 +327,16 @@ pub async fn submit_keying(
         .db(move |c| {
             match crate::cases::work::key(c, &actor, id, &input) {
                 Ok(_) => {}
-                Err(e @ (ApiError::Validation(_) | ApiError::Unacknowledged(_))) => return Ok(Err(e)),
+                Err(e @ (ApiError::Validation(_) | ApiError::Unacknowledged(_))) => {
+                    return Ok(Err(e));
+                }
                 Err(e) => return Err(e),
             }
-            Ok(Ok(crate::cases::queue::claim_next(c, &actor, Step::Keying)?))
+            Ok(Ok(crate::cases::queue::claim_next(
+                c,
+                &actor,
+                Step::Keying,
+            )?))
         })
         .await?;
     match next {
@@ -358,7 +368,9 @@ async fn submit_critical(
             };
             match done {
                 Ok(_) => {}
-                Err(e @ (ApiError::Validation(_) | ApiError::Unacknowledged(_))) => return Ok(Err(e)),
+                Err(e @ (ApiError::Validation(_) | ApiError::Unacknowledged(_))) => {
+                    return Ok(Err(e));
+                }
                 Err(e) => return Err(e),
             }
             Ok(Ok(crate::cases::queue::claim_next(c, &actor, step)?))
@@ -379,7 +391,15 @@ pub async fn submit_verification(
     form: FormPairs,
 ) -> PageResult<HttpResponse> {
     let id = CaseId(id.into_inner());
-    submit_critical(&state, &req, &who, id, form.into_inner(), Step::Verification).await
+    submit_critical(
+        &state,
+        &req,
+        &who,
+        id,
+        form.into_inner(),
+        Step::Verification,
+    )
+    .await
 }
 
 #[post("/cases/{id}/resolution")]

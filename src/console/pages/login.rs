@@ -41,7 +41,12 @@ fn login_form(token: &str, badge: &str, messages: &[String]) -> Markup {
     )
 }
 
-fn with_login_cookie(state: &AppState, body: Markup, status: actix_web::http::StatusCode, token: &str) -> HttpResponse {
+fn with_login_cookie(
+    state: &AppState,
+    body: Markup,
+    status: actix_web::http::StatusCode,
+    token: &str,
+) -> HttpResponse {
     let mut res = crate::console::layout::html_response(status, body);
     let cookie = Cookie::build(LOGIN_COOKIE, token.to_owned())
         .path("/login")
@@ -56,7 +61,12 @@ fn with_login_cookie(state: &AppState, body: Markup, status: actix_web::http::St
 #[get("/login")]
 pub async fn login_page(state: web::Data<AppState>) -> HttpResponse {
     let token = crate::auth::token::new_refresh_token();
-    with_login_cookie(&state, login_form(&token, "", &[]), actix_web::http::StatusCode::OK, &token)
+    with_login_cookie(
+        &state,
+        login_form(&token, "", &[]),
+        actix_web::http::StatusCode::OK,
+        &token,
+    )
 }
 
 #[post("/login")]
@@ -70,9 +80,17 @@ pub async fn login_submit(
     let expected = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_owned());
     let presented = field(&form, "_login");
     let token = crate::auth::token::new_refresh_token();
-    if expected.as_deref().is_none_or(|e| !crate::signing::constant_time_eq(e.as_bytes(), presented.as_bytes())) {
+    if expected
+        .as_deref()
+        .is_none_or(|e| !crate::signing::constant_time_eq(e.as_bytes(), presented.as_bytes()))
+    {
         let msg = vec!["登入表單已失效，請再試一次。".to_owned()];
-        return Ok(with_login_cookie(&state, login_form(&token, &badge, &msg), actix_web::http::StatusCode::FORBIDDEN, &token));
+        return Ok(with_login_cookie(
+            &state,
+            login_form(&token, &badge, &msg),
+            actix_web::http::StatusCode::FORBIDDEN,
+            &token,
+        ));
     }
     let request = LoginRequest {
         badge: badge.clone(),
@@ -93,16 +111,39 @@ pub async fn login_submit(
         Ok(v) => v,
         Err(e) => {
             let (status, msg) = match &e {
-                ApiError::Unauthorized(_) => (actix_web::http::StatusCode::UNAUTHORIZED, "員警編號或密碼錯誤。".to_owned()),
-                ApiError::Validation(_) => (actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, "請輸入員警編號與密碼。".to_owned()),
-                ApiError::TooManyRequests { retry_after_secs, .. } => (
-                    actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                    format!("此帳號已暫時鎖定，請 {} 分鐘後再試。", retry_after_secs.div_ceil(60)),
+                ApiError::Unauthorized(_) => (
+                    actix_web::http::StatusCode::UNAUTHORIZED,
+                    "員警編號或密碼錯誤。".to_owned(),
                 ),
-                ApiError::Forbidden(_) => (actix_web::http::StatusCode::FORBIDDEN, "此帳號或其單位已停用。".to_owned()),
-                other => return Err(PageError::Api(ApiError::Internal(anyhow::anyhow!("{other}")))),
+                ApiError::Validation(_) => (
+                    actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "請輸入員警編號與密碼。".to_owned(),
+                ),
+                ApiError::TooManyRequests {
+                    retry_after_secs, ..
+                } => (
+                    actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "此帳號已暫時鎖定，請 {} 分鐘後再試。",
+                        retry_after_secs.div_ceil(60)
+                    ),
+                ),
+                ApiError::Forbidden(_) => (
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    "此帳號或其單位已停用。".to_owned(),
+                ),
+                other => {
+                    return Err(PageError::Api(ApiError::Internal(anyhow::anyhow!(
+                        "{other}"
+                    ))));
+                }
             };
-            return Ok(with_login_cookie(&state, login_form(&token, &badge, &[msg]), status, &token));
+            return Ok(with_login_cookie(
+                &state,
+                login_form(&token, &badge, &[msg]),
+                status,
+                &token,
+            ));
         }
     };
     let now = state.clock.now().and_utc().timestamp();
