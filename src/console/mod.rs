@@ -60,6 +60,14 @@ pub fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// The first value of `name` exactly as typed (passwords are not trimmed).
+pub fn raw_field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// Every value of `name` in a form.
 pub fn fields(form: &[(String, String)], name: &str) -> Vec<String> {
     form.iter()

@@ -118,7 +118,11 @@ pub fn judge_times(issued: i64, seen: i64, now: i64) -> Result<(), Refusal> {
 /// The session cookie for `ticket`, HttpOnly and SameSite=Strict; Secure
 /// under https.
 pub fn cookie(state: &AppState, ticket: &Ticket) -> Cookie<'static> {
-    Cookie::build(cookie_name(state), seal(state, ticket))
+    session_cookie(state, seal(state, ticket))
+}
+
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(cookie_name(state), value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -128,12 +132,7 @@ pub fn cookie(state: &AppState, ticket: &Ticket) -> Cookie<'static> {
 
 /// A cookie that removes the session cookie.
 pub fn removal(state: &AppState) -> Cookie<'static> {
-    let mut c = Cookie::build(cookie_name(state), "")
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(secure(state))
-        .finish();
+    let mut c = session_cookie(state, String::new());
     c.make_removal();
     c
 }

@@ -11,8 +11,10 @@ use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_
 use crate::console::page_error::{PageError, PageResult, explain};
 use crate::console::session::Browser;
 use crate::console::{FormPairs, check_csrf, field};
-use crate::domain::CheckinId;
-use crate::error::ApiError;
+use crate::db::DbConn;
+use crate::domain::{Actor, CheckinId};
+use crate::error::{ApiError, ApiResult};
+use crate::patrol::checkin::input::CheckinStatus;
 use crate::patrol::checkin::view::CheckinView;
 use crate::patrol::flags::Flag;
 use crate::patrol::review::{Decision, ReviewInput};
@@ -28,34 +30,37 @@ pub fn flag_name(f: Flag) -> &'static str {
         Flag::ImpossibleTravel => "移動速度不合理",
         Flag::MockLocation => "模擬定位",
         Flag::NotOnPlan => "不在巡邏計畫內",
-        #[allow(unreachable_patterns)]
-        _ => "其他",
+        Flag::Duplicate => "重複掃描",
+        Flag::DwellUnpaired => "離開紀錄無對應的到達",
+        Flag::DwellTooShort => "停留時間不足",
     }
+}
+
+/// Flagged check-ins within `actor`'s reach that no one has reviewed yet.
+pub fn waiting_reviews(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<CheckinView>> {
+    let scope = crate::visibility::police_list_scope(actor)?;
+    let rows = crate::patrol::store::list_checkins(
+        conn,
+        &CheckinFilter {
+            within_path: scope.within_path(),
+            officer_id: scope.author(),
+            box_id: None,
+            status: Some(CheckinStatus::Flagged.as_str()),
+            from: None,
+            to: None,
+            after: None,
+            limit: 500,
+        },
+    )?;
+    let mut views = crate::patrol::checkin::view::checkin_views(conn, rows)?;
+    views.retain(|v| v.review.is_none());
+    Ok(views)
 }
 
 #[get("/checkins/flagged")]
 pub async fn flagged(state: web::Data<AppState>, who: Browser) -> PageResult<HttpResponse> {
     let actor = who.actor().clone();
-    let views = state
-        .db(move |c| {
-            let scope = crate::visibility::police_list_scope(&actor)?;
-            let rows = crate::patrol::store::list_checkins(
-                c,
-                &CheckinFilter {
-                    within_path: scope.within_path(),
-                    officer_id: scope.author(),
-                    box_id: None,
-                    status: Some("flagged"),
-                    from: None,
-                    to: None,
-                    after: None,
-                    limit: 500,
-                },
-            )?;
-            crate::patrol::checkin::view::checkin_views(c, rows)
-        })
-        .await?;
-    let waiting: Vec<&CheckinView> = views.iter().filter(|v| v.review.is_none()).collect();
+    let waiting = state.db(move |c| waiting_reviews(c, &actor)).await?;
     Ok(ok(page(
         "待審巡簽",
         &who,

@@ -13,7 +13,6 @@ use crate::console::session::Browser;
 use crate::domain::Role;
 use crate::domain::time::taiwan_date;
 use crate::patrol::plans::PeriodQuery;
-use crate::patrol::store::CheckinFilter;
 use crate::state::AppState;
 
 #[get("/")]
@@ -59,21 +58,8 @@ pub async fn home(state: web::Data<AppState>, who: Browser) -> PageResult<HttpRe
                     to: today,
                 },
             )?;
-            let rows = crate::patrol::store::list_checkins(
-                c,
-                &CheckinFilter {
-                    within_path: actor.unit_path.as_deref(),
-                    officer_id: None,
-                    box_id: None,
-                    status: Some("flagged"),
-                    from: None,
-                    to: None,
-                    after: None,
-                    limit: 500,
-                },
-            )?;
-            let views = crate::patrol::checkin::view::checkin_views(c, rows)?;
-            Ok((report, views.iter().filter(|v| v.review.is_none()).count()))
+            let waiting = super::checkins::waiting_reviews(c, &actor)?.len();
+            Ok((report, waiting))
         })
         .await?;
     let t = &report.totals;

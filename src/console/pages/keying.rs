@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::work::{after_claim, case_facts, viewer};
+use super::work::{after_claim, case_facts, load_case, viewer};
 use crate::cases::input::{CriticalInput, KeyingInput};
 use crate::cases::status::{CaseStatus, Step};
 use crate::cases::view::{CaseView, EntryView};
@@ -243,16 +243,6 @@ fn critical_input(form: &[(String, String)]) -> Result<CriticalInput, Vec<FieldE
         }),
         _ => Err(errors),
     }
-}
-
-async fn load_case(state: &AppState, who: &Browser, id: CaseId) -> PageResult<CaseView> {
-    let actor = who.actor().clone();
-    Ok(state
-        .db(move |c| {
-            let (row, _) = crate::cases::view::get_readable(c, &actor, id)?;
-            crate::cases::view::view(c, &actor, row)
-        })
-        .await?)
 }
 
 /// A refused submission: the same screen again, with what was typed and why.

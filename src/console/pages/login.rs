@@ -11,7 +11,7 @@ use crate::auth::service::{LoginRequest, sign_in};
 use crate::console::layout::{bare, csrf_field, ok, page, problems, see_other};
 use crate::console::page_error::{PageError, PageResult, explain};
 use crate::console::session::{self, Browser, SESSION_HOURS, Ticket};
-use crate::console::{DEVICE, FormPairs, check_csrf, field};
+use crate::console::{DEVICE, FormPairs, check_csrf, field, raw_field};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -94,7 +94,7 @@ pub async fn login_submit(
     }
     let request = LoginRequest {
         badge: badge.clone(),
-        password: field(&form, "password").to_owned(),
+        password: raw_field(&form, "password"),
     };
     let opened = state
         .blocking(move |s| {
@@ -214,7 +214,7 @@ pub async fn password_submit(
 ) -> PageResult<HttpResponse> {
     let form = form.into_inner();
     check_csrf(&req, &state, &who, &form)?;
-    if field(&form, "new_password") != field(&form, "again") {
+    if raw_field(&form, "new_password") != raw_field(&form, "again") {
         let msg = vec!["兩次輸入的新密碼不同。".to_owned()];
         return Ok(crate::console::layout::html_response(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -222,16 +222,8 @@ pub async fn password_submit(
         ));
     }
     let input = crate::org::users::ChangePassword {
-        current_password: form
-            .iter()
-            .find(|(k, _)| k == "current_password")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default(),
-        new_password: form
-            .iter()
-            .find(|(k, _)| k == "new_password")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default(),
+        current_password: raw_field(&form, "current_password"),
+        new_password: raw_field(&form, "new_password"),
     };
     let (actor, sid) = (who.actor().clone(), who.caller.session_id.clone());
     let changed = state

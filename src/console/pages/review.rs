@@ -91,13 +91,7 @@ pub async fn approve(
     match approved {
         Ok(done) => Ok(see_other(&format!("/tickets/{}", done.ticket.id.0))),
         Err(ApiError::Unacknowledged(warnings)) => {
-            let actor = who.actor().clone();
-            let case = state
-                .db(move |c| {
-                    let (row, _) = crate::cases::view::get_readable(c, &actor, id)?;
-                    crate::cases::view::view(c, &actor, row)
-                })
-                .await?;
+            let case = super::work::load_case(&state, &who, id).await?;
             Ok(html_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 super::keying::work_screen(&who, &case, &form, &[], &warnings),

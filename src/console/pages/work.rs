@@ -147,20 +147,24 @@ pub fn step_of(status: CaseStatus) -> Option<Step> {
     Step::ALL.into_iter().find(|s| s.works_on() == status)
 }
 
+/// A case as this browser's user may see it.
+pub async fn load_case(state: &AppState, who: &Browser, id: CaseId) -> PageResult<CaseView> {
+    let actor = who.actor().clone();
+    Ok(state
+        .db(move |c| {
+            let (row, _) = crate::cases::view::get_readable(c, &actor, id)?;
+            crate::cases::view::view(c, &actor, row)
+        })
+        .await?)
+}
+
 #[get("/cases/{id}/work")]
 pub async fn work_page(
     state: web::Data<AppState>,
     who: Browser,
     id: web::Path<i64>,
 ) -> PageResult<HttpResponse> {
-    let id = CaseId(id.into_inner());
-    let actor = who.actor().clone();
-    let case = state
-        .db(move |c| {
-            let (row, _) = crate::cases::view::get_readable(c, &actor, id)?;
-            crate::cases::view::view(c, &actor, row)
-        })
-        .await?;
+    let case = load_case(&state, &who, CaseId(id.into_inner())).await?;
     // The place of the camera or report is what the ticket normally says.
     let start = vec![("place".to_owned(), case.place.clone())];
     Ok(ok(keying::work_screen(&who, &case, &start, &[], &[])))
