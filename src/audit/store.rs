@@ -1,5 +1,6 @@
 //! Appending to and reading back the audit chain.
 
+use crate::db::LiteralLimitDsl;
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -203,8 +204,8 @@ pub fn verify(conn: &mut DbConn, checkpoints: &std::path::Path) -> anyhow::Resul
         let rows: Vec<AuditRow> = audit_log::table
             .filter(audit_log::seq.gt(after))
             .order(audit_log::seq.asc())
-            .limit(BATCH)
             .select(AuditRow::as_select())
+            .literal_limit(BATCH)
             .load(conn)?;
         let Some(last) = rows.last() else { break };
         after = last.seq;
@@ -248,7 +249,7 @@ pub fn head(conn: &mut DbConn) -> QueryResult<Option<(i64, String)>> {
     audit_log::table
         .select((audit_log::seq, audit_log::hash))
         .order(audit_log::seq.desc())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

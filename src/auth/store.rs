@@ -1,5 +1,6 @@
 //! Queries on sign-in throttling, sessions and refresh tokens.
 
+use crate::db::LiteralLimitDsl;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -39,13 +40,13 @@ pub fn throttle_for_update(conn: &mut DbConn, badge: &str) -> QueryResult<Option
                 .find(badge)
                 .select(ThrottleRow::as_select())
                 .for_update()
-                .first(pg)
+                .get_result(pg)
                 .optional()?
         }
         DbConn::Sqlite(_) => login_throttle::table
             .find(badge)
             .select(ThrottleRow::as_select())
-            .first(conn)
+            .first_row(conn)
             .optional()?,
     };
     Ok(row.map(|r| Throttle {
@@ -130,7 +131,7 @@ pub fn refresh_by_hash(
         .inner_join(auth_sessions::table)
         .filter(refresh_tokens::token_hash.eq(hash))
         .select((RefreshRow::as_select(), SessionRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -160,6 +161,6 @@ pub fn session_caller(
             UserRow::as_select(),
             UnitRow::as_select(),
         ))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }

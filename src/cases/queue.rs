@@ -3,6 +3,7 @@
 //! the claim expires. On PostgreSQL concurrent claimers skip each other's
 //! rows (`FOR UPDATE SKIP LOCKED`); on SQLite the single writer orders them.
 
+use crate::db::LiteralLimitDsl;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -82,7 +83,7 @@ fn close_expired(conn: &mut DbConn, status: CaseStatus, at: NaiveDateTime) -> Ap
         .filter(cases::status.eq(status))
         .filter(cases::deadline.lt(today))
         .select(cases::id)
-        .limit(500)
+        .literal_limit(500)
         .load(conn)?;
     for id in expired {
         store::set_closed(conn, id, CloseReason::OutOfTime, None, at)?;
@@ -111,7 +112,7 @@ fn held(
         .filter(cases::claimed_by.eq(me))
         .filter(cases::claim_expires_at.gt(at))
         .select(cases::id)
-        .first(conn)
+        .first_row(conn)
         .optional()?)
 }
 
@@ -135,7 +136,6 @@ macro_rules! next_free {
             )))
             .select(cases::id)
             .order((cases::deadline.asc(), cases::id.asc()))
-            .limit(CANDIDATES)
             .into_boxed();
         if let Some(v) = $scope.vendor {
             q = q.filter(cases::vendor_id.eq(v));
@@ -172,7 +172,9 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
         if let Some(id) = held(conn, me, status, at)? {
             return Ok(Some(id));
         }
-        let candidates: Vec<CaseId> = next_free!(scope, status, me, at).load(conn)?;
+        let candidates: Vec<CaseId> = next_free!(scope, status, me, at)
+            .literal_limit(CANDIDATES)
+            .load(conn)?;
         // Of those, the first nobody else is claiming this instant: on
         // PostgreSQL a concurrent claimer's row is skipped, not waited for.
         let first_free = cases::table
@@ -180,11 +182,15 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
             .filter(cases::status.eq(status))
             .filter(free_at(at))
             .select(cases::id)
-            .order((cases::deadline.asc(), cases::id.asc()))
-            .limit(1);
+            .order((cases::deadline.asc(), cases::id.asc()));
         let candidate: Option<CaseId> = match conn {
-            DbConn::Pg(pg) => first_free.for_update().skip_locked().first(pg).optional()?,
-            DbConn::Sqlite(sq) => first_free.first(sq).optional()?,
+            DbConn::Pg(pg) => first_free
+                .limit(1)
+                .for_update()
+                .skip_locked()
+                .get_result(pg)
+                .optional()?,
+            DbConn::Sqlite(sq) => first_free.first_row(sq).optional()?,
         };
         let Some(id) = candidate else {
             return Ok(None);

@@ -1,5 +1,6 @@
 //! Queries on vendor contracts and what was billed under them.
 
+use crate::db::LiteralLimitDsl;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -60,7 +61,7 @@ pub fn in_force(
         .filter(vendor_contracts::starts_on.le(day))
         .filter(vendor_contracts::ends_on.ge(day))
         .select(ContractRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

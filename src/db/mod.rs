@@ -2,6 +2,7 @@
 //! PostgreSQL (production), a pool that picks the backend by URL scheme,
 //! migrations embedded per backend, and the write-transaction helper.
 
+pub mod literal_limit;
 pub mod schema;
 pub mod text_enum;
 
@@ -14,6 +15,8 @@ use diesel::r2d2::R2D2Connection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::config::{DatabaseKind, Settings, SqliteSync};
+
+pub use literal_limit::LiteralLimitDsl;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

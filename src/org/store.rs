@@ -1,5 +1,6 @@
 //! Queries on units, vendors and users.
 
+use crate::db::LiteralLimitDsl;
 use crate::domain::{Role, UnitKind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -85,7 +86,7 @@ pub fn unit_by_id(conn: &mut DbConn, id: UnitId) -> QueryResult<Option<UnitRow>>
     units::table
         .find(id)
         .select(UnitRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -93,7 +94,7 @@ pub fn unit_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<UnitRow
     units::table
         .filter(units::code.eq(code))
         .select(UnitRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -121,7 +122,7 @@ pub fn insert_unit(
     units::table
         .find(id)
         .select(UnitRow::as_select())
-        .first(conn)
+        .first_row(conn)
 }
 
 pub struct UnitFilter<'a> {
@@ -171,7 +172,7 @@ pub fn vendor_by_id(conn: &mut DbConn, id: VendorId) -> QueryResult<Option<Vendo
     vendors::table
         .find(id)
         .select(VendorRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -179,7 +180,7 @@ pub fn vendor_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Vendo
     vendors::table
         .filter(vendors::code.eq(code))
         .select(VendorRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -191,7 +192,7 @@ pub fn insert_vendor(conn: &mut DbConn, new: &NewVendor<'_>) -> QueryResult<Vend
     vendors::table
         .find(id)
         .select(VendorRow::as_select())
-        .first(conn)
+        .first_row(conn)
 }
 
 pub fn list_vendors(conn: &mut DbConn) -> QueryResult<Vec<VendorRow>> {
@@ -206,7 +207,7 @@ pub fn user_by_id(conn: &mut DbConn, id: UserId) -> QueryResult<Option<(UserRow,
         .inner_join(units::table)
         .filter(users::id.eq(id))
         .select((UserRow::as_select(), UnitRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -215,7 +216,7 @@ pub fn user_by_badge(conn: &mut DbConn, badge: &str) -> QueryResult<Option<(User
         .inner_join(units::table)
         .filter(users::badge.eq(badge))
         .select((UserRow::as_select(), UnitRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

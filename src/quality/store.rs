@@ -1,6 +1,7 @@
 //! Gathering the facts the quality statistics count: every first version
 //! issued in a period with its first error, and the near misses.
 
+use crate::db::LiteralLimitDsl;
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -127,7 +128,7 @@ pub fn ticket_facts(
                 .filter(case_entries::step.eq(Step::Keying))
                 .order(case_entries::id.desc())
                 .select(case_entries::user_id)
-                .first(conn)
+                .first_row(conn)
                 .optional()?;
             case_of.insert(ticket, (vendor, keyer));
         }

@@ -1,5 +1,6 @@
 //! Queries on the vehicle registry.
 
+use crate::db::LiteralLimitDsl;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -50,7 +51,7 @@ pub fn in_force(
             vehicle_registry::id.desc(),
         ))
         .select(RegistryRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

@@ -3,6 +3,7 @@
 //! spread over the demo city's stations and police accounts, with the few
 //! corrections and voids a city sees. The run itself is audited.
 
+use crate::db::LiteralLimitDsl;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -198,7 +199,7 @@ pub fn tickets(
             let id: TicketId = tickets::table
                 .filter(tickets::serial.eq(serial))
                 .select(tickets::id)
-                .first(c)?;
+                .first_row(c)?;
             diesel::sql_query(
                 "INSERT INTO tickets (number, serial, version, supersedes_id, error_type, client_id, kind, unit_id, officer_id, device, violation_at, reported_at, place, lat, lon, plate, vehicle_class, article_code, article_text, facts, fine, due_date, respond_to, signature, signature_reason, warnings_acknowledged, issued_at, request_fingerprint) \
                  SELECT number, serial, 2, id, 'plate', client_id || '-fix', kind, unit_id, officer_id, device, violation_at, reported_at, place, lat, lon, plate, vehicle_class, article_code, article_text, facts, fine, due_date, respond_to, signature, signature_reason, warnings_acknowledged, issued_at, request_fingerprint FROM tickets WHERE id = ".to_owned() + &id.0.to_string(),
@@ -209,7 +210,7 @@ pub fn tickets(
             let id: TicketId = tickets::table
                 .filter(tickets::serial.eq(serial))
                 .select(tickets::id)
-                .first(c)?;
+                .first_row(c)?;
             super::store::insert_event(c, id, "voided", "duplicate: generated", None, issued_now)?;
         }
         crate::audit::append(

@@ -5,6 +5,7 @@ use super::correct::ErrorType;
 use super::input::SignatureStatus;
 use super::national_id::NationalId;
 use super::plate::{Plate, VehicleClass};
+use crate::db::LiteralLimitDsl;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -61,7 +62,7 @@ pub fn take_serials(conn: &mut DbConn, count: i64) -> QueryResult<i64> {
     let next: i64 = ticket_serial_counter::table
         .find(1)
         .select(ticket_serial_counter::next_serial)
-        .first(conn)?;
+        .first_row(conn)?;
     diesel::update(ticket_serial_counter::table.find(1))
         .set(ticket_serial_counter::next_serial.eq(next + count))
         .execute(conn)?;
@@ -121,7 +122,7 @@ pub fn block_holding(
             ticket_number_blocks::last_serial,
             ticket_number_blocks::allotted_at,
         ))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -254,7 +255,7 @@ pub fn ticket_with_unit(
         .inner_join(units::table)
         .filter(tickets::id.eq(id))
         .select((TicketRow::as_select(), UnitRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -262,7 +263,7 @@ pub fn ticket_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Op
     tickets::table
         .filter(tickets::client_id.eq(client_id))
         .select(TicketRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -275,11 +276,11 @@ pub fn issuer_of(
     let unit_name = units::table
         .find(unit)
         .select(units::name)
-        .first::<String>(conn)?;
+        .first_row::<String, _>(conn)?;
     let badge = crate::db::schema::users::table
         .find(officer)
         .select(crate::db::schema::users::badge)
-        .first::<String>(conn)?;
+        .first_row::<String, _>(conn)?;
     Ok((unit_name, badge))
 }
 
@@ -293,7 +294,7 @@ pub fn latest_by_number(
         .filter(tickets::number.eq(number))
         .order(tickets::version.desc())
         .select((TicketRow::as_select(), UnitRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -416,6 +417,6 @@ pub fn by_number_version(
         .filter(tickets::number.eq(number))
         .filter(tickets::version.eq(version))
         .select(TicketRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }

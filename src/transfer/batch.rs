@@ -1,6 +1,7 @@
 //! Transfer batches: every ticket version in force that no batch holds yet,
 //! as one CSV file whose SHA-256 the office's receipt acknowledges.
 
+use crate::db::LiteralLimitDsl;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -82,7 +83,7 @@ fn batch_row(conn: &mut DbConn, id: i64) -> ApiResult<BatchRow> {
             transfer_batches::receipt,
             transfer_batches::receipted_at,
         ))
-        .first(conn)
+        .first_row(conn)
         .optional()?
         .ok_or(ApiError::NotFound("transfer batch"))
 }
@@ -95,8 +96,8 @@ fn untransferred(conn: &mut DbConn) -> ApiResult<Vec<TicketRow>> {
             transfer_items::table.filter(transfer_items::ticket_id.eq(tickets::id)),
         )))
         .order(tickets::id.asc())
-        .limit(MAX_BATCH * 2)
         .select(TicketRow::as_select())
+        .literal_limit(MAX_BATCH * 2)
         .load(conn)?;
     let superseded: std::collections::HashSet<TicketId> = tickets::table
         .filter(tickets::supersedes_id.is_not_null())
@@ -128,7 +129,7 @@ fn file_of(conn: &mut DbConn, rows: &[TicketRow]) -> ApiResult<Vec<u8>> {
             let unit_code: String = units::table
                 .find(t.unit_id)
                 .select(units::code)
-                .first(conn)?;
+                .first_row(conn)?;
             let people = people_of(conn, t.id)?;
             let (role, person) = people
                 .iter()
@@ -293,7 +294,6 @@ pub fn list(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<BatchView>> {
     actor.ensure_headquarters_admin()?;
     let rows: Vec<BatchRow> = transfer_batches::table
         .order(transfer_batches::id.desc())
-        .limit(500)
         .select((
             transfer_batches::id,
             transfer_batches::created_at,
@@ -302,6 +302,7 @@ pub fn list(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<BatchView>> {
             transfer_batches::receipt,
             transfer_batches::receipted_at,
         ))
+        .literal_limit(500)
         .load(conn)?;
     Ok(rows.into_iter().map(batch_view).collect())
 }

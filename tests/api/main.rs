@@ -5,7 +5,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
 )]
 
 mod common;
@@ -23,5 +24,6 @@ mod patrol;
 mod printing;
 mod robustness;
 mod snapshots;
+mod statements;
 mod tickets;
 mod two_nodes;

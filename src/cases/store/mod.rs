@@ -7,6 +7,7 @@ mod evidence;
 pub use entries::*;
 pub use evidence::*;
 
+use crate::db::LiteralLimitDsl;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -94,7 +95,7 @@ pub fn case_by_id(conn: &mut DbConn, id: CaseId) -> QueryResult<Option<(CaseRow,
         .inner_join(units::table)
         .filter(cases::id.eq(id))
         .select((CaseRow::as_select(), units::path))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -102,7 +103,7 @@ pub fn case_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Opti
     cases::table
         .filter(cases::client_id.eq(client_id))
         .select(CaseRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

@@ -1,5 +1,6 @@
 //! Queries on check-ins and their reviews.
 
+use crate::db::LiteralLimitDsl;
 use crate::patrol::checkin::{CheckinKind, CheckinStatus};
 use crate::patrol::clock::TimeSource;
 use chrono::NaiveDateTime;
@@ -84,7 +85,7 @@ pub fn checkin_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<O
     checkins::table
         .filter(checkins::client_id.eq(client_id))
         .select(CheckinRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -96,7 +97,7 @@ pub fn checkin_with_unit(
         .inner_join(units::table)
         .filter(checkins::id.eq(id))
         .select((CheckinRow::as_select(), UnitRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 
@@ -111,14 +112,14 @@ pub fn officer_neighbours(
         .filter(checkins::occurred_at.le(at))
         .order(checkins::occurred_at.desc())
         .select(CheckinRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?;
     let after = checkins::table
         .filter(checkins::officer_id.eq(officer))
         .filter(checkins::occurred_at.gt(at))
         .order(checkins::occurred_at.asc())
         .select(CheckinRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()?;
     Ok((before, after))
 }
@@ -140,7 +141,7 @@ pub fn latest_at_box(
         .filter(checkins::kind.eq_any(kinds))
         .order(checkins::occurred_at.desc())
         .select(CheckinRow::as_select())
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

@@ -7,6 +7,7 @@ mod plan_queries;
 pub use checkin_queries::*;
 pub use plan_queries::*;
 
+use crate::db::LiteralLimitDsl;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -68,7 +69,7 @@ pub fn current_key_version(conn: &mut DbConn) -> QueryResult<i32> {
     box_code_keys::table
         .filter(box_code_keys::retired_at.is_null())
         .select(diesel::dsl::max(box_code_keys::version))
-        .first::<Option<i32>>(conn)
+        .get_result::<Option<i32>>(conn)
         .map(|v| v.unwrap_or(1))
 }
 
@@ -77,7 +78,7 @@ pub fn key_version_in_force(conn: &mut DbConn, version: i32) -> QueryResult<bool
     let found: Option<Option<NaiveDateTime>> = box_code_keys::table
         .find(version)
         .select(box_code_keys::retired_at)
-        .first(conn)
+        .first_row(conn)
         .optional()?;
     Ok(matches!(found, Some(None)))
 }
@@ -85,7 +86,7 @@ pub fn key_version_in_force(conn: &mut DbConn, version: i32) -> QueryResult<bool
 pub fn add_key_version(conn: &mut DbConn, at: NaiveDateTime) -> QueryResult<i32> {
     let max: Option<i32> = box_code_keys::table
         .select(diesel::dsl::max(box_code_keys::version))
-        .first(conn)?;
+        .first_row(conn)?;
     let version = max.unwrap_or(0) + 1;
     diesel::insert_into(box_code_keys::table)
         .values((
@@ -136,7 +137,7 @@ pub fn box_with_unit(conn: &mut DbConn, id: BoxId) -> QueryResult<Option<(BoxRow
         .inner_join(units::table)
         .filter(patrol_boxes::id.eq(id))
         .select((BoxRow::as_select(), UnitRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

@@ -1,5 +1,6 @@
 //! Queries on patrol plans, their officers and boxes.
 
+use crate::db::LiteralLimitDsl;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -81,7 +82,7 @@ pub fn plan_with_unit(conn: &mut DbConn, id: PlanId) -> QueryResult<Option<(Plan
         .inner_join(units::table)
         .filter(patrol_plans::id.eq(id))
         .select((PlanRow::as_select(), UnitRow::as_select()))
-        .first(conn)
+        .first_row(conn)
         .optional()
 }
 

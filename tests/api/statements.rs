@@ -1,0 +1,117 @@
+//! Prepared statements stay prepared: SQLite counts, per statement, how often
+//! it had to be parsed and planned again (`SQLITE_STMTSTATUS_REPREPARE`).
+//! A query that binds its LIMIT does that on every run with the bundled
+//! SQLite; these tests fail if such a query comes back on a hot path.
+
+#![allow(unsafe_code)]
+use crate::common::*;
+use crate::patrol::{B1, officer_id, plan_all_day, scan_ago, world};
+use libsqlite3_sys as ffi;
+use std::ffi::{CStr, c_char, c_int};
+use std::sync::{Mutex, Once};
+
+/// Every SQLite connection opened in this process after `watch()`, with the
+/// file it opened. Only the handles of the calling test's own database are
+/// ever read, and that database outlives the reading.
+static OPENED: Mutex<Vec<(usize, String)>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn record_connection(
+    db: *mut ffi::sqlite3,
+    _err: *mut *mut c_char,
+    _api: *const ffi::sqlite3_api_routines,
+) -> c_int {
+    // SAFETY: SQLite calls this with an open connection; "main" is its
+    // first database, whose file name SQLite owns while it is open.
+    let name = unsafe {
+        let f = ffi::sqlite3_db_filename(db, c"main".as_ptr());
+        if f.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(f).to_string_lossy().into_owned()
+        }
+    };
+    OPENED.lock().unwrap().push((db as usize, name));
+    ffi::SQLITE_OK
+}
+
+fn watch() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // SAFETY: registers a callback with the signature SQLite expects.
+        let rc = unsafe { ffi::sqlite3_auto_extension(Some(record_connection)) };
+        assert_eq!(rc, ffi::SQLITE_OK);
+    });
+}
+
+/// Re-prepares so far, summed over the statements of every connection to
+/// the SQLite file of `url`.
+fn reprepares(url: &str) -> i64 {
+    let path = url.trim_start_matches("sqlite://");
+    let path = std::fs::canonicalize(path).unwrap();
+    let opened = OPENED.lock().unwrap();
+    let mut total = 0i64;
+    let mut connections = 0;
+    for (db, name) in opened.iter() {
+        if std::fs::canonicalize(name).ok().as_deref() != Some(path.as_path()) {
+            continue;
+        }
+        connections += 1;
+        let db = *db as *mut ffi::sqlite3;
+        // SAFETY: the test's app holds this connection open in its pool,
+        // idle between requests; SQLite serialises access to its list of
+        // statements.
+        unsafe {
+            let mut stmt = ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
+            while !stmt.is_null() {
+                total += i64::from(ffi::sqlite3_stmt_status(
+                    stmt,
+                    ffi::SQLITE_STMTSTATUS_REPREPARE,
+                    0,
+                ));
+                stmt = ffi::sqlite3_next_stmt(db, stmt);
+            }
+        }
+    }
+    assert!(
+        connections > 0,
+        "no connection to {} was seen",
+        path.display()
+    );
+    total
+}
+
+#[actix_web::test]
+async fn check_ins_and_authenticated_reads_are_not_parsed_again() {
+    if TestDb::new().is_postgres() {
+        eprintln!("skipped: re-prepares are counted by SQLite only");
+        return;
+    }
+    watch();
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    let check_in = |ago| {
+        let body = scan_ago(&w.app, w.b1, B1, chrono::Duration::seconds(ago));
+        let srv = &srv;
+        let token = w.officer.clone();
+        async move { post(srv, "/api/v1/checkins", Some(&token), body).await }
+    };
+    // Every statement is prepared once while warming up; the pool may hand
+    // out any of its connections, so warm them all.
+    for i in 0..16 {
+        assert_eq!(check_in(600 - i).await.status, 201);
+        assert_eq!(get(&srv, "/api/v1/me", &w.officer).await.status, 200);
+    }
+    let before = reprepares(&w.app.db.url);
+    for i in 0..20 {
+        assert_eq!(check_in(300 - i).await.status, 201);
+        assert_eq!(get(&srv, "/api/v1/me", &w.officer).await.status, 200);
+        assert_eq!(get(&srv, "/api/v1/me", &w.sup).await.status, 200);
+    }
+    let after = reprepares(&w.app.db.url);
+    assert_eq!(
+        after - before,
+        0,
+        "statements were parsed again during 20 check-ins and 40 reads"
+    );
+}
