@@ -61,8 +61,15 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
         Some(secret) => secret.clone(),
         None => secrets::load_or_create(&settings.data_dir.join("box-code-secret"))?,
     };
+    let postgres_url = matches!(
+        config::DatabaseKind::from_url(&settings.database_url),
+        Ok(config::DatabaseKind::Postgres)
+    )
+    .then_some(settings.database_url.as_str());
+    let sessions = auth::cache::SessionCache::for_database(postgres_url);
     Ok(state::AppState {
         pool,
+        sessions,
         keys: Arc::new(keys),
         signing_keys: Arc::new(signing::SigningKeys::new(box_codes)),
         limits: Arc::new(ratelimit::Limits::new(&settings)),

@@ -10,6 +10,14 @@ use crate::db::DbConn;
 use crate::db::schema::auth_sessions;
 use crate::domain::UserId;
 
+/// Passes on the number revoked, having told the session caches if any were.
+fn told(conn: &mut DbConn, revoked: usize) -> QueryResult<usize> {
+    if revoked > 0 {
+        crate::auth::cache::sessions_changed(conn)?;
+    }
+    Ok(revoked)
+}
+
 pub fn revoke_session(
     conn: &mut DbConn,
     id: &str,
@@ -26,6 +34,7 @@ pub fn revoke_session(
         auth_sessions::revoked_reason.eq(reason),
     ))
     .execute(conn)
+    .and_then(|revoked| told(conn, revoked))
 }
 
 pub fn revoke_user_sessions(
@@ -44,6 +53,7 @@ pub fn revoke_user_sessions(
         auth_sessions::revoked_reason.eq(reason),
     ))
     .execute(conn)
+    .and_then(|revoked| told(conn, revoked))
 }
 
 /// Ends every session of a user but one (the one changing the password).
@@ -65,4 +75,5 @@ pub fn revoke_other_sessions(
         auth_sessions::revoked_reason.eq(reason),
     ))
     .execute(conn)
+    .and_then(|revoked| told(conn, revoked))
 }

@@ -20,6 +20,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// The fonts prints are drawn with (the bundled face and fallbacks).
     pub fonts: Arc<crate::print::fonts::FontStack>,
+    /// Signed-in sessions, so authenticated requests need no database read.
+    pub sessions: Arc<crate::auth::cache::SessionCache>,
     /// Where evidence files of cases are kept.
     pub evidence: Arc<dyn crate::evidence::EvidenceStore>,
 }

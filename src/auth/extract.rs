@@ -6,6 +6,9 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
+use std::sync::Arc;
+
+use super::cache::CachedSession;
 use super::store;
 use super::token::TokenError;
 use crate::db::write_txn;
@@ -24,9 +27,30 @@ pub struct Caller {
     pub badge: String,
     pub session_id: String,
     pub actor: Actor,
+    /// The account and unit as they were when the session was last read.
+    pub session: Arc<CachedSession>,
 }
 
 impl Caller {
+    /// The caller of a live session, from `device`.
+    pub fn of_session(session: Arc<CachedSession>, device: Option<String>) -> Caller {
+        let (user, unit) = (&session.user, &session.unit);
+        Caller {
+            user_id: user.id,
+            badge: user.badge.clone(),
+            session_id: session.session_id.clone(),
+            actor: Actor {
+                user_id: Some(user.id),
+                role: user.role,
+                unit_id: Some(unit.id),
+                unit_path: Some(unit.path.clone()),
+                vendor_id: user.vendor_id,
+                device,
+            },
+            session: session.clone(),
+        }
+    }
+
     pub fn role(&self) -> Role {
         self.actor.role
     }
@@ -68,6 +92,50 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))
 }
 
+/// The live session `sid` with its account and unit, from the cache or
+/// read (and remembered) when the cache does not have it. A revoked
+/// session, a disabled account or a disabled unit is refused, and never
+/// remembered.
+pub async fn live_session(state: &AppState, sid: String) -> Result<Arc<CachedSession>, ApiError> {
+    if let Some(hit) = state.sessions.get(&sid) {
+        return Ok(hit);
+    }
+    let stamp = state.sessions.stamp();
+    let found = state
+        .db(move |c| {
+            let Some((session, user, unit)) = store::session_caller(c, &sid)? else {
+                return Ok(None);
+            };
+            let unit_disabled = crate::org::store::unit_disabled_along(c, &unit.path)?;
+            Ok(Some((session, user, unit, unit_disabled)))
+        })
+        .await?;
+    let (session, mut user, unit, unit_disabled) =
+        found.ok_or(ApiError::Unauthorized("invalid_token"))?;
+    if session.user_id != user.id {
+        return Err(ApiError::Unauthorized("invalid_token"));
+    }
+    if session.revoked_at.is_some() {
+        return Err(ApiError::Unauthorized("session_revoked"));
+    }
+    if user.disabled_at.is_some() {
+        return Err(ApiError::Unauthorized("account_disabled"));
+    }
+    if unit_disabled {
+        return Err(ApiError::Unauthorized("unit_disabled"));
+    }
+    // Requests never need the hash; it is not kept in memory for them.
+    user.password_hash.clear();
+    let cached = Arc::new(CachedSession {
+        session_id: session.id,
+        expires_at: session.expires_at,
+        user,
+        unit,
+    });
+    state.sessions.put_shared(stamp, cached.clone());
+    Ok(cached)
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
@@ -84,44 +152,11 @@ impl FromRequest for Caller {
                 TokenError::Expired => ApiError::Unauthorized("token_expired"),
                 _ => ApiError::Unauthorized("invalid_token"),
             })?;
-            let sid = claims.sid.clone();
-            let found = state
-                .db(move |c| {
-                    let Some((session, user, unit)) = store::session_caller(c, &sid)? else {
-                        return Ok(None);
-                    };
-                    let unit_disabled = crate::org::store::unit_disabled_along(c, &unit.path)?;
-                    Ok(Some((session, user, unit, unit_disabled)))
-                })
-                .await?;
-            let (session, user, unit, unit_disabled) =
-                found.ok_or(ApiError::Unauthorized("invalid_token"))?;
-            if session.user_id.to_string() != claims.sub {
+            let session = live_session(&state, claims.sid.clone()).await?;
+            if session.user.id.to_string() != claims.sub {
                 return Err(ApiError::Unauthorized("invalid_token"));
             }
-            if session.revoked_at.is_some() {
-                return Err(ApiError::Unauthorized("session_revoked"));
-            }
-            if user.disabled_at.is_some() {
-                return Err(ApiError::Unauthorized("account_disabled"));
-            }
-            if unit_disabled {
-                return Err(ApiError::Unauthorized("unit_disabled"));
-            }
-            let role = user.role;
-            Ok(Caller {
-                user_id: user.id,
-                badge: user.badge,
-                session_id: session.id,
-                actor: Actor {
-                    user_id: Some(user.id),
-                    role,
-                    unit_id: Some(unit.id),
-                    unit_path: Some(unit.path),
-                    vendor_id: user.vendor_id,
-                    device,
-                },
-            })
+            Ok(Caller::of_session(session, device))
         })
     }
 }

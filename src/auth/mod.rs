@@ -1,6 +1,7 @@
 //! Sign-in, tokens, sessions, and the extractors that give handlers their
 //! caller typed by role.
 
+pub mod cache;
 pub mod extract;
 pub mod http;
 pub mod lockout;

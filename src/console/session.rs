@@ -214,45 +214,21 @@ impl FromRequest for Browser {
 }
 
 async fn load(state: &AppState, session_id: String) -> Result<Browser, PageError> {
-    let sid = session_id.clone();
-    let found = state
-        .db(move |c| {
-            let Some((session, user, unit)) = crate::auth::store::session_caller(c, &sid)? else {
-                return Ok(None);
-            };
-            let unit_disabled = crate::org::store::unit_disabled_along(c, &unit.path)?;
-            Ok(Some((session, user, unit, unit_disabled)))
-        })
-        .await?;
-    let Some((session, user, unit, unit_disabled)) = found else {
-        return Err(PageError::SignIn);
-    };
-    let now = state.clock.now();
-    if session.revoked_at.is_some()
-        || session.expires_at <= now
-        || user.disabled_at.is_some()
-        || unit_disabled
-    {
+    let session = crate::auth::extract::live_session(state, session_id)
+        .await
+        .map_err(|e| match e {
+            crate::error::ApiError::Unauthorized(_) => PageError::SignIn,
+            other => PageError::Api(other),
+        })?;
+    if session.expires_at <= state.clock.now() {
         return Err(PageError::SignIn);
     }
     Ok(Browser {
-        csrf: csrf_token(state, &session.id),
-        name: user.name.clone(),
-        unit_name: unit.name.clone(),
-        must_change_password: user.must_change_password,
-        caller: Caller {
-            user_id: user.id,
-            badge: user.badge,
-            session_id: session.id,
-            actor: Actor {
-                user_id: Some(user.id),
-                role: user.role,
-                unit_id: Some(unit.id),
-                unit_path: Some(unit.path),
-                vendor_id: user.vendor_id,
-                device: Some(super::DEVICE.to_owned()),
-            },
-        },
+        csrf: csrf_token(state, &session.session_id),
+        name: session.user.name.clone(),
+        unit_name: session.unit.name.clone(),
+        must_change_password: session.user.must_change_password,
+        caller: Caller::of_session(session, Some(super::DEVICE.to_owned())),
     })
 }
 

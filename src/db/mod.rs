@@ -2,6 +2,7 @@
 //! PostgreSQL (production), a pool that picks the backend by URL scheme,
 //! migrations embedded per backend, and the write-transaction helper.
 
+mod commit_hooks;
 pub mod literal_limit;
 pub mod schema;
 pub mod text_enum;
@@ -16,6 +17,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::config::{DatabaseKind, Settings, SqliteSync};
 
+pub use commit_hooks::after_commit;
 pub use literal_limit::LiteralLimitDsl;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -196,6 +198,17 @@ static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// concurrency instead of waiting for `busy_timeout`. Nested transactions
 /// inside `f` become savepoints as usual.
 pub fn write_txn<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let hooks = commit_hooks::Pending::begin();
+    let result = transaction(conn, f);
+    hooks.finish(result.is_ok());
+    result
+}
+
+fn transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,

@@ -199,6 +199,8 @@ pub fn set_disabled(
             return row.try_into();
         }
         store::set_unit_disabled(conn, id, disabled.then(now))?;
+        // Its people's sessions stop (or start) working at once.
+        crate::auth::cache::sessions_changed(conn)?;
         crate::audit::append(
             conn,
             actor

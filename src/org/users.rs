@@ -321,6 +321,8 @@ pub fn change_own_password(
         let at = now();
         store::set_user_password(conn, id, &hash, at, true)?;
         crate::sessions::revoke_other_sessions(conn, id, session_id, "password_changed", at)?;
+        // This session goes on, but no longer owes a password change.
+        crate::auth::cache::sessions_changed(conn)?;
         crate::audit::append(conn, actor.audit("user.password_change", "user").object(id))?;
         Ok(())
     })

@@ -438,6 +438,9 @@ async fn changing_your_password_ends_your_other_sign_ins() {
     let srv = app.service().await;
     let here = login(&srv, "O1001").await;
     let elsewhere = login(&srv, "O1001").await;
+    // Both sessions are in use (and remembered) before the change.
+    assert_eq!(get(&srv, "/api/v1/me", &elsewhere).await.status, 200);
+    assert_eq!(get(&srv, "/api/v1/me", &here).await.status, 200);
     let r = post(
         &srv,
         "/api/v1/me/password",
@@ -500,6 +503,7 @@ async fn a_supervisor_resets_a_forgotten_password() {
     let srv = app.service().await;
     let sup = login(&srv, "S1000").await;
     let officer_token = login(&srv, "O1001").await;
+    assert_eq!(get(&srv, "/api/v1/me", &officer_token).await.status, 200);
     let r = post(
         &srv,
         &format!("/api/v1/users/{officer}/password"),
@@ -576,6 +580,7 @@ async fn disabling_a_unit_shuts_out_its_whole_subtree_until_enabled() {
     let refresh = officer["refresh_token"].as_str().unwrap().to_owned();
     let elsewhere = login(&srv, "O2001").await;
     let admin = login(&srv, "A0001").await;
+    assert_eq!(get(&srv, "/api/v1/me", &token).await.status, 200);
     // The precinct above the officer's station.
     let p1 = app.fx.p1.0;
     let r = post(

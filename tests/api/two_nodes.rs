@@ -149,3 +149,81 @@ async fn two_nodes_store_once_never_overlap_and_lock_out_together() {
         assert_eq!((r.status, r.code()), (429, "account_locked"), "node {srv}");
     }
 }
+
+/// Waits (up to `secs`) for `done`, checking every 20 ms: for things another
+/// process delivers, not for speed.
+async fn eventually(secs: u64, mut done: impl AsyncFnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if done().await {
+            return true;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[actix_web::test]
+async fn a_session_revoked_on_another_node_is_refused_here_without_a_read_per_request() {
+    use diesel::{Connection, RunQueryDsl};
+    let app = TestApp::new();
+    if !app.db.is_postgres() {
+        eprintln!("skipped: nodes share sessions only on PostgreSQL");
+        return;
+    }
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let token = login(&srv, "O1101").await;
+    let sessions = app.state.sessions.clone();
+    assert!(
+        eventually(10, async || sessions.is_listening()).await,
+        "the node never started listening for session changes"
+    );
+    assert_eq!(get(&srv, "/api/v1/me", &token).await.status, 200);
+
+    // Another node's write: revoked in the database, not yet announced. The
+    // session is not read again, so this node has not seen it.
+    let mut other = diesel::PgConnection::establish(&app.db.url).unwrap();
+    diesel::sql_query(
+        "UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'logout' WHERE revoked_at IS NULL",
+    )
+    .execute(&mut other)
+    .unwrap();
+    assert_eq!(get(&srv, "/api/v1/me", &token).await.status, 200);
+
+    // Announced as every revocation is, it takes effect here.
+    diesel::sql_query("NOTIFY epatrol_sessions")
+        .execute(&mut other)
+        .unwrap();
+    let refused = eventually(5, async || {
+        get(&srv, "/api/v1/me", &token).await.status == 401
+    })
+    .await;
+    assert!(refused, "the revoked session still works on this node");
+    assert_eq!(
+        get(&srv, "/api/v1/me", &token).await.code(),
+        "session_revoked"
+    );
+
+    // A revocation made through a node notifies the others.
+    let second = epatrol::init_state(settings(&app.db)).unwrap();
+    let b = actix_web::test::init_service(epatrol::app::build(second)).await;
+    let fresh = login(&srv, "O1101").await;
+    assert_eq!(get(&b, "/api/v1/me", &fresh).await.status, 200);
+    let mut listen = diesel::PgConnection::establish(&app.db.url).unwrap();
+    diesel::sql_query("LISTEN epatrol_sessions")
+        .execute(&mut listen)
+        .unwrap();
+    let r = post(
+        &srv,
+        "/api/v1/auth/logout",
+        Some(&fresh),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    diesel::sql_query("SELECT 1").execute(&mut listen).unwrap();
+    let heard = listen.notifications_iter().filter_map(Result::ok).count();
+    assert!(heard >= 1, "signing out sent no notification");
+    assert_eq!(get(&b, "/api/v1/me", &fresh).await.status, 401);
+}
