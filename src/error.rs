@@ -83,6 +83,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Writing has fallen behind: the upload is refused rather than queued.
+    #[error("overloaded")]
+    Overloaded { retry_after_secs: u64 },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -149,6 +152,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Unavailable(_) => "service_unavailable",
+            ApiError::Overloaded { .. } => "overloaded",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -180,6 +184,9 @@ impl ApiError {
             }
             // Internals are logged, never sent.
             ApiError::Unavailable(_) => Some("the service is busy; try again shortly".into()),
+            ApiError::Overloaded { retry_after_secs } => Some(format!(
+                "too many uploads at once; nothing was stored, send again in {retry_after_secs} second(s)"
+            )),
             ApiError::Internal(_) => None,
         }
     }
@@ -216,7 +223,9 @@ impl ResponseError for ApiError {
             ApiError::RouteNotFound => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Overloaded { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -239,7 +248,8 @@ impl ResponseError for ApiError {
         }
         if let ApiError::TooManyRequests {
             retry_after_secs, ..
-        } = self
+        }
+        | ApiError::Overloaded { retry_after_secs } = self
         {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }

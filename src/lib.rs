@@ -1,5 +1,6 @@
 //! epatrol: the backend of a city police department's M-Police handhelds.
 
+pub mod admission;
 pub mod api_document;
 pub mod app;
 pub mod audit;
@@ -70,6 +71,10 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
     Ok(state::AppState {
         pool,
         sessions,
+        uploads: admission::WriteAdmission::new(
+            settings.write_wait_limit,
+            settings.write_always_admitted,
+        ),
         keys: Arc::new(keys),
         signing_keys: Arc::new(signing::SigningKeys::new(box_codes)),
         limits: Arc::new(ratelimit::Limits::new(&settings)),

@@ -70,6 +70,12 @@ pub struct Settings {
     pub log_filter: String,
     pub log_format: LogFormat,
     pub db_pool_size: u32,
+    /// Uploads are refused (503) while their recent waits to start writing
+    /// average more than this.
+    pub write_wait_limit: Duration,
+    /// Uploads in flight up to which all are admitted, however long the
+    /// waits (so they keep being measured).
+    pub write_always_admitted: u32,
     pub sqlite_sync: SqliteSync,
     pub workers: usize,
     /// Base URL printed into QR codes that the public scans.
@@ -128,6 +134,7 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_LOG",
     "EPATROL_LOG_FORMAT",
     "EPATROL_DB_POOL_SIZE",
+    "EPATROL_WRITE_WAIT_LIMIT_MS",
     "EPATROL_SQLITE_SYNCHRONOUS",
     "EPATROL_WORKERS",
     "EPATROL_PUBLIC_URL",
@@ -183,6 +190,8 @@ impl Settings {
             log_filter: "info".into(),
             log_format: LogFormat::Text,
             db_pool_size: 16,
+            write_wait_limit: Duration::from_millis(40),
+            write_always_admitted: 2,
             sqlite_sync: SqliteSync::Full,
             workers: std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -276,6 +285,10 @@ impl Settings {
         }
         if let Some(v) = get("EPATROL_DB_POOL_SIZE") {
             settings.db_pool_size = parse_number("EPATROL_DB_POOL_SIZE", &v, 2, 512)? as u32;
+        }
+        if let Some(v) = get("EPATROL_WRITE_WAIT_LIMIT_MS") {
+            let ms = parse_number("EPATROL_WRITE_WAIT_LIMIT_MS", &v, 1, 60_000)?;
+            settings.write_wait_limit = Duration::from_millis(ms);
         }
         if let Some(v) = get("EPATROL_SQLITE_SYNCHRONOUS") {
             settings.sqlite_sync = match v.to_ascii_lowercase().as_str() {

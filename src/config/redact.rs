@@ -34,6 +34,8 @@ impl fmt::Debug for Settings {
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
             .field("db_pool_size", &self.db_pool_size)
+            .field("write_wait_limit", &self.write_wait_limit)
+            .field("write_always_admitted", &self.write_always_admitted)
             .field("sqlite_sync", &self.sqlite_sync)
             .field("workers", &self.workers)
             .field("public_url", &self.public_url)

@@ -1275,3 +1275,57 @@ async fn a_retired_box_gets_no_code() {
         200
     );
 }
+
+#[actix_web::test]
+async fn uploads_are_turned_away_with_retry_after_when_writing_falls_behind() {
+    // Any wait at all counts as falling behind here, and none is let in
+    // regardless: the second upload finds the first one's wait.
+    let app = TestApp::with_settings(|s| {
+        s.write_wait_limit = std::time::Duration::ZERO;
+        s.write_always_admitted = 0;
+    });
+    app.user("A0001", app.fx.hq, Role::Admin);
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let admin = login(&srv, "A0001").await;
+    let officer = login(&srv, "O1101").await;
+    let b1 = create_box(&srv, &admin, "B-1", app.fx.p1s1.0, B1, None).await;
+    let first = post(&srv, "/api/v1/checkins", Some(&officer), scan(&app, b1, B1)).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+
+    let scan_later = scan(&app, b1, B1);
+    let res = actix_web::test::call_service(
+        &srv,
+        actix_web::test::TestRequest::post()
+            .uri("/api/v1/checkins")
+            .insert_header(("Authorization", format!("Bearer {officer}")))
+            .set_json(&scan_later)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers().get("retry-after").unwrap(), "1");
+    let body: Value = actix_web::test::read_body_json(res).await;
+    assert_eq!(body["code"], "overloaded");
+    let batch = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&officer),
+        json!({"items": [scan_later.clone()]}),
+    )
+    .await;
+    assert_eq!(batch.status, 503, "{}", batch.body);
+    let mine = get(&srv, "/api/v1/checkins", &officer).await;
+    assert_eq!(
+        mine.body["items"].as_array().unwrap().len(),
+        1,
+        "nothing stored"
+    );
+
+    // Reads are never turned away, and once the waits are old news the
+    // handheld's retry is stored.
+    assert_eq!(get(&srv, "/api/v1/me", &officer).await.status, 200);
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let retry = post(&srv, "/api/v1/checkins", Some(&officer), scan_later).await;
+    assert_eq!(retry.status, 201, "{}", retry.body);
+}

@@ -29,6 +29,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Recorded", body = CheckinResult),
         (status = 200, description = "Already recorded: the first answer again", body = CheckinResult),
+        (status = 503, description = "Writing has fallen behind (`overloaded`): nothing was stored; send again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Refused: `bad_signature`, `malformed_code`, `unknown_box`, `box_retired`, `code_superseded`, `code_key_retired`, `client_id_conflict`, `validation_failed`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -40,10 +41,12 @@ pub async fn create_checkin(
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     let keys = state.signing_keys.clone();
+    let mut admitted = state.uploads.admit()?;
     let result = state
         .db(move |c| {
             let mut up = Upload::new(&caller.actor, caller.user_id, &keys, None);
             write_txn(c, |c| {
+                admitted.writing();
                 up.prefetch(c, std::slice::from_ref(&input.client_id))?;
                 let result = checkin::record(c, &mut up, &input)?;
                 up.finish(c)?;
@@ -85,6 +88,7 @@ pub async fn create_checkin(
     responses(
         (status = 200, description = "One result per item, in order", body = BatchResponse),
         (status = 422, description = "No items, or more than 1000", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Writing has fallen behind (`overloaded`): nothing was stored; send again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/checkins/batch")]
@@ -102,6 +106,7 @@ pub async fn batch_checkins(
         ));
     }
     let keys = state.signing_keys.clone();
+    let mut admitted = state.uploads.admit()?;
     let response = state
         .db(move |c| {
             let mut up = Upload::new(
@@ -110,7 +115,10 @@ pub async fn batch_checkins(
                 &keys,
                 body.sent_monotonic.clone(),
             );
-            write_txn(c, |c| checkin::record_batch(c, &mut up, &body.items))
+            write_txn(c, |c| {
+                admitted.writing();
+                checkin::record_batch(c, &mut up, &body.items)
+            })
         })
         .await?;
     Ok(web::Json(response))
