@@ -1,6 +1,7 @@
 //! Load test of a running epatrol server over plain HTTP/1.1 keep-alive.
 //!
 //!   cargo run --release --example loadtest -- checkins  [--rate 500] [--secs 60] [--conns 32]
+//!   cargo run --release --example loadtest -- closed    [--secs 20] [--conns 16]
 //!   cargo run --release --example loadtest -- batch     [--size 1000] [--count 10]
 //!   cargo run --release --example loadtest -- coverage  [--unit P01] [--days 30] [--count 5]
 //!   cargo run --release --example loadtest -- tickets   [--count 200]
@@ -213,7 +214,7 @@ fn main() {
             let conns = arg(&args, "--conns", 32.0) as usize;
             let total = (rate * secs) as usize;
             let interval = Duration::from_secs_f64(conns as f64 / rate);
-            let results = Arc::new(Mutex::new((Vec::with_capacity(total), 0usize)));
+            let results = Arc::new(Mutex::new((Vec::with_capacity(total), 0usize, 0usize)));
             let start = Instant::now() + Duration::from_millis(200);
             let threads: Vec<_> = (0..conns)
                 .map(|c| {
@@ -223,7 +224,7 @@ fn main() {
                         let mut conn = Conn::open(&addr);
                         let offset = interval.mul_f64(c as f64 / conns as f64);
                         let mut local = Vec::new();
-                        let mut errors = 0;
+                        let (mut errors, mut shed) = (0, 0);
                         for i in 0..total / conns {
                             let due = start + offset + interval * i as u32;
                             if let Some(wait) = due.checked_duration_since(Instant::now()) {
@@ -234,6 +235,8 @@ fn main() {
                                 conn.request("POST", "/api/v1/checkins", Some(&token), Some(&body));
                             if status == 201 {
                                 local.push(due.elapsed());
+                            } else if status == 503 {
+                                shed += 1;
                             } else {
                                 errors += 1;
                             }
@@ -241,6 +244,7 @@ fn main() {
                         let mut r = results.lock().unwrap();
                         r.0.extend(local);
                         r.1 += errors;
+                        r.2 += shed;
                     })
                 })
                 .collect();
@@ -248,12 +252,59 @@ fn main() {
                 t.join().unwrap();
             }
             let elapsed = start.elapsed();
-            let (lat, errors) = std::mem::take(&mut *results.lock().unwrap());
+            let (lat, errors, shed) = std::mem::take(&mut *results.lock().unwrap());
+            println!("{shed} answered 503 (shed)");
             report(
                 &format!("single check-ins at {rate}/s over {conns} connections"),
                 lat,
                 errors,
                 elapsed,
+            );
+        }
+        "closed" => {
+            // Each connection sends its next check-in as soon as the last
+            // is answered: the rate the server sustains, and what it sheds.
+            let secs = arg(&args, "--secs", 20.0);
+            let conns = arg(&args, "--conns", 16.0) as usize;
+            let until = Instant::now() + Duration::from_secs_f64(secs);
+            let start = Instant::now();
+            let threads: Vec<_> = (0..conns)
+                .map(|c| {
+                    let (addr, boxes) = (addr.clone(), boxes.clone());
+                    let token = officers[c % officers.len()].clone();
+                    std::thread::spawn(move || {
+                        let mut conn = Conn::open(&addr);
+                        let (mut ok, mut shed, mut other) = (Vec::new(), 0usize, 0usize);
+                        let mut i = 0;
+                        while Instant::now() < until {
+                            let body = scan(&boxes[(c * 7 + i) % boxes.len()]).to_string();
+                            i += 1;
+                            let sent = Instant::now();
+                            let (status, _, _) =
+                                conn.request("POST", "/api/v1/checkins", Some(&token), Some(&body));
+                            match status {
+                                201 => ok.push(sent.elapsed()),
+                                503 => shed += 1,
+                                _ => other += 1,
+                            }
+                        }
+                        (ok, shed, other)
+                    })
+                })
+                .collect();
+            let (mut lat, mut shed, mut other) = (Vec::new(), 0, 0);
+            for t in threads {
+                let (l, s, o) = t.join().unwrap();
+                lat.extend(l);
+                shed += s;
+                other += o;
+            }
+            println!("closed loop: {shed} answered 503 (shed)");
+            report(
+                &format!("closed-loop check-ins over {conns} connections"),
+                lat,
+                other,
+                start.elapsed(),
             );
         }
         "batch" => {
@@ -348,6 +399,6 @@ fn main() {
                 started.elapsed(),
             );
         }
-        other => panic!("unknown mode {other}: checkins, batch, coverage or tickets"),
+        other => panic!("unknown mode {other}: checkins, closed, batch, coverage or tickets"),
     }
 }

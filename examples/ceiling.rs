@@ -1,0 +1,168 @@
+//! What the machine and the databases allow, measured the way epatrol's
+//! own figures are, so each figure can be read as a share of its ceiling.
+//!
+//!   cargo run --release --example ceiling -- hello [--bind 127.0.0.1:18091]
+//!   cargo run --release --example ceiling -- sqlite-commit [--secs 10]
+//!   cargo run --release --example ceiling -- pg-commit --url postgres://... [--clients 8] [--secs 10]
+//!   cargo run --release --example ceiling -- pg-batch --url postgres://... [--rows 1000] [--count 10]
+//!
+//! `hello` is a bare actix-web server answering `GET /` with a few bytes,
+//! with as many workers as epatrol uses; load it with the same client
+//! (`wrk`) as epatrol. `sqlite-commit` inserts one row per transaction in a
+//! fresh file with epatrol's settings (WAL, `synchronous=FULL`);
+//! `pg-commit` does the same from several clients; `pg-batch` times one
+//! transaction of `--rows` rows like a check-in batch's.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+fn arg(args: &[String], name: &str, default: &str) -> String {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| default.to_owned())
+}
+
+const ROW_TABLE: &str = "CREATE TABLE IF NOT EXISTS ceiling_rows (id BIGINT PRIMARY KEY, officer_id BIGINT NOT NULL, box_id BIGINT NOT NULL, occurred_at TEXT NOT NULL, payload TEXT NOT NULL)";
+
+fn insert_sql(id: i64) -> String {
+    format!(
+        "INSERT INTO ceiling_rows (id, officer_id, box_id, occurred_at, payload) VALUES ({id}, {}, {}, '2026-12-01T10:00:00Z', 'a row about the size of a check-in, with a code and a position')",
+        id % 97,
+        id % 1013
+    )
+}
+
+fn rate(label: &str, n: u64, elapsed: Duration) {
+    println!(
+        "{label}: {n} commits in {:.1} s = {:.0}/s",
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64()
+    );
+}
+
+fn sqlite_commit(secs: f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ceiling.db");
+    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        .unwrap();
+    conn.batch_execute(ROW_TABLE).unwrap();
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let mut n = 0u64;
+    while Instant::now() < until {
+        n += 1;
+        conn.batch_execute(&format!(
+            "BEGIN IMMEDIATE; {}; COMMIT;",
+            insert_sql(n as i64)
+        ))
+        .unwrap();
+    }
+    rate(
+        "SQLite one-row INSERT+COMMIT, WAL, synchronous=FULL",
+        n,
+        start.elapsed(),
+    );
+}
+
+fn pg_commit(url: &str, clients: usize, secs: f64) {
+    let mut setup = PgConnection::establish(url).unwrap();
+    setup
+        .batch_execute(&format!("DROP TABLE IF EXISTS ceiling_rows; {ROW_TABLE}"))
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let url = url.to_owned();
+            std::thread::spawn(move || {
+                let mut conn = PgConnection::establish(&url).unwrap();
+                let mut n = 0u64;
+                while Instant::now() < until {
+                    let id = (c as i64) << 40 | n as i64;
+                    conn.batch_execute(&insert_sql(id)).unwrap();
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let n: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    rate(
+        &format!("PostgreSQL one-row INSERT (autocommit), {clients} clients"),
+        n,
+        start.elapsed(),
+    );
+}
+
+fn pg_batch(url: &str, rows: i64, count: usize) {
+    let mut conn = PgConnection::establish(url).unwrap();
+    conn.batch_execute(&format!("DROP TABLE IF EXISTS ceiling_rows; {ROW_TABLE}"))
+        .unwrap();
+    let mut times = Vec::new();
+    for b in 0..count as i64 {
+        let start = Instant::now();
+        conn.transaction(|c| {
+            for i in 0..rows {
+                c.batch_execute(&insert_sql(b * rows + i))?;
+            }
+            diesel::QueryResult::Ok(())
+        })
+        .unwrap();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "PostgreSQL one transaction of {rows} one-row INSERTs: median {:.1} ms, max {:.1} ms over {count}",
+        times.get(count / 2).map(ms).unwrap_or_default(),
+        times.last().map(ms).unwrap_or_default(),
+    );
+}
+
+fn hello(bind: &str) {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    println!("bare actix-web on http://{bind}/ with {workers} workers");
+    actix_web::rt::System::new().block_on(async {
+        actix_web::HttpServer::new(|| {
+            actix_web::App::new().route(
+                "/",
+                actix_web::web::get().to(|| async { "{\"status\":\"ok\"}" }),
+            )
+        })
+        .workers(workers)
+        .bind(bind)
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    });
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let secs: f64 = arg(&args, "--secs", "10").parse().unwrap();
+    let url = arg(
+        &args,
+        "--url",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+    );
+    match args.first().map(String::as_str) {
+        Some("hello") => hello(&arg(&args, "--bind", "127.0.0.1:18091")),
+        Some("sqlite-commit") => sqlite_commit(secs),
+        Some("pg-commit") => pg_commit(&url, arg(&args, "--clients", "8").parse().unwrap(), secs),
+        Some("pg-batch") => pg_batch(
+            &url,
+            arg(&args, "--rows", "1000").parse().unwrap(),
+            arg(&args, "--count", "10").parse().unwrap(),
+        ),
+        _ => panic!("hello, sqlite-commit, pg-commit or pg-batch"),
+    }
+}
