@@ -15,6 +15,15 @@ pub fn roc_short(utc: NaiveDateTime) -> String {
     )
 }
 
+/// 115/12/01 — a calendar date (already local) with its ROC year.
+pub fn roc_date(d: chrono::NaiveDate) -> String {
+    format!(
+        "{}/{}",
+        chrono::Datelike::year(&d) - 1911,
+        d.format("%m/%d")
+    )
+}
+
 pub fn roc_short_utc(t: DateTime<Utc>) -> String {
     roc_short(t.naive_utc())
 }
@@ -64,5 +73,7 @@ mod tests {
         assert_eq!(input_value(utc), "2026-11-30 14:05:09");
         assert_eq!(parse_local("昨天"), None);
         assert_eq!(parse_local("2026-13-01 00:00"), None);
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(roc_date(d), "115/12/01");
     }
 }

@@ -48,6 +48,9 @@ fn links(role: Role) -> Vec<(&'static str, &'static str)> {
             v.extend([
                 ("/checkins/flagged", "待審巡簽"),
                 ("/coverage", "巡邏涵蓋率"),
+                ("/plans", "巡邏計畫"),
+                ("/boxes", "巡邏箱"),
+                ("/officers", "員警"),
                 ("/work/review", "案件審核"),
                 ("/tickets", "舉發單"),
             ]);

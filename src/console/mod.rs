@@ -45,6 +45,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::checkins::checkin_page)
         .service(pages::checkins::decide)
         .service(pages::coverage::coverage_page)
+        .service(pages::boxes::stickers)
+        .service(pages::boxes::boxes_page)
+        .service(pages::boxes::create_box)
+        .service(pages::boxes::import_boxes)
+        .service(pages::officers::officers_page)
+        .service(pages::plans::plans_page)
+        .service(pages::plans::new_plan_page)
+        .service(pages::plans::create_plan)
+        .service(pages::plans::plan_page)
+        .service(pages::plans::retire_plan)
         .service(pages::tickets::ticket_search)
         .service(pages::tickets::ticket_page);
 }

@@ -191,6 +191,19 @@ impl Browser {
     pub fn actor(&self) -> &Actor {
         &self.caller.actor
     }
+
+    /// Admits only `roles`, the lists the API's extractors admit
+    /// (`Supervisor::ROLES`, `Police::ROLES`, ...), so a page is closed to
+    /// whoever its API route is closed to.
+    pub fn allow(&self, roles: &[crate::domain::Role]) -> Result<(), PageError> {
+        if roles.contains(&self.caller.role()) {
+            Ok(())
+        } else {
+            Err(PageError::Api(crate::error::ApiError::Forbidden(
+                "role_not_allowed",
+            )))
+        }
+    }
 }
 
 impl FromRequest for Browser {

@@ -28,7 +28,7 @@ pub enum Weekday {
     Sun,
 }
 
-const WEEKDAYS: [Weekday; 7] = [
+pub const WEEKDAYS: [Weekday; 7] = [
     Weekday::Mon,
     Weekday::Tue,
     Weekday::Wed,

@@ -150,6 +150,42 @@ impl Session {
         }
     }
 
+    /// The text of the element `css` once the page shows it.
+    async fn text_of(&self, css: &str) -> String {
+        let started = Instant::now();
+        loop {
+            // The page may still be replacing itself: try again.
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = el.text().await
+            {
+                return text;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no {css} at {}: {}",
+                self.path().await,
+                self.text().await
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits for the element `css` to read `want` (a page being replaced).
+    async fn wait_for_text(&self, css: &str, want: &str) {
+        let started = Instant::now();
+        loop {
+            let now = self.text_of(css).await;
+            if now == want {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{css} reads {now}, not {want}"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     async fn text(&self) -> String {
         self.client
             .find(Locator::Css("body"))
@@ -532,4 +568,141 @@ async fn a_supervisor_reviews_a_flagged_check_in_and_sees_coverage_change() {
 
     let r = get(&srv, &format!("/api/v1/checkins/{checkin}"), &w.sup).await;
     assert_eq!(r.body["review"]["decision"], "accept", "{}", r.body);
+}
+
+#[actix_web::test]
+async fn an_administrator_imports_boxes_and_a_supervisor_plans_their_patrol() {
+    if !browser_present("an_administrator_imports_boxes_and_a_supervisor_plans_their_patrol") {
+        return;
+    }
+    let app = TestApp::new();
+    app.user("A0001", app.fx.hq, epatrol::domain::Role::Admin);
+    app.user("S1100", app.fx.p1s1, epatrol::domain::Role::Supervisor);
+    app.user("O1101", app.fx.p1s1, epatrol::domain::Role::Officer);
+    app.user("O2101", app.fx.p2s1, epatrol::domain::Role::Officer);
+    // 06:00 in Taiwan: the plan made now owes today's 08:00 window too.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    app.state
+        .clock
+        .set(today.and_hms_opt(6, 0, 0).unwrap() - chrono::Duration::hours(8));
+    let b = Session::start(&app).await;
+
+    // A file with a bad row: every problem listed, nothing imported.
+    b.sign_in("A0001").await;
+    b.open("/boxes").await;
+    let bad = "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs\n\
+               P1-S1-B01,P1-S1,東門圓環,東門路一段1號,22.9917,120.2047,30,\n\
+               P1-S1-B02,P1-S1,府前路口,府前路二段,north,120.2050,,\n\
+               P1-S1-B03,NOPE,公園,公園路,22.9930,120.2100,30,\n";
+    b.type_in("csv", bad).await;
+    b.client
+        .find(Locator::Css("form[action='/boxes/import'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let errors = b.text_of("#import-errors").await;
+    assert!(errors.contains('2') && errors.contains('3'), "{errors}");
+    b.screenshot("boxes-import-errors").await;
+    assert!(b.text().await.contains("0 個巡邏箱"));
+
+    let good = "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs\n\
+                P1-S1-B01,P1-S1,東門圓環,東門路一段1號,22.9917,120.2047,30,\n\
+                P1-S1-B02,P1-S1,府前路口,府前路二段,22.9962,120.2050,,\n";
+    b.type_in("csv", good).await;
+    b.client
+        .find(Locator::Css("form[action='/boxes/import'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let done = b.text_of("#import-done").await;
+    assert!(done.contains("已匯入 2 個巡邏箱"), "{done}");
+    b.screenshot("boxes").await;
+    b.sign_out().await;
+
+    // The supervisor sees only the station's officers and boxes, plans a
+    // morning patrol over both boxes, previews it and retires it.
+    b.sign_in("S1100").await;
+    b.open("/plans/new").await;
+    let form = b.text().await;
+    assert!(form.contains("O1101") && !form.contains("O2101"), "{form}");
+    b.type_in("name", "東門所早班巡邏").await;
+    for css in [
+        "#p-day-mon",
+        "#p-day-tue",
+        "#p-day-wed",
+        "#p-day-thu",
+        "#p-day-fri",
+        "#p-day-sat",
+        "#p-day-sun",
+    ] {
+        b.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    b.client
+        .find(Locator::Css("input[name='officer_ids']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for el in b
+        .client
+        .find_all(Locator::Css("input[name='box_ids']"))
+        .await
+        .unwrap()
+    {
+        el.click().await.unwrap();
+    }
+    b.client
+        .find(Locator::Css("form[action='/plans'] button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !b.path().await.starts_with("/plans/") || b.path().await == "/plans/new" {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            b.text().await
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A week of one 08:00–10:00 window: seven windows, one officer, two boxes.
+    let expected = b.text_of("#plan-expected").await;
+    assert_eq!(expected, "7 個時段，共應巡 14 次。");
+    b.screenshot("plan").await;
+    b.client
+        .find(Locator::Css("form[action$='/retire'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text("#plan-status", "已停用").await;
+    b.open("/officers").await;
+    let officers = b.text().await;
+    assert!(officers.contains("O1101") && !officers.contains("O2101"));
+    b.sign_out().await;
+
+    // An officer's account is refused the supervisors' pages, as the API
+    // refuses it their routes.
+    b.sign_in("O1101").await;
+    for path in ["/plans", "/plans/new", "/officers"] {
+        b.open(path).await;
+        assert!(b.text().await.contains("您的角色不能做這件事"), "{path}");
+    }
+    let status = b.fetch_status("POST", "/plans", "name=x&unit_id=1").await;
+    assert_eq!(status, 403, "a forged plan from an officer");
+    b.close().await;
 }

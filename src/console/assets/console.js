@@ -46,8 +46,21 @@
       if (el) { e.preventDefault(); el.click(); }
     });
   }
+  // A chosen CSV file is read into the text area the form sends.
+  function fileToText(input) {
+    var target = document.getElementById(input.dataset.fillText);
+    if (!target) return;
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () { target.value = reader.result; };
+      reader.readAsText(file, "utf-8");
+    });
+  }
   function start() {
     document.querySelectorAll(".viewer").forEach(viewer);
+    document.querySelectorAll("input[data-fill-text]").forEach(fileToText);
     shortcuts();
     var first = document.querySelector("[data-autofocus]");
     if (first) first.focus();

@@ -10,9 +10,10 @@ use serde::Deserialize;
 use crate::console::layout::{ok, page};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::domain::UnitId;
+use crate::db::DbConn;
 use crate::domain::time::taiwan_date;
-use crate::error::ApiError;
+use crate::domain::{Actor, UnitId};
+use crate::error::{ApiError, ApiResult};
 use crate::org::store::{UnitFilter, UnitRow};
 use crate::patrol::coverage::{CoverageLine, CoverageReport};
 use crate::patrol::plans::PeriodQuery;
@@ -87,6 +88,21 @@ fn boxes_map(boxes: &[BoxRow], report: &CoverageReport) -> Markup {
     }
 }
 
+/// The units an actor reaches, for a unit picker.
+pub fn units_within(c: &mut DbConn, actor: &Actor) -> ApiResult<Vec<UnitRow>> {
+    Ok(crate::org::store::list_units(
+        c,
+        &UnitFilter {
+            within_path: actor.unit_path.as_deref(),
+            parent_id: None,
+            kind: None,
+            include_disabled: false,
+            after: None,
+            limit: 500,
+        },
+    )?)
+}
+
 #[get("/coverage")]
 pub async fn coverage_page(
     state: web::Data<AppState>,
@@ -101,17 +117,7 @@ pub async fn coverage_page(
     let unit = UnitId(q.unit_id.or(actor.unit_id.map(|u| u.0)).unwrap_or_default());
     let (units, report, boxes) = state
         .db(move |c| {
-            let units: Vec<UnitRow> = crate::org::store::list_units(
-                c,
-                &UnitFilter {
-                    within_path: actor.unit_path.as_deref(),
-                    parent_id: None,
-                    kind: None,
-                    include_disabled: false,
-                    after: None,
-                    limit: 500,
-                },
-            )?;
+            let units = units_within(c, &actor)?;
             let report =
                 crate::patrol::coverage::report(c, &actor, unit, &PeriodQuery { from, to })?;
             let path = units.iter().find(|u| u.id == unit).map(|u| u.path.clone());

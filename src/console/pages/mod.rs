@@ -1,10 +1,13 @@
 //! One module per area of the console.
 
+pub mod boxes;
 pub mod checkins;
 pub mod coverage;
 pub mod home;
 pub mod keying;
 pub mod login;
+pub mod officers;
+pub mod plans;
 pub mod review;
 pub mod tickets;
 pub mod work;

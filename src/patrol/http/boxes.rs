@@ -246,6 +246,25 @@ pub async fn box_qr(
         .body(bytes))
 }
 
+/// The sticker sheets of a unit's boxes (and those of the units below it),
+/// with the unit's code to name the file.
+pub fn sticker_sheet_of_unit(
+    s: &AppState,
+    actor: &crate::domain::Actor,
+    unit: UnitId,
+) -> ApiResult<(String, Vec<u8>)> {
+    let (unit, boxes, version) = {
+        let mut conn = s.conn()?;
+        let unit = crate::org::units::get(&mut conn, actor, unit)?;
+        let boxes = boxes::all_within(&mut conn, actor, unit.id)?;
+        (unit, boxes, store::current_key_version(&mut conn)?)
+    };
+    Ok((
+        unit.code.clone(),
+        documents::sticker_sheet(&s.signing_keys, version, &unit.name, &boxes)?,
+    ))
+}
+
 /// Printable A4 sheets of QR stickers for every active box of a unit and
 /// the units below it.
 #[utoipa::path(
@@ -264,20 +283,8 @@ pub async fn box_stickers(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId(id.into_inner());
-    let keys = state.signing_keys.clone();
     let (code, pdf) = state
-        .blocking(move |s| {
-            let (unit, boxes, version) = {
-                let mut conn = s.conn()?;
-                let unit = crate::org::units::get(&mut conn, &caller.actor, unit)?;
-                let boxes = boxes::all_within(&mut conn, &caller.actor, unit.id)?;
-                (unit, boxes, store::current_key_version(&mut conn)?)
-            };
-            Ok((
-                unit.code.clone(),
-                documents::sticker_sheet(&keys, version, &unit.name, &boxes)?,
-            ))
-        })
+        .blocking(move |s| sticker_sheet_of_unit(s, &caller.actor, unit))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
