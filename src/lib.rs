@@ -68,6 +68,18 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
     )
     .then_some(settings.database_url.as_str());
     let sessions = auth::cache::SessionCache::for_database(postgres_url);
+    let signing_keys = Arc::new(signing::SigningKeys::new(box_codes));
+    let clock = clock::Clock::real();
+    // SQLite has one writer; PostgreSQL takes several groups at once.
+    let writers = if postgres_url.is_some() { 4 } else { 1 };
+    let checkins = patrol::checkin::group::GroupCommit::start(
+        patrol::checkin::group::WriterContext {
+            pool: pool.clone(),
+            keys: signing_keys.clone(),
+            clock: clock.clone(),
+        },
+        writers,
+    )?;
     Ok(state::AppState {
         pool,
         sessions,
@@ -76,9 +88,10 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
             settings.write_always_admitted,
         ),
         keys: Arc::new(keys),
-        signing_keys: Arc::new(signing::SigningKeys::new(box_codes)),
+        signing_keys,
+        checkins,
         limits: Arc::new(ratelimit::Limits::new(&settings)),
-        clock: clock::Clock::real(),
+        clock,
         fonts,
         evidence: evidence::open(&settings)?,
         settings: Arc::new(settings),

@@ -1329,3 +1329,43 @@ async fn uploads_are_turned_away_with_retry_after_when_writing_falls_behind() {
     let retry = post(&srv, "/api/v1/checkins", Some(&officer), scan_later).await;
     assert_eq!(retry.status, 201, "{}", retry.body);
 }
+
+#[actix_web::test]
+async fn check_ins_sent_at_once_are_each_stored_once_judged_in_order_and_audited() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
+    // Forty scans at once (committed together where they arrive together),
+    // two of them the same scan sent twice.
+    let mut scans: Vec<Value> = (0..40)
+        .map(|i| scan_ago(&w.app, w.b1, B1, Duration::seconds(2000 - i * 30)))
+        .collect();
+    scans.push(scans[7].clone());
+    let answers = futures_util::future::join_all(
+        scans
+            .iter()
+            .map(|s| post(&srv, "/api/v1/checkins", Some(&w.officer), s.clone())),
+    )
+    .await;
+    let mut ids = std::collections::HashSet::new();
+    for a in &answers {
+        assert!(a.status == 201 || a.status == 200, "{}", a.body);
+        ids.insert(a.body["checkin_id"].as_i64().unwrap());
+    }
+    assert_eq!(ids.len(), 40, "the repeated scan is stored once");
+    assert_eq!(
+        answers[7].body["checkin_id"],
+        answers[40].body["checkin_id"]
+    );
+    let replays = answers
+        .iter()
+        .filter(|a| a.body["replayed"] == true)
+        .count();
+    assert_eq!(replays, 1);
+    let mine = get(&srv, "/api/v1/checkins?limit=100", &w.officer).await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 40);
+    // Every scan is in the audit chain, which still verifies.
+    let report = get(&srv, "/api/v1/audit/verify", &w.admin).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(report.body["intact"], true, "{}", report.body);
+}

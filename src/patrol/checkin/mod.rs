@@ -4,9 +4,11 @@
 //! - `judge`: the rules (geofence, travel, duplicates, dwell, plan), pure;
 //! - `facts`: what the rules need from storage, gathered in one place;
 //! - `upload`: recording single scans and offline batches, idempotently;
+//! - `group`: single scans arriving together committed together;
 //! - `view`: a stored check-in as its readers see it.
 
 pub mod facts;
+pub mod group;
 pub mod input;
 pub mod judge;
 pub mod upload;

@@ -69,6 +69,12 @@ impl<'a> Upload<'a> {
         Ok(())
     }
 
+    /// The upload's audit entries, for a caller that appends them together
+    /// with others' (a group commit) instead of calling `finish`.
+    pub fn take_audit(&mut self) -> Vec<crate::audit::Entry> {
+        std::mem::take(&mut self.audit)
+    }
+
     /// Writes the upload's audit entries; call it last in the transaction.
     pub fn finish(&mut self, conn: &mut DbConn) -> ApiResult<()> {
         crate::audit::store::append_all(conn, std::mem::take(&mut self.audit))?;

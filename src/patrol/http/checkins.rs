@@ -40,19 +40,10 @@ pub async fn create_checkin(
     body: JsonBody<CheckinInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
-    let keys = state.signing_keys.clone();
-    let mut admitted = state.uploads.admit()?;
+    let admitted = state.uploads.admit()?;
     let result = state
-        .db(move |c| {
-            let mut up = Upload::new(&caller.actor, caller.user_id, &keys, None);
-            write_txn(c, |c| {
-                admitted.writing();
-                up.prefetch(c, std::slice::from_ref(&input.client_id))?;
-                let result = checkin::record(c, &mut up, &input)?;
-                up.finish(c)?;
-                Ok(result)
-            })
-        })
+        .checkins
+        .record(caller.actor, caller.user_id, input, admitted)
         .await?;
     if result.result == Outcome::Rejected {
         let error = result.error.clone();

@@ -1,0 +1,173 @@
+//! Group commit of single check-ins. Handhelds upload one scan per request,
+//! and each committed alone costs a transaction, a WAL write and an fsync
+//! (on SQLite, behind the one writer). Uploads arriving together are
+//! instead recorded by a writer thread in one transaction: each judged as
+//! before and in arrival order (so a later scan sees the earlier ones of the
+//! same group), the audit chain extended once for all of them, one commit,
+//! and only then is each upload answered. If the group's transaction fails,
+//! its uploads are recorded again one by one, so one bad upload fails alone.
+
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
+
+use super::input::{CheckinInput, CheckinResult};
+use super::upload::{Upload, record};
+use crate::admission::Admitted;
+use crate::db::{DbConn, Pool, write_txn};
+use crate::domain::{Actor, UserId};
+use crate::error::{ApiError, ApiResult};
+use crate::signing::SigningKeys;
+
+/// Uploads recorded in one transaction at most.
+const MAX_GROUP: usize = 64;
+/// Uploads waiting for a writer at most; past that they are refused at once.
+const QUEUE: usize = 4096;
+
+struct Job {
+    actor: Actor,
+    officer: UserId,
+    input: CheckinInput,
+    admitted: Admitted,
+    reply: oneshot::Sender<ApiResult<CheckinResult>>,
+}
+
+/// What the writers need; not the application state, so that they end
+/// when the last handle to the queue is dropped.
+#[derive(Clone)]
+pub struct WriterContext {
+    pub pool: Pool,
+    pub keys: Arc<SigningKeys>,
+    pub clock: crate::clock::Clock,
+}
+
+pub struct GroupCommit {
+    queue: SyncSender<Job>,
+}
+
+impl GroupCommit {
+    /// Starts `writers` writer threads (one for SQLite, which has one
+    /// writer anyway; several for PostgreSQL).
+    pub fn start(context: WriterContext, writers: usize) -> anyhow::Result<Arc<Self>> {
+        let (queue, jobs) = std::sync::mpsc::sync_channel(QUEUE);
+        let jobs = Arc::new(Mutex::new(jobs));
+        for n in 0..writers.max(1) {
+            let (context, jobs) = (context.clone(), jobs.clone());
+            std::thread::Builder::new()
+                .name(format!("checkin-writer-{n}"))
+                .spawn(move || write_groups(&context, &jobs))?;
+        }
+        Ok(Arc::new(GroupCommit { queue }))
+    }
+
+    /// Records one scan with the others arriving now; answered once its
+    /// group has committed.
+    pub async fn record(
+        &self,
+        actor: Actor,
+        officer: UserId,
+        input: CheckinInput,
+        admitted: Admitted,
+    ) -> ApiResult<CheckinResult> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            actor,
+            officer,
+            input,
+            admitted,
+            reply,
+        };
+        match self.queue.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                return Err(ApiError::Overloaded {
+                    retry_after_secs: crate::admission::RETRY_AFTER_SECS,
+                });
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                return Err(ApiError::Unavailable(
+                    "the check-in writers have stopped".into(),
+                ));
+            }
+        }
+        answer
+            .await
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("a check-in writer stopped")))?
+    }
+}
+
+/// Takes the next group: waits for one upload, then takes whoever else is
+/// already waiting. `None` once the queue is closed.
+fn next_group(jobs: &Mutex<Receiver<Job>>) -> Option<Vec<Job>> {
+    let jobs = jobs.lock().ok()?;
+    let first = jobs.recv().ok()?;
+    let mut group = vec![first];
+    while group.len() < MAX_GROUP {
+        match jobs.try_recv() {
+            Ok(job) => group.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(group)
+}
+
+fn write_groups(context: &WriterContext, jobs: &Mutex<Receiver<Job>>) {
+    while let Some(mut group) = next_group(jobs) {
+        let results = context.clock.scope(|| write_group(context, &mut group));
+        for (job, result) in group.into_iter().zip(results) {
+            // An upload whose client went away is committed all the same.
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+fn write_group(context: &WriterContext, group: &mut [Job]) -> Vec<ApiResult<CheckinResult>> {
+    let mut conn = match context.pool.get() {
+        Ok(c) => c,
+        Err(e) => {
+            return group
+                .iter()
+                .map(|_| Err(ApiError::Unavailable(format!("database: {e}"))))
+                .collect();
+        }
+    };
+    for job in group.iter_mut() {
+        job.admitted.writing();
+    }
+    if group.len() > 1 {
+        match write_txn(&mut conn, |c| record_all(c, &context.keys, group)) {
+            Ok(results) => return results.into_iter().map(Ok).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, uploads = group.len(), "group of check-ins failed; recording them one by one")
+            }
+        }
+    }
+    group
+        .iter()
+        .map(|job| {
+            write_txn(&mut conn, |c| {
+                record_all(c, &context.keys, std::slice::from_ref(job))
+            })
+            .and_then(|mut r| {
+                r.pop()
+                    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no result")))
+            })
+        })
+        .collect()
+}
+
+/// Records every upload of the group in the caller's transaction, then
+/// appends all their audit entries in one go.
+fn record_all(c: &mut DbConn, keys: &SigningKeys, group: &[Job]) -> ApiResult<Vec<CheckinResult>> {
+    let mut results = Vec::with_capacity(group.len());
+    let mut audit = Vec::new();
+    for job in group {
+        let mut up = Upload::new(&job.actor, job.officer, keys, None);
+        up.prefetch(c, std::slice::from_ref(&job.input.client_id))?;
+        results.push(record(c, &mut up, &job.input)?);
+        audit.extend(up.take_audit());
+    }
+    crate::audit::store::append_all(c, audit)?;
+    Ok(results)
+}
