@@ -18,6 +18,7 @@ mod catalog;
 mod cli;
 mod console;
 mod contract;
+mod crash;
 mod fonts;
 mod org;
 mod patrol;
