@@ -3,6 +3,7 @@
 //!
 //!   cargo run --release --example ceiling -- hello [--bind 127.0.0.1:18091]
 //!   cargo run --release --example ceiling -- sqlite-commit [--secs 10]
+//!   cargo run --release --example ceiling -- sqlite-batch [--rows 1000] [--count 10]
 //!   cargo run --release --example ceiling -- pg-commit --url postgres://... [--clients 8] [--secs 10]
 //!   cargo run --release --example ceiling -- pg-batch --url postgres://... [--rows 1000] [--count 10]
 //!
@@ -116,12 +117,72 @@ fn pg_batch(url: &str, rows: i64, count: usize) {
         .unwrap();
         times.push(start.elapsed());
     }
+    report_batches(
+        &format!("PostgreSQL one transaction of {rows} one-row INSERTs"),
+        times,
+    );
+    let mut times = Vec::new();
+    for b in 0..count as i64 {
+        let start = Instant::now();
+        conn.batch_execute(&multi_row_sql((count as i64 + b) * rows, rows))
+            .unwrap();
+        times.push(start.elapsed());
+    }
+    report_batches(
+        &format!("PostgreSQL one multi-row INSERT of {rows} rows"),
+        times,
+    );
+}
+
+/// One multi-row INSERT of `rows` rows, committed: the least a database
+/// can take to store a batch.
+fn multi_row_sql(first: i64, rows: i64) -> String {
+    let values: Vec<String> = (first..first + rows)
+        .map(|id| {
+            format!(
+                "({id}, {}, {}, '2026-12-01T10:00:00Z', 'a row about the size of a check-in, with a code and a position')",
+                id % 97,
+                id % 1013
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO ceiling_rows (id, officer_id, box_id, occurred_at, payload) VALUES {}",
+        values.join(",")
+    )
+}
+
+fn report_batches(label: &str, mut times: Vec<Duration>) {
     times.sort();
     let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "PostgreSQL one transaction of {rows} one-row INSERTs: median {:.1} ms, max {:.1} ms over {count}",
-        times.get(count / 2).map(ms).unwrap_or_default(),
+        "{label}: median {:.1} ms, max {:.1} ms over {}",
+        times.get(times.len() / 2).map(ms).unwrap_or_default(),
         times.last().map(ms).unwrap_or_default(),
+        times.len()
+    );
+}
+
+fn sqlite_batch(rows: i64, count: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ceiling.db");
+    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        .unwrap();
+    conn.batch_execute(ROW_TABLE).unwrap();
+    let mut times = Vec::new();
+    for b in 0..count as i64 {
+        let start = Instant::now();
+        conn.batch_execute(&format!(
+            "BEGIN IMMEDIATE; {}; COMMIT;",
+            multi_row_sql(b * rows, rows)
+        ))
+        .unwrap();
+        times.push(start.elapsed());
+    }
+    report_batches(
+        &format!("SQLite one multi-row INSERT of {rows} rows, committed"),
+        times,
     );
 }
 
@@ -158,11 +219,15 @@ fn main() {
         Some("hello") => hello(&arg(&args, "--bind", "127.0.0.1:18091")),
         Some("sqlite-commit") => sqlite_commit(secs),
         Some("pg-commit") => pg_commit(&url, arg(&args, "--clients", "8").parse().unwrap(), secs),
+        Some("sqlite-batch") => sqlite_batch(
+            arg(&args, "--rows", "1000").parse().unwrap(),
+            arg(&args, "--count", "10").parse().unwrap(),
+        ),
         Some("pg-batch") => pg_batch(
             &url,
             arg(&args, "--rows", "1000").parse().unwrap(),
             arg(&args, "--count", "10").parse().unwrap(),
         ),
-        _ => panic!("hello, sqlite-commit, pg-commit or pg-batch"),
+        _ => panic!("hello, sqlite-commit, sqlite-batch, pg-commit or pg-batch"),
     }
 }

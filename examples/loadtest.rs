@@ -214,7 +214,7 @@ fn main() {
             let conns = arg(&args, "--conns", 32.0) as usize;
             let total = (rate * secs) as usize;
             let interval = Duration::from_secs_f64(conns as f64 / rate);
-            let results = Arc::new(Mutex::new((Vec::with_capacity(total), 0usize, 0usize)));
+            let results = Arc::new(Mutex::new((Vec::with_capacity(total), 0usize, Vec::new())));
             let start = Instant::now() + Duration::from_millis(200);
             let threads: Vec<_> = (0..conns)
                 .map(|c| {
@@ -224,19 +224,20 @@ fn main() {
                         let mut conn = Conn::open(&addr);
                         let offset = interval.mul_f64(c as f64 / conns as f64);
                         let mut local = Vec::new();
-                        let (mut errors, mut shed) = (0, 0);
+                        let (mut errors, mut shed) = (0, Vec::new());
                         for i in 0..total / conns {
                             let due = start + offset + interval * i as u32;
                             if let Some(wait) = due.checked_duration_since(Instant::now()) {
                                 std::thread::sleep(wait);
                             }
                             let body = scan(&boxes[(c * 7 + i) % boxes.len()]).to_string();
+                            let sent = Instant::now();
                             let (status, _, _) =
                                 conn.request("POST", "/api/v1/checkins", Some(&token), Some(&body));
                             if status == 201 {
                                 local.push(due.elapsed());
                             } else if status == 503 {
-                                shed += 1;
+                                shed.push(sent.elapsed());
                             } else {
                                 errors += 1;
                             }
@@ -244,7 +245,7 @@ fn main() {
                         let mut r = results.lock().unwrap();
                         r.0.extend(local);
                         r.1 += errors;
-                        r.2 += shed;
+                        r.2.extend(shed);
                     })
                 })
                 .collect();
@@ -252,8 +253,14 @@ fn main() {
                 t.join().unwrap();
             }
             let elapsed = start.elapsed();
-            let (lat, errors, shed) = std::mem::take(&mut *results.lock().unwrap());
-            println!("{shed} answered 503 (shed)");
+            let (lat, errors, mut shed) = std::mem::take(&mut *results.lock().unwrap());
+            shed.sort();
+            println!(
+                "{} answered 503 (shed), answered in ms p50 {:.1} p99 {:.1} (from sending)",
+                shed.len(),
+                percentile(&shed, 0.5).as_secs_f64() * 1000.0,
+                percentile(&shed, 0.99).as_secs_f64() * 1000.0
+            );
             report(
                 &format!("single check-ins at {rate}/s over {conns} connections"),
                 lat,

@@ -70,7 +70,9 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
     let sessions = auth::cache::SessionCache::for_database(postgres_url);
     let signing_keys = Arc::new(signing::SigningKeys::new(box_codes));
     let clock = clock::Clock::real();
-    // SQLite has one writer; PostgreSQL takes several groups at once.
+    // SQLite has one writer. PostgreSQL takes several groups at once; on
+    // two cores four writers did better than eight (larger groups, fewer
+    // commits), see docs/performance.md.
     let writers = if postgres_url.is_some() { 4 } else { 1 };
     let checkins = patrol::checkin::group::GroupCommit::start(
         patrol::checkin::group::WriterContext {

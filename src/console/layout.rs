@@ -52,6 +52,7 @@ fn links(role: Role) -> Vec<(&'static str, &'static str)> {
                 ("/boxes", "巡邏箱"),
                 ("/officers", "員警"),
                 ("/work/review", "案件審核"),
+                ("/quality", "開單品質"),
                 ("/tickets", "舉發單"),
             ]);
         }

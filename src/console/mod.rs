@@ -50,6 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::boxes::create_box)
         .service(pages::boxes::import_boxes)
         .service(pages::officers::officers_page)
+        .service(pages::quality::monthly_pdf)
+        .service(pages::quality::quality_page)
         .service(pages::plans::plans_page)
         .service(pages::plans::new_plan_page)
         .service(pages::plans::create_plan)

@@ -239,7 +239,7 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
     );
     y += 6.0;
     for l in &by_major {
-        doc.text(18.0, y, 9.0, zh(&l.key));
+        doc.text(18.0, y, 9.0, major_name(&l.key));
         doc.text(
             100.0,
             y,
@@ -288,7 +288,8 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
     Ok(doc.finish())
 }
 
-fn zh(key: &str) -> &str {
+/// The zh-TW name of one of the seven major violations (the key otherwise).
+pub fn major_name(key: &str) -> &str {
     MAJOR_ZH
         .iter()
         .find(|(k, _)| *k == key)

@@ -228,7 +228,7 @@ impl Session {
     async fn fetch_status(&self, method: &str, path: &str, body: &str) -> u16 {
         let script = r#"
             const [method, path, body, done] = arguments;
-            fetch(path, {method, body, credentials: "same-origin",
+            fetch(path, {method, body: method === "GET" ? undefined : body, credentials: "same-origin",
                          headers: {"Content-Type": "application/x-www-form-urlencoded"}})
               .then(r => done(r.status), () => done(0));
         "#;
@@ -479,6 +479,21 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
         "{text}"
     );
     b.screenshot("ticket").await;
+
+    // The quality pages count the ticket, and the keying difference the
+    // blind verification caught before issue.
+    b.open("/quality").await;
+    assert_eq!(b.text_of("#issued").await, "1");
+    assert_eq!(b.text_of("#error-rate").await, "0.000%");
+    let caught: i64 = b.text_of("#near-misses").await.parse().unwrap();
+    assert!(caught >= 1, "the mismatch is a near miss");
+    b.screenshot("quality").await;
+    let month = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m");
+    assert_eq!(
+        b.fetch_status("GET", &format!("/quality/monthly.pdf?month={month}"), "")
+            .await,
+        200
+    );
     b.close().await;
 
     let r = get(&srv, &format!("/api/v1/cases/{first_id}"), &intake).await;

@@ -8,6 +8,7 @@ pub mod keying;
 pub mod login;
 pub mod officers;
 pub mod plans;
+pub mod quality;
 pub mod review;
 pub mod tickets;
 pub mod work;

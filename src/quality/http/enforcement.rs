@@ -38,6 +38,37 @@ pub struct EnforcementReport {
     pub by_unit: Vec<EnforcementLine>,
 }
 
+/// The seven major violations in `year` within `actor`'s reach, against
+/// the year before.
+pub fn enforcement_of(
+    c: &mut crate::db::DbConn,
+    actor: &crate::domain::Actor,
+    year: i32,
+) -> ApiResult<EnforcementReport> {
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::field("year", "out_of_range", "2000 to 2100"));
+    }
+    let start = chrono::NaiveDate::from_ymd_opt(year - 1, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(from_taiwan)
+        .ok_or_else(|| ApiError::field("year", "out_of_range", "2000 to 2100"))?;
+    let end = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(from_taiwan)
+        .ok_or_else(|| ApiError::field("year", "out_of_range", "2000 to 2100"))?;
+    let tickets = store::major_tickets(c, actor.unit_path.as_deref(), start, end)?;
+    let (by_violation, by_unit) = enforcement::report(&tickets, year, &MAJOR_VIOLATIONS);
+    let this: i64 = by_violation.iter().map(|l| l.this_year).sum();
+    let previous: i64 = by_violation.iter().map(|l| l.previous_year).sum();
+    Ok(EnforcementReport {
+        year,
+        growth_target: enforcement::GROWTH_TARGET,
+        total: enforcement::total_line(this, previous),
+        by_violation,
+        by_unit,
+    })
+}
+
 /// Tickets of the seven major violations in a year (by violation date,
 /// voided ones left out) within your reach, per violation and per unit,
 /// against the year before and the +1% target.
@@ -60,32 +91,10 @@ pub async fn enforcement_report(
     query: web::Query<EnforcementQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    if !(2000..=2100).contains(&q.year) {
-        return Err(ApiError::field("year", "out_of_range", "2000 to 2100"));
-    }
-    let start = chrono::NaiveDate::from_ymd_opt(q.year - 1, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(from_taiwan)
-        .ok_or_else(|| ApiError::field("year", "out_of_range", "2000 to 2100"))?;
-    let end = chrono::NaiveDate::from_ymd_opt(q.year + 1, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(from_taiwan)
-        .ok_or_else(|| ApiError::field("year", "out_of_range", "2000 to 2100"))?;
     let year = q.year;
-    let tickets = state
-        .db(move |c| store::major_tickets(c, caller.actor.unit_path.as_deref(), start, end))
+    let report = state
+        .db(move |c| enforcement_of(c, &caller.actor, year))
         .await?;
-    let (by_violation, by_unit) = enforcement::report(&tickets, year, &MAJOR_VIOLATIONS);
-    let this: i64 = by_violation.iter().map(|l| l.this_year).sum();
-    let previous: i64 = by_violation.iter().map(|l| l.previous_year).sum();
-    let total = enforcement::total_line(this, previous);
-    let report = EnforcementReport {
-        year,
-        growth_target: enforcement::GROWTH_TARGET,
-        total,
-        by_violation,
-        by_unit,
-    };
     Ok(match q.format {
         StatFormat::Json => HttpResponse::Ok().json(report),
         StatFormat::Csv => {

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Supervisor;
-use crate::db::now;
+use crate::db::{DbConn, now};
+use crate::domain::Actor;
 use crate::domain::time::taiwan_date;
 use crate::error::{ApiResult, Problem};
 use crate::quality::error_rate::{self, Dimension, RateLine, TARGET};
@@ -56,6 +57,36 @@ pub struct ErrorRateReport {
     pub lines: Vec<RateLine>,
 }
 
+/// The error rate over Taiwan months `from`–`to` within `actor`'s reach.
+pub fn error_rate_of(
+    conn: &mut DbConn,
+    actor: &Actor,
+    from: String,
+    to: String,
+    by: Dimension,
+) -> ApiResult<ErrorRateReport> {
+    let (start, end) = month_span(&from, &to)?;
+    let facts = store::ticket_facts(conn, actor.unit_path.as_deref(), start, end)?;
+    let issued = error_rate::issued(&facts);
+    let with_error = error_rate::with_error(&facts);
+    let rate = if issued == 0 {
+        0.0
+    } else {
+        with_error as f64 / issued as f64
+    };
+    Ok(ErrorRateReport {
+        lines: error_rate::rates(&facts, by, taiwan_date(now())),
+        from,
+        to,
+        by,
+        target: TARGET,
+        issued,
+        with_error,
+        rate,
+        meets_target: rate <= TARGET,
+    })
+}
+
 /// The ticket error rate (tickets corrected or voided because they were
 /// wrong ÷ tickets issued) over Taiwan months of issue within your reach,
 /// by month (a trend; months are provisional for 90 days after they end),
@@ -79,30 +110,9 @@ pub async fn error_rate_report(
     query: web::Query<ErrorRateQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (start, end) = month_span(&q.from, &q.to)?;
-    let (by, format) = (q.by, q.format);
+    let format = q.format;
     let report = state
-        .db(move |conn| {
-            let facts = store::ticket_facts(conn, caller.actor.unit_path.as_deref(), start, end)?;
-            let issued = error_rate::issued(&facts);
-            let with_error = error_rate::with_error(&facts);
-            let rate = if issued == 0 {
-                0.0
-            } else {
-                with_error as f64 / issued as f64
-            };
-            Ok(ErrorRateReport {
-                lines: error_rate::rates(&facts, by, taiwan_date(now())),
-                from: q.from,
-                to: q.to,
-                by,
-                target: TARGET,
-                issued,
-                with_error,
-                rate,
-                meets_target: rate <= TARGET,
-            })
-        })
+        .db(move |conn| error_rate_of(conn, &caller.actor, q.from, q.to, q.by))
         .await?;
     Ok(match format {
         StatFormat::Json => HttpResponse::Ok().json(report),
@@ -161,6 +171,25 @@ pub struct NearMissReport {
     pub lines: Vec<CountLine>,
 }
 
+/// The near misses over Taiwan months `from`–`to` within `actor`'s reach.
+pub fn near_misses_of(
+    conn: &mut DbConn,
+    actor: &Actor,
+    from: String,
+    to: String,
+    by: NearMissDimension,
+) -> ApiResult<NearMissReport> {
+    let (start, end) = month_span(&from, &to)?;
+    let misses = store::near_misses_in(conn, actor.unit_path.as_deref(), start, end)?;
+    Ok(NearMissReport {
+        total: misses.len() as i64,
+        lines: near_miss::counts(&misses, by),
+        from,
+        to,
+        by,
+    })
+}
+
 /// Mistakes caught before issue (by validation, the registry check or a
 /// verification) within your reach, by unit, vendor, keyer, what caught
 /// them or field, most first.
@@ -183,20 +212,9 @@ pub async fn near_miss_report(
     query: web::Query<NearMissQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (start, end) = month_span(&q.from, &q.to)?;
-    let (by, format) = (q.by, q.format);
+    let format = q.format;
     let report = state
-        .db(move |conn| {
-            let misses =
-                store::near_misses_in(conn, caller.actor.unit_path.as_deref(), start, end)?;
-            Ok(NearMissReport {
-                total: misses.len() as i64,
-                lines: near_miss::counts(&misses, by),
-                from: q.from,
-                to: q.to,
-                by,
-            })
-        })
+        .db(move |conn| near_misses_of(conn, &caller.actor, q.from, q.to, q.by))
         .await?;
     Ok(match format {
         StatFormat::Json => HttpResponse::Ok().json(report),

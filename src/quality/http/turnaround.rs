@@ -41,6 +41,26 @@ pub(super) fn f(v: f64) -> String {
     format!("{v:.2}")
 }
 
+/// The turnaround of tickets issued in Taiwan months `from`–`to` within
+/// `actor`'s reach.
+pub fn turnaround_of(
+    c: &mut crate::db::DbConn,
+    actor: &crate::domain::Actor,
+    from: String,
+    to: String,
+    by: TurnaroundDimension,
+) -> ApiResult<TurnaroundReport> {
+    let (start, end) = month_span(&from, &to)?;
+    let facts = store::turnaround_facts(c, actor.unit_path.as_deref(), start, end)?;
+    Ok(TurnaroundReport {
+        lines: turnaround::lines(&facts, by),
+        from,
+        to,
+        by,
+        target_days: TARGET_DAYS,
+    })
+}
+
 /// Days from the violation and from intake to the ticket of camera cases
 /// and citizen reports issued in a period: median, 90th percentile, share
 /// within 14 days, against the old baselines.
@@ -63,18 +83,10 @@ pub async fn turnaround_report(
     query: web::Query<TurnaroundQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let (start, end) = month_span(&q.from, &q.to)?;
-    let (by, format) = (q.by, q.format);
-    let facts = state
-        .db(move |c| store::turnaround_facts(c, caller.actor.unit_path.as_deref(), start, end))
+    let format = q.format;
+    let report = state
+        .db(move |c| turnaround_of(c, &caller.actor, q.from, q.to, q.by))
         .await?;
-    let report = TurnaroundReport {
-        lines: turnaround::lines(&facts, by),
-        from: q.from,
-        to: q.to,
-        by,
-        target_days: TARGET_DAYS,
-    };
     Ok(match format {
         StatFormat::Json => HttpResponse::Ok().json(report),
         StatFormat::Csv => {

@@ -1,0 +1,268 @@
+//! The quality of tickets for supervisors: the error rate against the
+//! 0.1% line with its monthly trend, the worst units, the error types, the
+//! near misses, the turnaround against the old baselines, the seven major
+//! violations against +1%, and the monthly PDF. Every figure comes from the
+//! same report functions as the API's `/quality/*` routes.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{Datelike, NaiveDate};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::console::layout::{ok, page, problems};
+use crate::console::page_error::PageResult;
+use crate::console::session::Browser;
+use crate::domain::time::{month_key, taiwan_date};
+use crate::error::ApiError;
+use crate::quality::error_rate::{Dimension, RateLine, TARGET};
+use crate::quality::http::enforcement::{EnforcementReport, enforcement_of};
+use crate::quality::http::turnaround::{TurnaroundReport, turnaround_of};
+use crate::quality::http::{ErrorRateReport, NearMissReport, error_rate_of, near_misses_of};
+use crate::quality::monthly::major_name;
+use crate::quality::near_miss::NearMissDimension;
+use crate::quality::turnaround::TurnaroundDimension;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct QualityForm {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn pct(r: f64) -> String {
+    format!("{:.3}%", r * 100.0)
+}
+
+fn source_name(key: &str) -> &str {
+    crate::tickets::catalog::TicketKind::parse(key).map_or(key, |k| k.label_zh())
+}
+
+/// The months as a line against the 0.1% line, drawn inline (no files, no
+/// internet); provisional months are drawn hollow.
+fn trend(lines: &[RateLine]) -> Markup {
+    let (w, h, left, bottom) = (640.0_f64, 220.0_f64, 48.0_f64, 190.0_f64);
+    let top = lines.iter().map(|l| l.rate).fold(TARGET * 2.0, f64::max) * 1.1;
+    let n = lines.len().max(1) as f64;
+    let x = |i: usize| left + (i as f64 + 0.5) * (w - left - 10.0) / n;
+    let y = |r: f64| bottom - r / top * (bottom - 20.0);
+    let points: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{:.1},{:.1}", x(i), y(l.rate)))
+        .collect();
+    html! {
+        svg.chart width=(w) height=(h) viewBox=(format!("0 0 {w} {h}")) role="img" aria-label="每月錯誤率與 0.1% 目標" {
+            line x1=(left) y1=(bottom) x2=(w - 10.0) y2=(bottom) stroke="#222" {}
+            line x1=(left) y1="20" x2=(left) y2=(bottom) stroke="#222" {}
+            line x1=(left) y1=(format!("{:.1}", y(TARGET))) x2=(w - 10.0) y2=(format!("{:.1}", y(TARGET))) stroke="#b42318" stroke-dasharray="6 4" {}
+            text x=(left + 4.0) y=(format!("{:.1}", y(TARGET) - 4.0)) font-size="11" fill="#b42318" { "目標 0.1%" }
+            text x="4" y="24" font-size="11" { (pct(top)) }
+            polyline points=(points.join(" ")) fill="none" stroke="#0b5cad" stroke-width="2" {}
+            @for (i, l) in lines.iter().enumerate() {
+                circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(l.rate))) r="4"
+                    fill=(if l.provisional { "#fff" } else { "#0b5cad" }) stroke="#0b5cad" {
+                    title { (l.key) "：" (pct(l.rate)) @if l.provisional { "（未定）" } }
+                }
+                text x=(format!("{:.1}", x(i))) y=(bottom + 16.0) font-size="10" text-anchor="middle" { (l.key.get(5..).unwrap_or(&l.key)) }
+            }
+        }
+    }
+}
+
+fn rate_table(id: &str, title: &str, lines: &[RateLine], name: impl Fn(&str) -> String) -> Markup {
+    html! {
+        h2 { (title) }
+        table id=(id) {
+            thead { tr { th { "項目" } th.num { "開單" } th.num { "有錯" } th.num { "錯誤率" } th { "" } } }
+            tbody {
+                @for l in lines {
+                    tr {
+                        td { (name(&l.key)) }
+                        td.num { (l.issued) } td.num { (l.with_error) } td.num { (pct(l.rate)) }
+                        td {
+                            @if l.meets_target { span.good { "達標" } } @else { span.error { "未達標" } }
+                            @if l.provisional { " " span.muted { "（未定）" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct Figures {
+    overall: ErrorRateReport,
+    by_month: ErrorRateReport,
+    by_unit: ErrorRateReport,
+    by_type: ErrorRateReport,
+    misses_by_unit: NearMissReport,
+    misses_by_field: NearMissReport,
+    turnaround: TurnaroundReport,
+    enforcement: EnforcementReport,
+    unit_names: std::collections::HashMap<String, String>,
+}
+
+#[get("/quality")]
+pub async fn quality_page(
+    state: web::Data<AppState>,
+    who: Browser,
+    query: web::Query<QualityForm>,
+) -> PageResult<HttpResponse> {
+    who.allow(crate::auth::Supervisor::ROLES)?;
+    let today = taiwan_date(state.clock.now());
+    let year_ago = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 1).unwrap_or(today);
+    let from = query.from.clone().unwrap_or_else(|| month_key(year_ago));
+    let to = query.to.clone().unwrap_or_else(|| month_key(today));
+    let year = today.year();
+    let actor = who.actor().clone();
+    let (f, t) = (from.clone(), to.clone());
+    let figures = state
+        .db(move |c| {
+            let rate = |c: &mut _, by| error_rate_of(c, &actor, f.clone(), t.clone(), by);
+            let misses = |c: &mut _, by| near_misses_of(c, &actor, f.clone(), t.clone(), by);
+            let unit_names = super::coverage::units_within(c, &actor)?
+                .into_iter()
+                .map(|u| (u.id.0.to_string(), u.name))
+                .collect();
+            Ok(Figures {
+                overall: rate(c, Dimension::Source)?,
+                by_month: rate(c, Dimension::Month)?,
+                by_unit: rate(c, Dimension::Unit)?,
+                by_type: rate(c, Dimension::ErrorType)?,
+                misses_by_unit: misses(c, NearMissDimension::Unit)?,
+                misses_by_field: misses(c, NearMissDimension::Field)?,
+                turnaround: turnaround_of(
+                    c,
+                    &actor,
+                    f.clone(),
+                    t.clone(),
+                    TurnaroundDimension::Source,
+                )?,
+                enforcement: enforcement_of(c, &actor, year)?,
+                unit_names,
+            })
+        })
+        .await;
+    let figures = match figures {
+        Ok(f) => f,
+        Err(ApiError::Validation(errors)) => {
+            let messages: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}：{}", e.field, e.message))
+                .collect();
+            return Ok(ok(page(
+                "開單品質",
+                &who,
+                html! { h1 { "開單品質" } (period_form(&from, &to)) (problems(&messages)) },
+            )));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let unit = |key: &str| {
+        figures
+            .unit_names
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_owned())
+    };
+    let o = &figures.overall;
+    let e = &figures.enforcement;
+    Ok(ok(page(
+        "開單品質",
+        &who,
+        html! {
+            h1 { "開單品質" }
+            (period_form(&from, &to))
+            p { a href=(format!("/quality/monthly.pdf?month={to}")) { "下載 " (to) " 月報（PDF）" } }
+            div.cards {
+                div.card { div { "錯誤率（目標 0.1%）" } div.big #error-rate { (pct(o.rate)) } div { @if o.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } } }
+                div.card { div { "開單" } div.big #issued { (o.issued) } }
+                div.card { div { "有錯" } div.big { (o.with_error) } }
+                div.card { div { "開單前攔下" } div.big #near-misses { (figures.misses_by_unit.total) } }
+            }
+            h2 { "每月趨勢" }
+            (trend(&figures.by_month.lines))
+            p.muted { "空心點為未定月份：開單後 90 天內仍可能發現錯誤。" }
+            (rate_table("worst-units", "單位（最差在前）", &figures.by_unit.lines, unit))
+            (rate_table("error-types", "錯誤類型", &figures.by_type.lines, |k| k.to_owned()))
+            (rate_table("by-source", "來源", &o.lines, |k| source_name(k).to_owned()))
+            h2 { "開單前攔下的錯誤（near misses）" }
+            div.row {
+                table #misses-by-unit {
+                    thead { tr { th { "單位" } th.num { "件數" } } }
+                    tbody { @for l in &figures.misses_by_unit.lines { tr { td { (unit(&l.key)) } td.num { (l.count) } } } }
+                }
+                table #misses-by-field {
+                    thead { tr { th { "欄位" } th.num { "件數" } } }
+                    tbody { @for l in &figures.misses_by_field.lines { tr { td { (l.key) } td.num { (l.count) } } } }
+                }
+            }
+            h2 { "處理天數（目標 " (figures.turnaround.target_days) " 天內）" }
+            table #turnaround {
+                thead { tr { th { "來源" } th.num { "件數" } th.num { "違規至開單中位數" } th.num { "第 90 百分位" } th.num { "14 天內" } th.num { "收件至開單中位數" } th.num { "過去" } } }
+                tbody {
+                    @for l in &figures.turnaround.lines {
+                        tr {
+                            td { (source_name(&l.key)) } td.num { (l.tickets) }
+                            td.num { (format!("{:.1} 天", l.from_violation.median_days)) }
+                            td.num { (format!("{:.1} 天", l.from_violation.p90_days)) }
+                            td.num { (format!("{:.0}%", l.from_violation.within_target * 100.0)) }
+                            td.num { (format!("{:.1} 天", l.from_intake.median_days)) }
+                            td.num { @if let Some(b) = l.baseline_days { (format!("{b:.0} 天")) } @else { "—" } }
+                        }
+                    }
+                }
+            }
+            h2 { (e.year) " 年七大違規（目標較前一年 +1%）" }
+            table #enforcement {
+                thead { tr { th { "違規" } th.num { (e.year) } th.num { (e.year - 1) } th.num { "目標" } th { "" } } }
+                tbody {
+                    @for l in std::iter::once(&e.total).chain(e.by_violation.iter()) {
+                        tr {
+                            td { @if l.key == "all" { "合計" } @else { (major_name(&l.key)) } }
+                            td.num { (l.this_year) } td.num { (l.previous_year) } td.num { (format!("{:.0}", l.target)) }
+                            td { @if l.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } }
+                        }
+                    }
+                }
+            }
+        },
+    )))
+}
+
+fn period_form(from: &str, to: &str) -> Markup {
+    html! {
+        form.row method="get" action="/quality" {
+            div { label for="q-from" { "開單月份自" } input #q-from type="month" name="from" value=(from); }
+            div { label for="q-to" { "至" } input #q-to type="month" name="to" value=(to); }
+            div { button type="submit" { "查詢" } }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MonthForm {
+    month: String,
+}
+
+#[get("/quality/monthly.pdf")]
+pub async fn monthly_pdf(
+    state: web::Data<AppState>,
+    who: Browser,
+    query: web::Query<MonthForm>,
+) -> PageResult<HttpResponse> {
+    who.allow(crate::auth::Supervisor::ROLES)?;
+    let month = query.into_inner().month;
+    let name = format!("quality-{month}.pdf");
+    let actor = who.actor().clone();
+    let pdf = state
+        .blocking(move |s| crate::quality::monthly::report_pdf(&mut *s.conn()?, &actor, &month))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(pdf))
+}
