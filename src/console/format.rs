@@ -16,7 +16,7 @@ pub fn roc_short(utc: NaiveDateTime) -> String {
 }
 
 /// 115/12/01 — a calendar date (already local) with its ROC year.
-pub fn roc_date(d: chrono::NaiveDate) -> String {
+pub fn roc_short_date(d: chrono::NaiveDate) -> String {
     format!(
         "{}/{}",
         chrono::Datelike::year(&d) - 1911,
@@ -74,6 +74,6 @@ mod tests {
         assert_eq!(parse_local("昨天"), None);
         assert_eq!(parse_local("2026-13-01 00:00"), None);
         let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(roc_date(d), "115/12/01");
+        assert_eq!(roc_short_date(d), "115/12/01");
     }
 }

@@ -58,6 +58,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::plans::plan_page)
         .service(pages::plans::retire_plan)
         .service(pages::tickets::ticket_search)
+        .service(pages::ticket_actions::print_preview)
+        .service(pages::ticket_actions::void_ticket)
+        .service(pages::ticket_actions::correct_ticket)
         .service(pages::tickets::ticket_page);
 }
 

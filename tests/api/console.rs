@@ -721,3 +721,110 @@ async fn an_administrator_imports_boxes_and_a_supervisor_plans_their_patrol() {
     assert_eq!(status, 403, "a forged plan from an officer");
     b.close().await;
 }
+
+#[actix_web::test]
+async fn an_officer_corrects_and_voids_tickets_with_the_apis_rules_and_previews_the_print() {
+    if !browser_present(
+        "an_officer_corrects_and_voids_tickets_with_the_apis_rules_and_previews_the_print",
+    ) {
+        return;
+    }
+    use crate::tickets::{camera_ticket, red_light};
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, epatrol::domain::Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let spot = post(&srv, "/api/v1/tickets", Some(&officer), red_light()).await;
+    assert_eq!(spot.status, 201, "{}", spot.body);
+    let camera = post(&srv, "/api/v1/tickets", Some(&officer), camera_ticket()).await;
+    assert_eq!(camera.status, 201, "{}", camera.body);
+    let (spot_id, camera_id) = (
+        spot.body["id"].as_i64().unwrap(),
+        camera.body["id"].as_i64().unwrap(),
+    );
+
+    let b = Session::start(&app).await;
+    b.sign_in("O1101").await;
+    b.open(&format!("/tickets/{spot_id}")).await;
+    // The print preview is the handheld's own print, drawn.
+    let drawn = b
+        .client
+        .execute(
+            "const i = document.querySelector('img.print'); return i.complete && i.naturalWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn.as_u64(), Some(384), "the 58 mm print preview");
+    // Handed over at the scene: it cannot be voided, only corrected.
+    b.client
+        .find(Locator::Css("#void summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.type_in("note", "誤開").await;
+    b.client
+        .find(Locator::Css(&format!(
+            "form[action='/tickets/{spot_id}/void'] button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let refusal = b.text_of("div.error").await;
+    assert!(!refusal.is_empty());
+    assert_eq!(b.text_of("#ticket-status").await, "有效");
+
+    // A wrong plate corrected: a new version with the same number.
+    b.client
+        .find(Locator::Css("#correct summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.choose("error_type", "plate").await;
+    b.type_in("plate", "ABC-1243").await;
+    b.client
+        .find(Locator::Css(&format!(
+            "form[action='/tickets/{spot_id}/corrections'] button[type='submit']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text("#ticket-plate", "ABC-1243").await;
+    assert_ne!(b.path().await, format!("/tickets/{spot_id}"));
+    b.screenshot("ticket-corrected").await;
+    let old = get(&srv, &format!("/api/v1/tickets/{spot_id}"), &officer).await;
+    assert_eq!(old.body["status"], "superseded", "{}", old.body);
+
+    // A mailed ticket not yet delivered can be voided, with a reason.
+    b.open(&format!("/tickets/{camera_id}")).await;
+    b.client
+        .find(Locator::Css("#void summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.choose("reason", "duplicate").await;
+    b.type_in("note", "與另一張重複").await;
+    b.client
+        .find(Locator::Css(&format!(
+            "form[action='/tickets/{camera_id}/void'] button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text("#ticket-status", "已撤銷").await;
+    b.close().await;
+    let voided = get(&srv, &format!("/api/v1/tickets/{camera_id}"), &officer).await;
+    assert_eq!(voided.body["status"], "voided", "{}", voided.body);
+}

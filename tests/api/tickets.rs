@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use epatrol::domain::Role;
 use serde_json::{Value, json};
 
-fn red_light() -> Value {
+pub fn red_light() -> Value {
     json!({
         "client_id": uuid::Uuid::new_v4().to_string(),
         "kind": "on_the_spot",
@@ -25,7 +25,7 @@ fn red_light() -> Value {
     })
 }
 
-fn camera_case() -> Value {
+pub fn camera_ticket() -> Value {
     let mut t = red_light();
     t["kind"] = json!("camera");
     t["driver"] = Value::Null;
@@ -216,7 +216,7 @@ async fn issued_tickets_are_voided_or_corrected_never_edited() {
     assert_eq!((r.status, r.code()), (409, "superseded"));
 
     // A camera case not yet mailed can be voided, once.
-    let cam = post(&srv, "/api/v1/tickets", Some(&officer), camera_case()).await;
+    let cam = post(&srv, "/api/v1/tickets", Some(&officer), camera_ticket()).await;
     assert_eq!(cam.status, 201, "{}", cam.body);
     let cam_id = cam.body["id"].as_i64().unwrap();
     let r = post(

@@ -30,7 +30,7 @@ pub fn class_name(c: VehicleClass) -> &'static str {
     }
 }
 
-fn field_name(f: &str) -> &str {
+pub fn field_name(f: &str) -> &str {
     match f {
         "plate" => "車牌",
         "vehicle_class" => "車種",

@@ -10,5 +10,6 @@ pub mod officers;
 pub mod plans;
 pub mod quality;
 pub mod review;
+pub mod ticket_actions;
 pub mod tickets;
 pub mod work;

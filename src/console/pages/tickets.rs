@@ -2,19 +2,20 @@
 //! versions and events. Scoped as the API scopes them: officers their own,
 //! supervisors their units'.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError, get, web};
 use chrono::NaiveDate;
 use maud::html;
 use serde::Deserialize;
 
 use super::keying::class_name;
 use crate::console::format::{roc_short, roc_short_utc};
-use crate::console::layout::{ok, page};
-use crate::console::page_error::PageResult;
+use crate::console::layout::{html_response, ok, page, problems};
+use crate::console::page_error::{PageResult, explain};
 use crate::console::session::Browser;
 use crate::domain::TicketId;
 use crate::domain::time::from_taiwan;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::state::AppState;
 use crate::tickets::store::{TicketSearch, search};
 use crate::tickets::view::TicketStatus;
@@ -115,6 +116,52 @@ pub async fn ticket_page(
     id: web::Path<i64>,
 ) -> PageResult<HttpResponse> {
     let id = TicketId(id.into_inner());
+    render(&state, &who, id, StatusCode::OK, &[], &[], &[]).await
+}
+
+/// The ticket again after a refused void or correction, with what was
+/// wrong and what was typed.
+pub async fn refused(
+    state: &AppState,
+    who: &Browser,
+    id: TicketId,
+    typed: &[(String, String)],
+    error: ApiError,
+) -> PageResult<HttpResponse> {
+    let (status, problems, warnings) = match error {
+        ApiError::Validation(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new()),
+        ApiError::Unacknowledged(warnings) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), warnings)
+        }
+        e @ (ApiError::Conflict { .. } | ApiError::Rejected { .. }) => {
+            let message = explain(&e);
+            (
+                e.status_code(),
+                vec![FieldError::new("ticket", "refused", message)],
+                Vec::new(),
+            )
+        }
+        other => return Err(other.into()),
+    };
+    let messages: Vec<String> = problems
+        .iter()
+        .map(|e| match e.field.as_str() {
+            "ticket" => e.message.clone(),
+            f => format!("{}：{}", super::keying::field_name(f), e.message),
+        })
+        .collect();
+    render(state, who, id, status, &messages, typed, &warnings).await
+}
+
+async fn render(
+    state: &AppState,
+    who: &Browser,
+    id: TicketId,
+    status: StatusCode,
+    messages: &[String],
+    typed: &[(String, String)],
+    warnings: &[FieldError],
+) -> PageResult<HttpResponse> {
     let actor = who.actor().clone();
     let (ticket, events) = state
         .blocking(move |s| {
@@ -126,34 +173,42 @@ pub async fn ticket_page(
             Ok((view, events))
         })
         .await?;
-    Ok(ok(page(
-        &ticket.number,
-        &who,
-        html! {
-            h1 { "舉發單 " (ticket.number) "（第 " (ticket.version) " 版，" (status_name(ticket.status)) "）" }
-            table {
-                tr { th { "車牌" } td { (ticket.plate.as_str()) } }
-                tr { th { "車種" } td { (class_name(ticket.vehicle_class)) } }
-                tr { th { "違規時間" } td { (roc_short_utc(ticket.violation_at)) } }
-                tr { th { "地點" } td { (ticket.place) } }
-                tr { th { "違規條款" } td { (ticket.article_code) " " (ticket.article) } }
-                tr { th { "違規事實" } td { (ticket.facts) } }
-                tr { th { "罰鍰" } td { (ticket.fine) " 元" } }
-                tr { th { "應到案日期" } td { (crate::domain::time::roc_date(ticket.due_date)) } }
-                tr { th { "應到案處所" } td { (ticket.respond_to) } }
-                tr { th { "舉發單位" } td { (ticket.issuing_unit) } }
-                tr { th { "舉發員警" } td { (ticket.officer_badge) } }
-                @if let Some(owner) = &ticket.owner { tr { th { "車主" } td { (owner.name) } } }
-                tr { th { "開單時間" } td { (roc_short_utc(ticket.issued_at)) } }
-            }
-            h2 { "紀錄" }
-            ul {
-                @for (event, reason, at) in &events {
-                    li { (roc_short(*at)) " " (event) @if !reason.is_empty() { "：" (reason) } }
+    Ok(html_response(
+        status,
+        page(
+            &ticket.number,
+            who,
+            html! {
+                h1 { "舉發單 " (ticket.number) "（第 " (ticket.version) " 版，" span #ticket-status { (status_name(ticket.status)) } "）" }
+                (problems(messages))
+                table {
+                    tr { th { "車牌" } td #ticket-plate { (ticket.plate.as_str()) } }
+                    tr { th { "車種" } td { (class_name(ticket.vehicle_class)) } }
+                    tr { th { "違規時間" } td { (roc_short_utc(ticket.violation_at)) } }
+                    tr { th { "地點" } td { (ticket.place) } }
+                    tr { th { "違規條款" } td { (ticket.article_code) " " (ticket.article) } }
+                    tr { th { "違規事實" } td { (ticket.facts) } }
+                    tr { th { "罰鍰" } td { (ticket.fine) " 元" } }
+                    tr { th { "應到案日期" } td { (crate::domain::time::roc_date(ticket.due_date)) } }
+                    tr { th { "應到案處所" } td { (ticket.respond_to) } }
+                    tr { th { "舉發單位" } td { (ticket.issuing_unit) } }
+                    tr { th { "舉發員警" } td { (ticket.officer_badge) } }
+                    @if let Some(owner) = &ticket.owner { tr { th { "車主" } td { (owner.name) } } }
+                    tr { th { "開單時間" } td { (roc_short_utc(ticket.issued_at)) } }
+                    @if let Some(e) = ticket.error_type { tr { th { "更正類型" } td { (super::ticket_actions::error_type_name(e)) } } }
                 }
-            }
-            p { a href=(format!("/tickets?number={}", ticket.number)) { "此單號的所有版本" } }
-            p { a.button href="/work/review" { "下一件審核案件" } }
-        },
-    )))
+                h2 { "紀錄" }
+                ul {
+                    @for (event, reason, at) in &events {
+                        li { (roc_short(*at)) " " (event) @if !reason.is_empty() { "：" (reason) } }
+                    }
+                }
+                p { a href=(format!("/tickets?number={}", ticket.number)) { "此單號的所有版本" } }
+                (super::ticket_actions::action_forms(who, &ticket, typed, warnings))
+                @if crate::auth::Supervisor::ROLES.contains(&who.actor().role) {
+                    p { a.button href="/work/review" { "下一件審核案件" } }
+                }
+            },
+        ),
+    ))
 }

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::console::format::{roc_date, roc_short_utc};
+use crate::console::format::{roc_short_date, roc_short_utc};
 use crate::console::layout::{csrf_field, ok, page, problems, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
@@ -87,7 +87,7 @@ fn plan_rows(plans: &[PlanView]) -> Markup {
                     tr {
                         td { a href=(format!("/plans/{}", p.id.0)) { (p.name) } }
                         td { (p.unit.name) }
-                        td { (roc_date(p.starts_on)) " – " (roc_date(p.ends_on)) }
+                        td { (roc_short_date(p.starts_on)) " – " (roc_short_date(p.ends_on)) }
                         td { (days_text(&p.weekdays)) }
                         td { (p.window_start) "–" (p.window_end) }
                         td.num { (p.visits_per_window) }
@@ -195,7 +195,7 @@ pub async fn plan_page(
             h1 { "巡邏計畫：" (plan.name) }
             dl.facts {
                 dt { "單位" } dd { (plan.unit.name) }
-                dt { "期間" } dd { (roc_date(plan.starts_on)) " – " (roc_date(plan.ends_on)) }
+                dt { "期間" } dd { (roc_short_date(plan.starts_on)) " – " (roc_short_date(plan.ends_on)) }
                 dt { "星期" } dd { (days_text(&plan.weekdays)) }
                 dt { "時段" } dd { (plan.window_start) "–" (plan.window_end) "，每時段 " (plan.visits_per_window) " 次，寬限 " (plan.grace_minutes) " 分鐘" @if plan.ordered { "，依序巡簽" } }
                 dt { "員警" } dd { @for o in &plan.officers { span.tag { (o.code) } " " } }
