@@ -54,7 +54,11 @@ fn links(role: Role) -> Vec<(&'static str, &'static str)> {
                 ("/work/review", "案件審核"),
                 ("/quality", "開單品質"),
                 ("/tickets", "舉發單"),
+                ("/admin/accounts", "帳號"),
             ]);
+            if role == Role::Admin {
+                v.extend([("/admin/units", "單位"), ("/admin/system", "系統")]);
+            }
         }
         Role::Officer => v.push(("/tickets", "舉發單")),
         Role::VendorKeyer => v.push(("/work/keying", "打字")),

@@ -828,3 +828,120 @@ async fn an_officer_corrects_and_voids_tickets_with_the_apis_rules_and_previews_
     let voided = get(&srv, &format!("/api/v1/tickets/{camera_id}"), &officer).await;
     assert_eq!(voided.body["status"], "voided", "{}", voided.body);
 }
+
+#[actix_web::test]
+async fn an_administrator_sets_up_units_accounts_keys_and_the_registry() {
+    if !browser_present("an_administrator_sets_up_units_accounts_keys_and_the_registry") {
+        return;
+    }
+    let app = TestApp::new();
+    app.user("A0001", app.fx.hq, epatrol::domain::Role::Admin);
+    app.user("S1100", app.fx.p1s1, epatrol::domain::Role::Supervisor);
+    let b = Session::start(&app).await;
+    b.sign_in("A0001").await;
+
+    // A new station under P1.
+    b.open("/admin/units").await;
+    b.type_in("code", "P1-S3").await;
+    b.type_in("name", "東寧派出所").await;
+    b.choose("kind", "station").await;
+    b.choose("parent_id", &app.fx.p1.0.to_string()).await;
+    b.client
+        .find(Locator::Css("form[action='/admin/units'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !b.text_of("#units").await.contains("東寧派出所") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            b.text().await
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // A new officer's account: the owner must choose a password first.
+    b.open("/admin/accounts").await;
+    b.type_in("badge", "O3001").await;
+    b.type_in("name", "林新人").await;
+    b.choose("unit_id", &app.fx.p1s1.0.to_string()).await;
+    b.choose("role", "officer").await;
+    b.type_in("password", "temporary passphrase").await;
+    b.client
+        .find(Locator::Css("form[action='/admin/accounts'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !b.text_of("#accounts").await.contains("O3001") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            b.text().await
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(b.text_of("#accounts").await.contains("待變更密碼"));
+    b.screenshot("accounts").await;
+
+    // The headquarters' tools: the audit chain verifies, the box-code key
+    // rotates, a registry file with a bad row is refused whole.
+    b.open("/admin/system").await;
+    b.client
+        .find(Locator::Css(
+            "form[action='/admin/system/verify-audit'] button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.text_of("#system-notice").await.contains("稽核紀錄完整"));
+    b.client
+        .find(Locator::Css(
+            "form[action='/admin/system/rotate-key'] button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for_text("#system-notice", "新貼紙改用第 2 版金鑰；請重新列印貼紙。")
+        .await;
+    b.type_in(
+        "csv",
+        "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\n\
+         ABC-1234,car,TOYOTA,白,陳車主,F131104093,臺南市北區公園路1號,2020-01-01\n\
+         ABC-9999,spaceship,TOYOTA,白,陳車主,F131104093,臺南市北區,2020-01-01\n",
+    )
+    .await;
+    b.client
+        .find(Locator::Css("form[action='/admin/system/registry'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.text_of("div.error").await.contains("rows[2]"));
+    b.screenshot("system").await;
+    b.sign_out().await;
+
+    // A supervisor has no city tools.
+    b.sign_in("S1100").await;
+    b.open("/admin/system").await;
+    assert!(b.text().await.contains("不允許") || b.text().await.contains("不能"));
+    b.open("/").await;
+    b.sign_out().await;
+
+    // The new officer signs in and is sent to choose a password.
+    b.open("/login").await;
+    b.type_in("badge", "O3001").await;
+    b.type_in("password", "temporary passphrase\u{E007}").await;
+    b.wait_for_path("/password").await;
+    b.close().await;
+}

@@ -1,9 +1,12 @@
 //! One module per area of the console.
 
+pub mod accounts;
 pub mod boxes;
 pub mod checkins;
+pub mod city;
 pub mod coverage;
 pub mod home;
+pub mod hq_tools;
 pub mod keying;
 pub mod login;
 pub mod officers;

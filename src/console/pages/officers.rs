@@ -12,7 +12,7 @@ use crate::org::users::UserListQuery;
 use crate::pagination::PageQuery;
 use crate::state::AppState;
 
-fn role_name(r: Role) -> &'static str {
+pub fn role_name(r: Role) -> &'static str {
     match r {
         Role::Officer => "員警",
         Role::Supervisor => "督導",
