@@ -53,6 +53,7 @@ fn links(role: Role) -> Vec<(&'static str, &'static str)> {
                 ("/officers", "員警"),
                 ("/work/review", "案件審核"),
                 ("/quality", "開單品質"),
+                ("/vendor", "合約"),
                 ("/tickets", "舉發單"),
                 ("/admin/accounts", "帳號"),
             ]);
@@ -61,9 +62,13 @@ fn links(role: Role) -> Vec<(&'static str, &'static str)> {
             }
         }
         Role::Officer => v.push(("/tickets", "舉發單")),
-        Role::VendorKeyer => v.push(("/work/keying", "打字")),
-        Role::VendorVerifier => v.push(("/work/verification", "驗證")),
-        Role::VendorSupervisor => v.push(("/work/resolution", "差異處理")),
+        Role::VendorKeyer => v.extend([("/work/keying", "打字"), ("/vendor", "我的工作量")]),
+        Role::VendorVerifier => {
+            v.extend([("/work/verification", "驗證"), ("/vendor", "我的工作量")])
+        }
+        Role::VendorSupervisor => {
+            v.extend([("/work/resolution", "差異處理"), ("/vendor", "我的工作量")])
+        }
     }
     v
 }

@@ -50,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::boxes::create_box)
         .service(pages::boxes::import_boxes)
         .service(pages::officers::officers_page)
+        .service(pages::vendor::vendor_page)
         .service(pages::accounts::accounts_page)
         .service(pages::accounts::create_account)
         .service(pages::accounts::disable_account)

@@ -9,6 +9,7 @@ pub mod error_rate;
 pub mod http;
 pub mod monthly;
 pub mod near_miss;
+pub mod personal;
 pub mod report;
 pub mod store;
 pub mod turnaround;

@@ -428,6 +428,14 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
     b.wait_for_path("/work/resolution").await;
     b.sign_out().await;
 
+    // The verifier's own figures count the plate found wrong against them.
+    b.sign_in("V1").await;
+    b.open("/vendor").await;
+    let mine = b.text_of("#this-month").await;
+    assert!(mine.contains("被發現錯誤 1 處"), "{mine}");
+    b.screenshot("vendor-figures").await;
+    b.sign_out().await;
+
     // Another precinct's supervisor cannot reach the case.
     b.sign_in("SUP-P2").await;
     b.open(&format!("/cases/{first_id}/work")).await;

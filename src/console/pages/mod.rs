@@ -15,4 +15,5 @@ pub mod quality;
 pub mod review;
 pub mod ticket_actions;
 pub mod tickets;
+pub mod vendor;
 pub mod work;
