@@ -200,6 +200,9 @@ pub fn build(
     app.configure(crate::console::configure)
         .default_service(web::to(route_not_found))
         .wrap(actix_web::middleware::from_fn(
+            crate::console::htmx::whole_page_redirects,
+        ))
+        .wrap(actix_web::middleware::from_fn(
             crate::problem_fallback::ensure_problems,
         ))
         .wrap(actix_web::middleware::from_fn(

@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod format;
+pub mod htmx;
 pub mod layout;
 pub mod page_error;
 pub mod pages;

@@ -953,3 +953,35 @@ async fn an_administrator_sets_up_units_accounts_keys_and_the_registry() {
     b.wait_for_path("/password").await;
     b.close().await;
 }
+
+/// No browser needed: what htmx is told when the session has ended.
+#[actix_web::test]
+async fn a_partial_update_after_the_session_ended_loads_the_sign_in_page_whole() {
+    let app = TestApp::new();
+    let srv = app.service().await;
+    let res = actix_web::test::call_service(
+        &srv,
+        actix_web::test::TestRequest::post()
+            .uri("/cases/1/check")
+            .insert_header(("HX-Request", "true"))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload("plate=ABC-1234")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers().get("hx-redirect").unwrap(), "/login");
+    assert!(res.headers().get("location").is_none());
+    // A plain form post is redirected as before.
+    let res = actix_web::test::call_service(
+        &srv,
+        actix_web::test::TestRequest::post()
+            .uri("/cases/1/check")
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload("plate=ABC-1234")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers().get("location").unwrap(), "/login");
+}
