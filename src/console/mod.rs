@@ -77,6 +77,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::ticket_actions::print_preview)
         .service(pages::ticket_actions::void_ticket)
         .service(pages::ticket_actions::correct_ticket)
+        .service(pages::ticket_actions::record_delivery)
         .service(pages::tickets::ticket_page);
 }
 

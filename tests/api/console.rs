@@ -740,6 +740,7 @@ async fn an_officer_corrects_and_voids_tickets_with_the_apis_rules_and_previews_
     use crate::tickets::{camera_ticket, red_light};
     let app = TestApp::new();
     app.user("O1101", app.fx.p1s1, epatrol::domain::Role::Officer);
+    app.user("S1100", app.fx.p1s1, epatrol::domain::Role::Supervisor);
     let srv = app.service().await;
     let officer = login(&srv, "O1101").await;
     let spot = post(&srv, "/api/v1/tickets", Some(&officer), red_light()).await;
@@ -832,9 +833,70 @@ async fn an_officer_corrects_and_voids_tickets_with_the_apis_rules_and_previews_
         .await
         .unwrap();
     b.wait_for_text("#ticket-status", "已撤銷").await;
-    b.close().await;
+    b.sign_out().await;
     let voided = get(&srv, &format!("/api/v1/tickets/{camera_id}"), &officer).await;
     assert_eq!(voided.body["status"], "voided", "{}", voided.body);
+
+    // A supervisor records a mailed ticket delivered: from then on it can
+    // only be corrected.
+    let mailed = post(&srv, "/api/v1/tickets", Some(&officer), camera_ticket()).await;
+    assert_eq!(mailed.status, 201, "{}", mailed.body);
+    let mailed_id = mailed.body["id"].as_i64().unwrap();
+    b.sign_in("S1100").await;
+    b.open(&format!("/tickets/{mailed_id}")).await;
+    b.client
+        .find(Locator::Css("#delivery summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.choose("event", "delivered").await;
+    b.client
+        .find(Locator::Css("#d-note"))
+        .await
+        .unwrap()
+        .send_keys("RR123456789TW")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css(&format!(
+            "form[action='/tickets/{mailed_id}/delivery'] button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !b.text().await.contains("RR123456789TW") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            b.text().await
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    b.client
+        .find(Locator::Css("#void summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.type_in("note", "想撤銷").await;
+    b.client
+        .find(Locator::Css(&format!(
+            "form[action='/tickets/{mailed_id}/void'] button"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(!b.text_of("div.error").await.is_empty());
+    assert_eq!(b.text_of("#ticket-status").await, "有效");
+    b.close().await;
 }
 
 #[actix_web::test]

@@ -1,7 +1,7 @@
 //! What police can do to an issued ticket from the console: void it while
 //! its recipient has no copy, correct it with a new version naming the type
-//! of error, and preview its print exactly as the handheld's printer makes
-//! it. The rules are the API's (`tickets::void`, `tickets::correct`,
+//! of error, record what the post did with a mailed one, and preview its
+//! print exactly as the handheld's printer makes it. The rules are the API's (`tickets::void`, `tickets::correct`,
 //! `tickets::print`), applied by the same functions.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -16,7 +16,9 @@ use crate::console::{FormPairs, check_csrf, field, fields};
 use crate::domain::TicketId;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
+use crate::tickets::catalog::TicketKind;
 use crate::tickets::correct::{CorrectionInput, ErrorType};
+use crate::tickets::delivery::{DeliveryEvent, DeliveryInput};
 use crate::tickets::input::TicketInput;
 use crate::tickets::plate::VehicleClass;
 use crate::tickets::print::PrintFormat;
@@ -111,6 +113,23 @@ pub fn action_forms(
                         label.inline { input type="checkbox" name="acknowledge" value=(code); "確認：" (w.message) }
                     }
                     button type="submit" { "送出更正" }
+                }
+            }
+        }
+        @if t.status == TicketStatus::Issued && t.kind != TicketKind::OnTheSpot && crate::auth::Supervisor::ROLES.contains(&who.actor().role) {
+            details #delivery open[field(typed, "action") == "delivery"] {
+                summary { "記錄郵寄結果" }
+                form method="post" action=(format!("/tickets/{}/delivery", t.id.0)) {
+                    (csrf_field(who))
+                    input type="hidden" name="action" value="delivery";
+                    label for="d-event" { "結果" }
+                    select #d-event name="event" {
+                        option value="delivered" selected[field(typed, "event") == "delivered"] { "已送達" }
+                        option value="returned" selected[field(typed, "event") == "returned"] { "退回（無法投遞）" }
+                    }
+                    label for="d-note" { "掛號號碼或退回原因" }
+                    input #d-note type="text" name="note" value=(field(typed, "note")) required maxlength="200";
+                    button type="submit" { "記錄" }
                 }
             }
         }
@@ -243,6 +262,50 @@ pub async fn correct_ticket(
             crate::tickets::correct::correct(&mut *s.conn()?, &actor, &ctx, id, &input)
         })
         .await;
+    match result {
+        Ok(t) => Ok(see_other(&format!("/tickets/{}", t.id.0))),
+        Err(e) => super::tickets::refused(&state, &who, id, &form, e).await,
+    }
+}
+
+#[post("/tickets/{id}/delivery")]
+pub async fn record_delivery(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Browser,
+    id: web::Path<i64>,
+    form: FormPairs,
+) -> PageResult<HttpResponse> {
+    who.allow(crate::auth::Supervisor::ROLES)?;
+    let form = form.into_inner();
+    check_csrf(&req, &state, &who, &form)?;
+    let id = TicketId(id.into_inner());
+    let event = match field(&form, "event") {
+        "delivered" => Some(DeliveryEvent::Delivered),
+        "returned" => Some(DeliveryEvent::Returned),
+        _ => None,
+    };
+    let result = match event {
+        Some(event) => {
+            let input = DeliveryInput {
+                event,
+                note: field(&form, "note").to_owned(),
+            };
+            let actor = who.actor().clone();
+            state
+                .blocking(move |s| {
+                    crate::tickets::delivery::record(
+                        &mut *s.conn()?,
+                        &actor,
+                        &crate::tickets::http::context(s),
+                        id,
+                        &input,
+                    )
+                })
+                .await
+        }
+        None => Err(ApiError::field("event", "required", "請選擇結果")),
+    };
     match result {
         Ok(t) => Ok(see_other(&format!("/tickets/{}", t.id.0))),
         Err(e) => super::tickets::refused(&state, &who, id, &form, e).await,
