@@ -17,6 +17,11 @@ use crate::{
 
 pub use crate::json_body::JSON_LIMIT;
 
+/// Console forms carry whole CSV files (boxes, a registry extract) and the
+/// catalog, up to the size a JSON body may have; larger extracts go through
+/// `epatrol import`.
+const CONSOLE_FORM_LIMIT: usize = JSON_LIMIT;
+
 fn routes(cfg: &mut ServiceConfig) {
     cfg.service(ops::healthz)
         .service(tickets::http::verify::verify_ticket)
@@ -193,6 +198,7 @@ pub fn build(
                 .error_handler(json_error),
         )
         .app_data(web::PayloadConfig::new(JSON_LIMIT))
+        .app_data(web::FormConfig::default().limit(CONSOLE_FORM_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .configure(routes)

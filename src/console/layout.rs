@@ -58,7 +58,11 @@ fn links(role: Role) -> Vec<(&'static str, &'static str)> {
                 ("/admin/accounts", "帳號"),
             ]);
             if role == Role::Admin {
-                v.extend([("/admin/units", "單位"), ("/admin/system", "系統")]);
+                v.extend([
+                    ("/admin/units", "單位"),
+                    ("/admin/catalog", "條款"),
+                    ("/admin/system", "系統"),
+                ]);
             }
         }
         Role::Officer => v.push(("/tickets", "舉發單")),

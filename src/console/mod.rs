@@ -62,6 +62,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::city::disable_unit)
         .service(pages::city::enable_unit)
         .service(pages::city::create_vendor)
+        .service(pages::catalog::catalog_page)
+        .service(pages::catalog::load_catalog)
         .service(pages::hq_tools::system)
         .service(pages::hq_tools::verify_audit)
         .service(pages::hq_tools::rotate_key)

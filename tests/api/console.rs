@@ -999,6 +999,40 @@ async fn an_administrator_sets_up_units_accounts_keys_and_the_registry() {
         .unwrap();
     assert!(b.text_of("div.error").await.contains("rows[2]"));
     b.screenshot("system").await;
+
+    // The catalog in force, and the bundled file loaded again changes nothing.
+    b.open("/admin/catalog").await;
+    let count = b.text_of("#article-count").await;
+    assert!(!count.starts_with("0 "), "{count}");
+    b.client
+        .execute(
+            "document.getElementById('c-text').value = arguments[0];",
+            vec![json!(epatrol::tickets::catalog::BUNDLED)],
+        )
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css(
+            "form[method='post'][action='/admin/catalog'] button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = b.text_of("#catalog-notice").await;
+    assert!(notice.starts_with("新增 0 個版本、結束 0 個"), "{notice}");
+    b.type_in("catalog", "{\"source\": 1}").await;
+    b.client
+        .find(Locator::Css(
+            "form[method='post'][action='/admin/catalog'] button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(b.text_of("div.error").await.contains("條款檔無法讀取"));
     b.sign_out().await;
 
     // A supervisor has no city tools.

@@ -65,7 +65,7 @@ async fn system_page(
                     button.secondary type="submit" { "輪替金鑰（舊貼紙仍有效，直到停用舊版本）" }
                 }
                 h2 { "車籍資料匯入" }
-                p.muted { "欄位依序為：" code { (crate::registry::import::IMPORT_COLUMNS) } "。任一列有誤則全部不匯入。" }
+                p.muted { "欄位依序為：" code { (crate::registry::import::IMPORT_COLUMNS) } "。任一列有誤則全部不匯入。4 MB 以上的檔案請用 " code { "epatrol import registry" } "。" }
                 form method="post" action="/admin/system/registry" {
                     (csrf_field(who))
                     label for="r-file" { "選擇檔案" }

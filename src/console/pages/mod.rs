@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod boxes;
+pub mod catalog;
 pub mod checkins;
 pub mod city;
 pub mod coverage;
