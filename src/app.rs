@@ -209,6 +209,9 @@ pub fn build(
             crate::console::htmx::whole_page_redirects,
         ))
         .wrap(actix_web::middleware::from_fn(
+            crate::console::tiles::allow_tile_server,
+        ))
+        .wrap(actix_web::middleware::from_fn(
             crate::problem_fallback::ensure_problems,
         ))
         .wrap(actix_web::middleware::from_fn(

@@ -85,6 +85,9 @@ pub struct Settings {
     pub public_url_configured: bool,
     /// Letters before every ticket number of this city.
     pub ticket_prefix: String,
+    /// A tile server's URL template (`https://…/{z}/{x}/{y}.png`) drawn
+    /// under the console's maps; none: a plain background, no internet.
+    pub map_tiles: Option<String>,
     /// Fallback fonts after the bundled one, for characters it lacks.
     pub fonts: Vec<PathBuf>,
     /// Sign-in and refresh requests one client address may make a minute.
@@ -139,6 +142,7 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_WORKERS",
     "EPATROL_PUBLIC_URL",
     "EPATROL_TICKET_PREFIX",
+    "EPATROL_MAP_TILES",
     "EPATROL_FONTS",
     "EPATROL_SIGN_IN_PER_MINUTE",
     "EPATROL_VERIFY_PER_MINUTE",
@@ -199,6 +203,7 @@ impl Settings {
             public_url: "http://127.0.0.1:8080".into(),
             public_url_configured: false,
             ticket_prefix: "TN".into(),
+            map_tiles: None,
             fonts: Vec::new(),
             // A station's handhelds may share one address at shift change.
             sign_in_per_minute: 120,
@@ -311,6 +316,10 @@ impl Settings {
             }
             settings.public_url = v.trim_end_matches('/').to_owned();
             settings.public_url_configured = true;
+        }
+        if let Some(v) = get("EPATROL_MAP_TILES") {
+            crate::console::tiles::check_template(&v).map_err(|e| bad("EPATROL_MAP_TILES", e))?;
+            settings.map_tiles = Some(v);
         }
         if let Some(v) = get("EPATROL_TICKET_PREFIX") {
             if v.len() != 2 || !v.chars().all(|c| c.is_ascii_uppercase()) {

@@ -35,6 +35,7 @@ impl fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("db_pool_size", &self.db_pool_size)
             .field("write_wait_limit", &self.write_wait_limit)
+            .field("map_tiles", &self.map_tiles)
             .field("write_always_admitted", &self.write_always_admitted)
             .field("sqlite_sync", &self.sqlite_sync)
             .field("workers", &self.workers)

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod page_error;
 pub mod pages;
 pub mod session;
+pub mod tiles;
 
 use actix_web::{HttpRequest, web};
 

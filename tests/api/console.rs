@@ -1081,3 +1081,105 @@ async fn a_partial_update_after_the_session_ended_loads_the_sign_in_page_whole()
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers().get("location").unwrap(), "/login");
 }
+
+/// Signs in through the console's form without a browser: the cookies to send.
+async fn console_cookies<S, B>(srv: &S, badge: &str) -> String
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    use actix_web::test::{TestRequest, call_service, read_body};
+    let page = call_service(srv, TestRequest::get().uri("/login").to_request()).await;
+    let login_cookie: Vec<String> = page
+        .response()
+        .cookies()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect();
+    let html = String::from_utf8(read_body(page).await.to_vec()).unwrap();
+    let token = html
+        .split("name=\"_login\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let signed = call_service(
+        srv,
+        TestRequest::post()
+            .uri("/login")
+            .insert_header(("Cookie", login_cookie.join("; ")))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload(format!(
+                "_login={token}&badge={badge}&password={}",
+                PASSWORD.replace(' ', "+")
+            ))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(signed.status(), 303);
+    signed
+        .response()
+        .cookies()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// No browser needed: a department's own tile server under the maps.
+#[actix_web::test]
+async fn maps_draw_the_tile_servers_tiles_when_there_is_one_and_none_otherwise() {
+    use actix_web::test::{TestRequest, call_service, read_body};
+    for tiles in [Some("https://tiles.police.example/{z}/{x}/{y}.png"), None] {
+        let app = TestApp::with_settings(|s| s.map_tiles = tiles.map(str::to_owned));
+        app.user("A0001", app.fx.hq, epatrol::domain::Role::Admin);
+        app.user("S1100", app.fx.p1s1, epatrol::domain::Role::Supervisor);
+        let srv = app.service().await;
+        let admin = login(&srv, "A0001").await;
+        let r = post(
+            &srv,
+            "/api/v1/boxes",
+            Some(&admin),
+            json!({"code": "B-1", "unit_id": app.fx.p1s1, "name": "巡邏箱", "address": "臺南市東區",
+                   "lat": 22.9917, "lon": 120.2047, "radius_m": 30.0}),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let cookies = console_cookies(&srv, "S1100").await;
+        let res = call_service(
+            &srv,
+            TestRequest::get()
+                .uri(&format!("/coverage?unit_id={}", app.fx.p1s1.0))
+                .insert_header(("Cookie", cookies))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        let policy = res
+            .headers()
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
+        match tiles {
+            Some(_) => {
+                assert!(
+                    policy.contains("img-src 'self' data: https://tiles.police.example;"),
+                    "{policy}"
+                );
+                assert!(
+                    html.contains("<image href=\"https://tiles.police.example/"),
+                    "{html}"
+                );
+            }
+            None => {
+                assert!(!policy.contains("tiles.police.example"), "{policy}");
+                assert!(!html.contains("<image"), "no tiles without a tile server");
+            }
+        }
+    }
+}

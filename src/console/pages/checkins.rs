@@ -98,7 +98,7 @@ pub fn offset_m(from: (f64, f64), to: (f64, f64)) -> (f64, f64) {
 }
 
 /// The box's geofence and the scan, to scale, on a plain background.
-pub fn geofence_map(b: &BoxRow, v: &CheckinView) -> Markup {
+pub fn geofence_map(b: &BoxRow, v: &CheckinView, tiles: Option<&str>) -> Markup {
     let (east, north) = offset_m((b.lat, b.lon), (v.position.lat, v.position.lon));
     let reach = (east.abs().max(north.abs()) + v.position.accuracy_m)
         .max(b.radius_m)
@@ -109,6 +109,7 @@ pub fn geofence_map(b: &BoxRow, v: &CheckinView) -> Markup {
     html! {
         svg.map width="400" height="400" viewBox="0 0 400 400" role="img"
             aria-label=(format!("巡邏箱 {} 的範圍（半徑 {:.0} 公尺）與掃描位置（距離 {:.0} 公尺）", b.code, b.radius_m, v.distance_m)) {
+            (crate::console::tiles::under(tiles, (b.lat, b.lon), scale, 400.0, 400.0))
             line x1="200" y1="0" x2="200" y2="400" stroke="#c8d3c8" {}
             line x1="0" y1="200" x2="400" y2="200" stroke="#c8d3c8" {}
             circle cx="200" cy="200" r=(format!("{:.1}", b.radius_m * scale)) fill="#2f7d3233" stroke="#2f7d32" stroke-width="2" {}
@@ -148,7 +149,7 @@ async fn checkin_screen(
         html! {
             h1 { "巡簽審核：" (b.code) " " (b.name) }
             div.work {
-                (geofence_map(&b, &view))
+                (geofence_map(&b, &view, state.settings.map_tiles.as_deref()))
                 section {
                     dl.facts {
                         dt { "掃描時間" } dd { (roc_short_utc(view.occurred_at)) }

@@ -60,8 +60,9 @@ pub fn colour(pct: f64, expected: i64) -> &'static str {
     }
 }
 
-/// Every box at its position, scaled to fit, coloured by its coverage.
-fn boxes_map(boxes: &[BoxRow], report: &CoverageReport) -> Markup {
+/// Every box at its position, to scale around the middle of them all,
+/// coloured by its coverage (over the tile server's map, if there is one).
+fn boxes_map(boxes: &[BoxRow], report: &CoverageReport, tiles: Option<&str>) -> Markup {
     let (mut lat0, mut lat1, mut lon0, mut lon1) = (90.0_f64, -90.0_f64, 180.0_f64, -180.0_f64);
     for b in boxes {
         lat0 = lat0.min(b.lat);
@@ -69,14 +70,23 @@ fn boxes_map(boxes: &[BoxRow], report: &CoverageReport) -> Markup {
         lon0 = lon0.min(b.lon);
         lon1 = lon1.max(b.lon);
     }
-    let span_lat = (lat1 - lat0).max(0.002);
-    let span_lon = (lon1 - lon0).max(0.002);
+    let centre = if boxes.is_empty() {
+        (0.0, 0.0)
+    } else {
+        ((lat0 + lat1) / 2.0, (lon0 + lon1) / 2.0)
+    };
+    let (half_e, half_n) =
+        super::checkins::offset_m(centre, (lat1.max(centre.0), lon1.max(centre.1)));
+    // Pixels a metre: the boxes fill 540 × 300 of the 600 × 360 picture.
+    let px_per_m = (270.0 / half_e.max(100.0)).min(150.0 / half_n.max(100.0));
     html! {
         svg.map width="600" height="360" viewBox="0 0 600 360" role="img" aria-label="巡邏箱位置與涵蓋率" {
+            (crate::console::tiles::under(tiles, centre, px_per_m, 600.0, 360.0))
             @for b in boxes {
                 @let line = report.by_box.iter().find(|l| l.id == b.id.0);
-                @let x = 30.0 + (b.lon - lon0) / span_lon * 540.0;
-                @let y = 330.0 - (b.lat - lat0) / span_lat * 300.0;
+                @let (east, north) = super::checkins::offset_m(centre, (b.lat, b.lon));
+                @let x = 300.0 + east * px_per_m;
+                @let y = 180.0 - north * px_per_m;
                 @let (pct, expected) = line.map_or((0.0, 0), |l| (l.coverage_pct, l.expected));
                 circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="9" fill=(colour(pct, expected)) {
                     title { (b.code) " " (b.name) "：" (format!("{pct:.1}%")) }
@@ -194,7 +204,7 @@ pub async fn coverage_page(
                 div.card { div { "未巡" } div.big { (report.totals.missed) } }
                 div.card { div { "待審" } div.big #coverage-flagged { (report.totals.flagged) } }
             }
-            (boxes_map(&boxes, &report))
+            (boxes_map(&boxes, &report, state.settings.map_tiles.as_deref()))
             (lines("依巡邏箱", &report.by_box))
             (lines("依員警", &report.by_officer))
         },
