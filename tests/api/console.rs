@@ -4,6 +4,7 @@
 //! `EPATROL_TEST_REQUIRE_TOOLS` is set (CI), a missing browser fails.
 //! Screenshots of the main pages go to `docs/screenshots/`.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -54,8 +55,10 @@ impl Session {
         let port = server.addrs().first().unwrap().port();
         actix_web::rt::spawn(server.run());
         let driver_port = free_port();
+        // Its own process group, so the browsers it starts end with it.
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={driver_port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -186,25 +189,50 @@ impl Session {
         }
     }
 
+    /// The page's text; while a page is replacing itself the body found
+    /// may go stale before it is read, so that is tried again.
     async fn text(&self) -> String {
-        self.client
-            .find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        let started = Instant::now();
+        loop {
+            if let Ok(body) = self.client.find(Locator::Css("body")).await
+                && let Ok(text) = body.text().await
+            {
+                return text;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no page to read"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Types into a field by its name, replacing what is there.
+    /// A field found on a page that is still being replaced goes stale;
+    /// it is found again (and cleared again) on the page that replaced it.
     async fn type_in(&self, name: &str, text: &str) {
-        let el = self
-            .client
-            .find(Locator::Css(&format!("[name='{name}']")))
-            .await
-            .unwrap();
-        el.clear().await.unwrap();
-        el.send_keys(text).await.unwrap();
+        let started = Instant::now();
+        loop {
+            let typed = match self
+                .client
+                .find(Locator::Css(&format!("[name='{name}']")))
+                .await
+            {
+                Ok(el) => match el.clear().await {
+                    Ok(()) => el.send_keys(text).await.is_ok(),
+                    Err(_) => false,
+                },
+                Err(_) => false,
+            };
+            if typed {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no field {name}"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     async fn choose(&self, name: &str, value: &str) {
@@ -252,9 +280,19 @@ impl Session {
             .unwrap()
     }
 
-    async fn close(mut self) {
-        let _ = self.client.close().await;
-        let _ = self.driver.kill();
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// A test that fails before `close` still ends its browser and driver.
+impl Drop for Session {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .status();
+        let _ = self.driver.wait();
     }
 }
 
