@@ -289,9 +289,7 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .status();
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
