@@ -1315,6 +1315,16 @@ async fn uploads_are_turned_away_with_retry_after_when_writing_falls_behind() {
     )
     .await;
     assert_eq!(batch.status, 503, "{}", batch.body);
+    let ticket = post(
+        &srv,
+        "/api/v1/tickets",
+        Some(&officer),
+        crate::tickets::red_light(),
+    )
+    .await;
+    assert_eq!((ticket.status, ticket.code()), (503, "overloaded"));
+    let tickets = get(&srv, "/api/v1/tickets", &officer).await;
+    assert_eq!(tickets.body["items"].as_array().unwrap().len(), 0);
     let mine = get(&srv, "/api/v1/checkins", &officer).await;
     assert_eq!(
         mine.body["items"].as_array().unwrap().len(),

@@ -48,6 +48,7 @@ pub async fn check_ticket(
         (status = 200, description = "Already issued: the first answer again", body = TicketView),
         (status = 409, description = "`number_used`, `client_id_conflict`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every bad field, or the warnings to acknowledge", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Writing has fallen behind (`overloaded`): nothing was stored; send again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tickets")]
@@ -57,8 +58,14 @@ pub async fn issue_ticket(
     body: JsonBody<TicketInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
+    // Tickets share the uploads' admission with check-ins: while writing
+    // has fallen behind, the handheld keeps the ticket and sends it again.
+    let mut admitted = state.uploads.admit()?;
     let view = state
-        .blocking(move |s| issue::issue(&mut *s.conn()?, &caller.actor, &context(s), &input))
+        .blocking(move |s| {
+            admitted.writing();
+            issue::issue(&mut *s.conn()?, &caller.actor, &context(s), &input)
+        })
         .await?;
     Ok(if view.replayed {
         HttpResponse::Ok().json(view)
