@@ -95,3 +95,21 @@ impl ResponseError for PageError {
         super::layout::html_response(self.status_code(), body)
     }
 }
+
+/// What a form page shows above itself when the rules refuse what was
+/// sent (bad fields, a conflict, an action not allowed); `None` for errors
+/// that are the error page's.
+pub fn refusal_messages(e: &ApiError) -> Option<Vec<String>> {
+    match e {
+        ApiError::Validation(errors) => Some(
+            errors
+                .iter()
+                .map(|f| format!("{}：{}", f.field, f.message))
+                .collect(),
+        ),
+        ApiError::Conflict { .. } | ApiError::UniqueViolation(_) | ApiError::Forbidden(_) => {
+            Some(vec![explain(e)])
+        }
+        _ => None,
+    }
+}

@@ -139,6 +139,17 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
     })
 }
 
+/// The view of a ticket the actor may read (see `get_readable`).
+pub fn readable_view(
+    conn: &mut DbConn,
+    actor: &Actor,
+    ctx: &Context<'_>,
+    id: TicketId,
+) -> ApiResult<TicketView> {
+    let row = get_readable(conn, actor, id)?;
+    view(conn, ctx, row)
+}
+
 /// A ticket the actor may read: officers their own, supervisors their units'.
 pub fn get_readable(conn: &mut DbConn, actor: &Actor, id: TicketId) -> ApiResult<TicketRow> {
     let (row, unit) = store::ticket_with_unit(conn, id)?.ok_or(ApiError::NotFound("ticket"))?;

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 
 use super::officers::role_name;
 use crate::console::layout::{csrf_field, html_response, page, problems, see_other};
-use crate::console::page_error::{PageResult, explain};
+use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
 use crate::console::{FormPairs, check_csrf, field, raw_field};
 use crate::domain::{Role, UnitId, UserId, VendorId};
@@ -150,21 +150,11 @@ async fn refused(
     typed: &[(String, String)],
     e: ApiError,
 ) -> PageResult<HttpResponse> {
-    let messages: Vec<String> = match &e {
-        ApiError::Validation(errors) => errors
-            .iter()
-            .map(|f| format!("{}：{}", f.field, f.message))
-            .collect(),
-        ApiError::Conflict { .. } | ApiError::UniqueViolation(_) | ApiError::Forbidden(_) => {
-            vec![explain(&e)]
-        }
-        _ => return Err(e.into()),
+    let Some(messages) = refusal_messages(&e) else {
+        return Err(e.into());
     };
-    show(state, who, e_status(&e), &messages, typed).await
-}
-
-fn e_status(e: &ApiError) -> StatusCode {
-    actix_web::ResponseError::status_code(e)
+    let status = actix_web::ResponseError::status_code(&e);
+    show(state, who, status, &messages, typed).await
 }
 
 #[get("/admin/accounts")]
@@ -244,26 +234,17 @@ async fn set_disabled(
     }
 }
 
-#[post("/admin/accounts/{id}/disable")]
-pub async fn disable_account(
+/// Disables or enables, as the button said.
+#[post("/admin/accounts/{id}/{action:(disable|enable)}")]
+pub async fn disable_or_enable_account(
     req: HttpRequest,
     state: web::Data<AppState>,
     who: Browser,
-    id: web::Path<i64>,
+    path: web::Path<(i64, String)>,
     form: FormPairs,
 ) -> PageResult<HttpResponse> {
-    set_disabled(req, state, who, id.into_inner(), form.into_inner(), true).await
-}
-
-#[post("/admin/accounts/{id}/enable")]
-pub async fn enable_account(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    who: Browser,
-    id: web::Path<i64>,
-    form: FormPairs,
-) -> PageResult<HttpResponse> {
-    set_disabled(req, state, who, id.into_inner(), form.into_inner(), false).await
+    let (id, action) = path.into_inner();
+    set_disabled(req, state, who, id, form.into_inner(), action == "disable").await
 }
 
 #[post("/admin/accounts/{id}/password")]

@@ -26,6 +26,14 @@ pub struct BoxesForm {
     include_retired: bool,
 }
 
+impl BoxesForm {
+    /// The boxes of every unit within reach, in use: the list after a change.
+    const EVERY_UNIT: BoxesForm = BoxesForm {
+        unit_id: None,
+        include_retired: false,
+    };
+}
+
 fn field_label(field: &str) -> &str {
     match field.rsplit('.').next().unwrap_or(field) {
         "code" => "代碼",
@@ -274,15 +282,7 @@ pub async fn create_box(
         }
         Err(other) => return Err(other.into()),
     };
-    let l = listing(
-        &state,
-        &who,
-        &BoxesForm {
-            unit_id: None,
-            include_retired: false,
-        },
-    )
-    .await?;
+    let l = listing(&state, &who, &BoxesForm::EVERY_UNIT).await?;
     Ok(html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
         page(
@@ -311,15 +311,7 @@ pub async fn import_boxes(
         .await;
     let errors = match result {
         Ok(report) => {
-            let l = listing(
-                &state,
-                &who,
-                &BoxesForm {
-                    unit_id: None,
-                    include_retired: false,
-                },
-            )
-            .await?;
+            let l = listing(&state, &who, &BoxesForm::EVERY_UNIT).await?;
             let done = html! {
                 div.notice role="status" #import-done { "已匯入 " (report.imported) " 個巡邏箱。" }
                 (boxes_body(&who, &l, &[], &[], None, ""))
@@ -330,15 +322,7 @@ pub async fn import_boxes(
         Err(ApiError::BadRequest { code, detail }) => vec![FieldError::new("file", code, detail)],
         Err(other) => return Err(other.into()),
     };
-    let l = listing(
-        &state,
-        &who,
-        &BoxesForm {
-            unit_id: None,
-            include_retired: false,
-        },
-    )
-    .await?;
+    let l = listing(&state, &who, &BoxesForm::EVERY_UNIT).await?;
     Ok(html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
         page(

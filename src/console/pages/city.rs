@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use crate::console::layout::{csrf_field, html_response, page, problems, see_other};
-use crate::console::page_error::{PageResult, explain};
+use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
 use crate::console::{FormPairs, check_csrf, field};
 use crate::domain::{UnitId, UnitKind};
@@ -23,21 +23,6 @@ fn kind_name(k: UnitKind) -> &'static str {
         UnitKind::Precinct => "分局",
         UnitKind::Station => "派出所",
         UnitKind::Brigade => "大隊",
-    }
-}
-
-pub(super) fn messages_of(e: &ApiError) -> Option<Vec<String>> {
-    match e {
-        ApiError::Validation(errors) => Some(
-            errors
-                .iter()
-                .map(|f| format!("{}：{}", f.field, f.message))
-                .collect(),
-        ),
-        ApiError::Conflict { .. } | ApiError::UniqueViolation(_) | ApiError::Forbidden(_) => {
-            Some(vec![explain(e)])
-        }
-        _ => None,
     }
 }
 
@@ -150,7 +135,7 @@ async fn after_units(
 ) -> PageResult<HttpResponse> {
     match result {
         Ok(()) => Ok(see_other("/admin/units")),
-        Err(e) => match messages_of(&e) {
+        Err(e) => match refusal_messages(&e) {
             Some(m) => {
                 let status = actix_web::ResponseError::status_code(&e);
                 show_units(state, who, status, &m, typed).await
@@ -210,26 +195,17 @@ async fn unit_disabled(
     after_units(&state, &who, &[], result).await
 }
 
-#[post("/admin/units/{id}/disable")]
-pub async fn disable_unit(
+/// Disables or enables, as the button said.
+#[post("/admin/units/{id}/{action:(disable|enable)}")]
+pub async fn disable_or_enable_unit(
     req: HttpRequest,
     state: web::Data<AppState>,
     who: Browser,
-    id: web::Path<i64>,
+    path: web::Path<(i64, String)>,
     form: FormPairs,
 ) -> PageResult<HttpResponse> {
-    unit_disabled(req, state, who, id.into_inner(), form.into_inner(), true).await
-}
-
-#[post("/admin/units/{id}/enable")]
-pub async fn enable_unit(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    who: Browser,
-    id: web::Path<i64>,
-    form: FormPairs,
-) -> PageResult<HttpResponse> {
-    unit_disabled(req, state, who, id.into_inner(), form.into_inner(), false).await
+    let (id, action) = path.into_inner();
+    unit_disabled(req, state, who, id, form.into_inner(), action == "disable").await
 }
 
 #[post("/admin/vendors")]

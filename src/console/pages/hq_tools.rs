@@ -6,10 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use maud::html;
 
-use super::city::messages_of;
 use crate::console::format::roc_short_utc;
 use crate::console::layout::{csrf_field, html_response, page, problems};
-use crate::console::page_error::PageResult;
+use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
 use crate::console::{FormPairs, check_csrf, raw_field};
 use crate::state::AppState;
@@ -159,7 +158,7 @@ pub async fn import_registry(
             };
             system_page(&state, &who, StatusCode::OK, out).await
         }
-        Err(e) => match messages_of(&e) {
+        Err(e) => match refusal_messages(&e) {
             Some(messages) => {
                 let out = Outcome {
                     messages,

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::quality::error_rate::{Dimension, RateLine, TARGET};
 use crate::quality::http::enforcement::{EnforcementReport, enforcement_of};
 use crate::quality::http::turnaround::{TurnaroundReport, turnaround_of};
-use crate::quality::http::{ErrorRateReport, NearMissReport, error_rate_of, near_misses_of};
+use crate::quality::http::{ErrorRateReport, NearMissReport, error_rate_from, near_misses_from};
 use crate::quality::monthly::major_name;
 use crate::quality::near_miss::NearMissDimension;
 use crate::quality::turnaround::TurnaroundDimension;
@@ -118,19 +118,24 @@ pub async fn quality_page(
     let (f, t) = (from.clone(), to.clone());
     let figures = state
         .db(move |c| {
-            let rate = |c: &mut _, by| error_rate_of(c, &actor, f.clone(), t.clone(), by);
-            let misses = |c: &mut _, by| near_misses_of(c, &actor, f.clone(), t.clone(), by);
+            // Gathered once, counted by every dimension the page shows.
+            let (start, end) = crate::quality::report::month_span(&f, &t)?;
+            let path = actor.unit_path.as_deref();
+            let facts = crate::quality::store::ticket_facts(c, path, start, end)?;
+            let near = crate::quality::store::near_misses_in(c, path, start, end)?;
+            let rate = |by| error_rate_from(&facts, f.clone(), t.clone(), by);
+            let misses = |by| near_misses_from(&near, f.clone(), t.clone(), by);
             let unit_names = super::coverage::units_within(c, &actor)?
                 .into_iter()
                 .map(|u| (u.id.0.to_string(), u.name))
                 .collect();
             Ok(Figures {
-                overall: rate(c, Dimension::Source)?,
-                by_month: rate(c, Dimension::Month)?,
-                by_unit: rate(c, Dimension::Unit)?,
-                by_type: rate(c, Dimension::ErrorType)?,
-                misses_by_unit: misses(c, NearMissDimension::Unit)?,
-                misses_by_field: misses(c, NearMissDimension::Field)?,
+                overall: rate(Dimension::Source),
+                by_month: rate(Dimension::Month),
+                by_unit: rate(Dimension::Unit),
+                by_type: rate(Dimension::ErrorType),
+                misses_by_unit: misses(NearMissDimension::Unit),
+                misses_by_field: misses(NearMissDimension::Field),
                 turnaround: turnaround_of(
                     c,
                     &actor,

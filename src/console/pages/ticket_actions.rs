@@ -253,11 +253,7 @@ pub async fn correct_ticket(
     let result = state
         .blocking(move |s| {
             let ctx = crate::tickets::http::context(s);
-            let current = {
-                let mut conn = s.conn()?;
-                let row = crate::tickets::view::get_readable(&mut conn, &actor, id)?;
-                crate::tickets::view::view(&mut conn, &ctx, row)?
-            };
+            let current = crate::tickets::view::readable_view(&mut *s.conn()?, &actor, &ctx, id)?;
             let input = correction(current, &typed).map_err(ApiError::Validation)?;
             crate::tickets::correct::correct(&mut *s.conn()?, &actor, &ctx, id, &input)
         })
@@ -323,11 +319,8 @@ pub async fn print_preview(
     let actor = who.actor().clone();
     let printed = state
         .blocking(move |s| {
-            let view = {
-                let mut conn = s.conn()?;
-                let row = crate::tickets::view::get_readable(&mut conn, &actor, id)?;
-                crate::tickets::view::view(&mut conn, &crate::tickets::http::context(s), row)?
-            };
+            let ctx = crate::tickets::http::context(s);
+            let view = crate::tickets::view::readable_view(&mut *s.conn()?, &actor, &ctx, id)?;
             crate::tickets::print::render(&view, PrintFormat::Png, 384)
         })
         .await?;

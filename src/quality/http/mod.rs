@@ -67,15 +67,26 @@ pub fn error_rate_of(
 ) -> ApiResult<ErrorRateReport> {
     let (start, end) = month_span(&from, &to)?;
     let facts = store::ticket_facts(conn, actor.unit_path.as_deref(), start, end)?;
-    let issued = error_rate::issued(&facts);
-    let with_error = error_rate::with_error(&facts);
+    Ok(error_rate_from(&facts, from, to, by))
+}
+
+/// The error rate of facts already gathered for `from`–`to`, by `by`: one
+/// gathering serves every dimension a page shows.
+pub fn error_rate_from(
+    facts: &[error_rate::TicketFact],
+    from: String,
+    to: String,
+    by: Dimension,
+) -> ErrorRateReport {
+    let issued = error_rate::issued(facts);
+    let with_error = error_rate::with_error(facts);
     let rate = if issued == 0 {
         0.0
     } else {
         with_error as f64 / issued as f64
     };
-    Ok(ErrorRateReport {
-        lines: error_rate::rates(&facts, by, taiwan_date(now())),
+    ErrorRateReport {
+        lines: error_rate::rates(facts, by, taiwan_date(now())),
         from,
         to,
         by,
@@ -84,7 +95,7 @@ pub fn error_rate_of(
         with_error,
         rate,
         meets_target: rate <= TARGET,
-    })
+    }
 }
 
 /// The ticket error rate (tickets corrected or voided because they were
@@ -181,13 +192,23 @@ pub fn near_misses_of(
 ) -> ApiResult<NearMissReport> {
     let (start, end) = month_span(&from, &to)?;
     let misses = store::near_misses_in(conn, actor.unit_path.as_deref(), start, end)?;
-    Ok(NearMissReport {
+    Ok(near_misses_from(&misses, from, to, by))
+}
+
+/// The near misses already gathered for `from`–`to`, counted by `by`.
+pub fn near_misses_from(
+    misses: &[store::NearMiss],
+    from: String,
+    to: String,
+    by: NearMissDimension,
+) -> NearMissReport {
+    NearMissReport {
         total: misses.len() as i64,
-        lines: near_miss::counts(&misses, by),
+        lines: near_miss::counts(misses, by),
         from,
         to,
         by,
-    })
+    }
 }
 
 /// Mistakes caught before issue (by validation, the registry check or a

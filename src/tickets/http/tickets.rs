@@ -130,11 +130,7 @@ pub async fn get_ticket(
 ) -> ApiResult<web::Json<TicketView>> {
     let id = id.into_inner();
     let view = state
-        .blocking(move |s| {
-            let mut conn = s.conn()?;
-            let row = view::get_readable(&mut conn, &caller.actor, id)?;
-            view::view(&mut conn, &context(s), row)
-        })
+        .blocking(move |s| view::readable_view(&mut *s.conn()?, &caller.actor, &context(s), id))
         .await?;
     Ok(web::Json(view))
 }
@@ -235,11 +231,7 @@ pub async fn print_ticket(
     }
     let printed = state
         .blocking(move |s| {
-            let view = {
-                let mut conn = s.conn()?;
-                let row = view::get_readable(&mut conn, &caller.actor, id)?;
-                view::view(&mut conn, &context(s), row)?
-            };
+            let view = view::readable_view(&mut *s.conn()?, &caller.actor, &context(s), id)?;
             crate::tickets::print::render(&view, q.format, width)
         })
         .await?;
