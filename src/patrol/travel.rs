@@ -7,7 +7,7 @@ use super::geofence::distance_m;
 /// Fastest plausible patrol movement: 120 km/h (a car on an expressway).
 pub const MAX_SPEED_MPS: f64 = 120.0 / 3.6;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fix {
     pub lat: f64,
     pub lon: f64,

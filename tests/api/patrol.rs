@@ -605,6 +605,123 @@ async fn an_offline_batch_is_judged_item_by_item_and_replays_exactly() {
     assert_eq!(r.status, 422);
 }
 
+/// A batch is read against the scans stored before it and within it, as if
+/// its scans had been uploaded one by one: one officer uploads a sequence
+/// singly, another the same sequence as batches, and every answer agrees.
+/// The sequence reaches each thing a batch must know beyond its own items:
+/// a scan long before it (the travel check), a scan stored after its
+/// scans in time, a tap-in stored earlier, duplicates within it.
+#[actix_web::test]
+async fn a_batch_is_judged_as_if_its_scans_came_one_by_one() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    w.app.user("O1102", w.app.fx.p1s1, Role::Officer);
+    let singly = w.officer.clone();
+    let batched = login(&srv, "O1102").await;
+    plan_all_day(
+        &w,
+        &srv,
+        vec![officer_id(&w.app, "O1101"), officer_id(&w.app, "O1102")],
+    )
+    .await;
+    let m = Duration::minutes;
+    let dwell_at = (22.9930, 120.2100);
+    let make = |b: i64, at: (f64, f64), ago: i64, kind: &str| {
+        let mut s = scan_ago(&w.app, b, at, m(ago));
+        s["kind"] = json!(kind);
+        s
+    };
+    // Stored first, singly, by both officers.
+    for (b, at, ago, kind) in [
+        (w.b1, B1, 300, "visit"),
+        (w.dwell, dwell_at, 45, "tap_in"),
+        (w.far, FAR, 1, "visit"),
+    ] {
+        for token in [&singly, &batched] {
+            let r = post(
+                &srv,
+                "/api/v1/checkins",
+                Some(token),
+                make(b, at, ago, kind),
+            )
+            .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+        }
+    }
+    let sequence = |with_tap_outs: bool| {
+        let mut items = if with_tap_outs {
+            vec![
+                make(w.dwell, dwell_at, 35, "tap_out"),
+                make(w.dwell, dwell_at, 34, "tap_out"),
+            ]
+        } else {
+            vec![
+                make(w.far, FAR, 290, "visit"),
+                make(w.b1, B1, 200, "visit"),
+                make(w.b1, B1, 198, "visit"),
+                make(w.b2, B2, 2, "visit"),
+            ]
+        };
+        if !with_tap_outs {
+            let again = items[1].clone();
+            items.push(again);
+            let mut forged = make(w.b1, B1, 100, "visit");
+            forged["payload"] = json!("EPB1.1.1.1.AAAAAAAAAAAAAAAAAAAAAA");
+            items.push(forged);
+        }
+        items
+    };
+    let answer = |r: &Value| {
+        (
+            r["result"].clone(),
+            r["flags"].clone(),
+            r["replayed"].clone(),
+            r["error"]["code"].clone(),
+        )
+    };
+    let mut seen = Vec::new();
+    for with_tap_outs in [false, true] {
+        let one_by_one: Vec<Value> = sequence(with_tap_outs);
+        let mut expected = Vec::new();
+        for item in &one_by_one {
+            let r = post(&srv, "/api/v1/checkins", Some(&singly), item.clone()).await;
+            // A single upload's refusal is a problem; a batch item's, a result.
+            expected.push(if r.status == 422 {
+                (json!("rejected"), json!([]), json!(false), json!(r.code()))
+            } else {
+                answer(&r.body)
+            });
+        }
+        let r = post(
+            &srv,
+            "/api/v1/checkins/batch",
+            Some(&batched),
+            json!({"items": sequence(with_tap_outs)}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let got: Vec<_> = r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(answer)
+            .collect();
+        assert_eq!(got, expected, "{}", r.body);
+        seen.extend(expected);
+    }
+    // And the answers are the right ones, not merely the same ones.
+    let flags_of = |n: usize| flags(&json!({"flags": seen[n].1}));
+    assert_eq!(flags_of(0), vec!["impossible_travel", "not_on_plan"]);
+    assert!(flags_of(1).is_empty(), "{:?}", seen[1]);
+    assert_eq!(flags_of(2), vec!["duplicate"]);
+    // Tainan two minutes ago, Kaohsiung (stored earlier) one minute ago.
+    assert_eq!(flags_of(3), vec!["impossible_travel"]);
+    assert_eq!(seen[4].2, json!(true));
+    assert_eq!(seen[5].3, json!("bad_signature"));
+    assert!(flags_of(6).is_empty(), "{:?}", seen[6]);
+    assert_eq!(flags_of(7), vec!["duplicate", "dwell_unpaired"]);
+}
+
 /// Rewrites the items' scan_monotonic so that each item's `scanned_at`
 /// matches the batch's sent_monotonic reading taken now.
 fn consistent(mut batch: Value) -> Value {

@@ -1,59 +1,187 @@
-//! Gathering what the check-in rules need to know, in as few queries as the
-//! scan allows: the officer's neighbouring scans in time, the latest scans
-//! at this box, and (once per box and upload) the officer's plans.
+//! Gathering what the check-in rules need to know, once for all the scans
+//! recorded together (an upload, a batch, a group of uploads) rather than
+//! once per scan: the boxes, which code keys are in force, the officers'
+//! plans at those boxes, and each officer's scans around these ones
+//! (see [`super::history`]).
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
+use super::history::{History, PastScan};
 use super::input::CheckinKind;
 use super::judge::{self, Facts};
 use crate::db::DbConn;
-use crate::domain::UserId;
+use crate::domain::{BoxId, UserId};
 use crate::error::ApiResult;
-use crate::patrol::store::{self, BoxRow, PlanRow};
+use crate::patrol::store::{self, BoxRow, PlanRow, ScanFact};
 use crate::patrol::travel::Fix;
 
-/// The facts about a scan of `bx` at `at` by `officer`; `plans` are the
-/// officer's plans for this box, fetched once per upload by the caller.
-pub fn gather<'a>(
-    conn: &mut DbConn,
-    officer: UserId,
-    bx: &'a BoxRow,
-    at: NaiveDateTime,
-    kind: CheckinKind,
-    plans: &'a [PlanRow],
-) -> ApiResult<Facts<'a>> {
-    let (before, after) = store::officer_neighbours(conn, officer, at)?;
-    let neighbours = before
-        .iter()
-        .chain(after.iter())
-        .map(|other| Fix {
-            lat: other.lat,
-            lon: other.lon,
-            accuracy_m: other.accuracy_m,
-            at: other.occurred_at,
-        })
-        .collect();
-    let recent_same_kind = store::latest_at_box(
-        conn,
-        officer,
-        bx.id,
-        &[kind.as_str()],
-        judge::duplicate_window(at),
-        at,
-    )?
-    .map(|r| r.occurred_at);
-    let last_tap = if kind == CheckinKind::TapOut {
-        let taps = [CheckinKind::TapIn.as_str(), CheckinKind::TapOut.as_str()];
-        store::latest_at_box(conn, officer, bx.id, &taps, judge::dwell_window(at), at)?
-            .map(|r| (r.kind, r.occurred_at))
+/// A scan about to be judged: who, where and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Judged {
+    pub officer: UserId,
+    pub box_id: BoxId,
+    pub kind: CheckinKind,
+    pub at: NaiveDateTime,
+}
+
+#[derive(Default)]
+pub struct Known {
+    boxes: HashMap<BoxId, BoxRow>,
+    keys_in_force: HashSet<i32>,
+    plans: HashMap<(UserId, BoxId), Vec<PlanRow>>,
+    histories: HashMap<UserId, History>,
+}
+
+impl Known {
+    /// The boxes named by the scanned codes and the code keys in force.
+    pub fn boxes_and_keys(conn: &mut DbConn, box_ids: &[BoxId]) -> ApiResult<Known> {
+        let mut known = Known::default();
+        let ids = distinct(box_ids.iter().copied());
+        if !ids.is_empty() {
+            for b in store::boxes_by_ids(conn, &ids)? {
+                known.boxes.insert(b.id, b);
+            }
+        }
+        for (version, _, retired) in store::key_versions(conn)? {
+            if retired.is_none() {
+                known.keys_in_force.insert(version);
+            }
+        }
+        Ok(known)
+    }
+
+    pub fn box_row(&self, id: BoxId) -> Option<&BoxRow> {
+        self.boxes.get(&id)
+    }
+
+    pub fn key_in_force(&self, version: i32) -> bool {
+        self.keys_in_force.contains(&version)
+    }
+
+    /// Loads the plans and the officers' scans the rules will look at for
+    /// `scans`: one query for the plans and one for the scans in the span
+    /// the rules look back over, then at most two per officer for the
+    /// nearest scans outside it.
+    pub fn load_around(&mut self, conn: &mut DbConn, scans: &[Judged]) -> ApiResult<()> {
+        let (Some(first), Some(last)) = (
+            scans.iter().map(look_back).min(),
+            scans.iter().map(|s| s.at).max(),
+        ) else {
+            return Ok(());
+        };
+        let officers = distinct(scans.iter().map(|s| s.officer));
+        let boxes = distinct(scans.iter().map(|s| s.box_id));
+        for (officer, box_id, plan) in store::plans_of_officers_at_boxes(conn, &officers, &boxes)? {
+            self.plans.entry((officer, box_id)).or_default().push(plan);
+        }
+        let mut by_officer: HashMap<UserId, Vec<PastScan>> = HashMap::new();
+        for row in store::scans_between(conn, &officers, first, last)? {
+            by_officer
+                .entry(row.officer_id)
+                .or_default()
+                .push(past(row));
+        }
+        for officer in officers {
+            let mine = scans.iter().filter(|s| s.officer == officer);
+            let (Some(earliest), Some(latest)) =
+                (mine.clone().map(|s| s.at).min(), mine.map(|s| s.at).max())
+            else {
+                continue;
+            };
+            let mut history = History::new(by_officer.remove(&officer).unwrap_or_default());
+            // The travel check wants the nearest scans on either side,
+            // however far: fetched only when nothing held is nearer.
+            if !history.has_scan_by(earliest)
+                && let Some(row) = store::scan_before(conn, officer, first)?
+            {
+                history.add(past(row));
+            }
+            if !history.has_scan_after(latest)
+                && let Some(row) = store::scan_after(conn, officer, last)?
+            {
+                history.add(past(row));
+            }
+            self.histories.insert(officer, history);
+        }
+        Ok(())
+    }
+
+    /// The facts about one scan, from what is loaded.
+    pub fn facts<'a>(&'a self, scan: &Judged, bx: &'a BoxRow) -> Facts<'a> {
+        let empty = History::default();
+        let history = self.histories.get(&scan.officer).unwrap_or(&empty);
+        let recent_same_kind = history
+            .latest_at_box(
+                scan.box_id,
+                &[scan.kind],
+                judge::duplicate_window(scan.at),
+                scan.at,
+            )
+            .map(|s| s.fix.at);
+        let last_tap = if scan.kind == CheckinKind::TapOut {
+            history
+                .latest_at_box(
+                    scan.box_id,
+                    &[CheckinKind::TapIn, CheckinKind::TapOut],
+                    judge::dwell_window(scan.at),
+                    scan.at,
+                )
+                .map(|s| (s.kind, s.fix.at))
+        } else {
+            None
+        };
+        Facts {
+            box_row: bx,
+            neighbours: history.neighbours(scan.at),
+            recent_same_kind,
+            last_tap,
+            plans: self
+                .plans
+                .get(&(scan.officer, scan.box_id))
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Records a scan just judged, for the scans judged after it.
+    pub fn add(&mut self, scan: &Judged, fix: Fix) {
+        self.histories
+            .entry(scan.officer)
+            .or_default()
+            .add(PastScan {
+                box_id: scan.box_id,
+                kind: scan.kind,
+                fix,
+            });
+    }
+}
+
+/// How far back the rules look from a scan: the duplicate window, or for a
+/// tap-out the window its tap-in is looked for in.
+fn look_back(scan: &Judged) -> NaiveDateTime {
+    if scan.kind == CheckinKind::TapOut {
+        judge::dwell_window(scan.at)
     } else {
-        None
-    };
-    Ok(Facts {
-        box_row: bx,
-        neighbours,
-        recent_same_kind,
-        last_tap,
-        plans,
-    })
+        judge::duplicate_window(scan.at)
+    }
+}
+
+fn past(row: ScanFact) -> PastScan {
+    PastScan {
+        box_id: row.box_id,
+        kind: row.kind,
+        fix: Fix {
+            lat: row.lat,
+            lon: row.lon,
+            accuracy_m: row.accuracy_m,
+            at: row.occurred_at,
+        },
+    }
+}
+
+fn distinct<T: Eq + std::hash::Hash + Copy>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items.filter(|i| seen.insert(*i)).collect()
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 use super::input::{CheckinInput, CheckinResult};
-use super::upload::{Upload, record};
+use super::upload::{Scan, record_scans};
 use crate::admission::Admitted;
 use crate::db::{DbConn, Pool, write_txn};
 use crate::domain::{Actor, UserId};
@@ -157,17 +157,17 @@ fn write_group(context: &WriterContext, group: &mut [Job]) -> Vec<ApiResult<Chec
         .collect()
 }
 
-/// Records every upload of the group in the caller's transaction, then
-/// appends all their audit entries in one go.
+/// Records every upload of the group in the caller's transaction, in
+/// arrival order, with one extension of the audit chain.
 fn record_all(c: &mut DbConn, keys: &SigningKeys, group: &[Job]) -> ApiResult<Vec<CheckinResult>> {
-    let mut results = Vec::with_capacity(group.len());
-    let mut audit = Vec::new();
-    for job in group {
-        let mut up = Upload::new(&job.actor, job.officer, keys, None);
-        up.prefetch(c, std::slice::from_ref(&job.input.client_id))?;
-        results.push(record(c, &mut up, &job.input)?);
-        audit.extend(up.take_audit());
-    }
-    crate::audit::store::append_all(c, audit)?;
-    Ok(results)
+    let scans: Vec<Scan<'_>> = group
+        .iter()
+        .map(|job| Scan {
+            actor: &job.actor,
+            officer: job.officer,
+            input: &job.input,
+            sent: None,
+        })
+        .collect();
+    record_scans(c, keys, &scans)
 }

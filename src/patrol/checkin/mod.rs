@@ -2,22 +2,28 @@
 //!
 //! - `input`: the scan as the handheld sends it, and the answers about it;
 //! - `judge`: the rules (geofence, travel, duplicates, dwell, plan), pure;
-//! - `facts`: what the rules need from storage, gathered in one place;
-//! - `upload`: recording single scans and offline batches, idempotently;
+//! - `history`: an officer's scans around the ones being judged, in memory;
+//! - `facts`: what the rules need from storage, read once for all the scans
+//!   recorded together;
+//! - `upload`: recording scans, idempotently;
+//! - `batch`: an offline batch, read item by item, then recorded;
 //! - `group`: single scans arriving together committed together;
 //! - `view`: a stored check-in as its readers see it.
 
+pub mod batch;
 pub mod facts;
 pub mod group;
+pub mod history;
 pub mod input;
 pub mod judge;
 pub mod upload;
 pub mod view;
 
+pub use batch::{Sender, read_items, record_batch};
 pub use input::{
     BatchRequest, BatchResponse, CheckinInput, CheckinKind, CheckinResult, CheckinStatus,
     ItemError, MAX_BATCH, Outcome,
 };
 pub use judge::schedule_of;
-pub use upload::{Upload, record, record_batch};
+pub use upload::{Scan, record_scans};
 pub use view::{CheckinView, checkin_view, checkin_views};

@@ -1,138 +1,353 @@
-//! Recording scans inside one write transaction: single uploads and offline
-//! batches alike. Each scan is judged and kept; suspicious scans are
-//! flagged, never dropped. The handheld's `client_id` makes every upload
-//! idempotent: the same scan sent twice is stored once and answered the
-//! same way both times.
+//! Recording scans inside one write transaction: one upload, a group of
+//! uploads committed together, or an offline batch alike. Each scan is
+//! judged and kept; suspicious scans are flagged, never dropped. The
+//! handheld's `client_id` makes every upload idempotent: the same scan sent
+//! twice is stored once and answered the same way both times.
+//!
+//! The scans are taken in four steps, so that their number costs rows, not
+//! round trips: what needs no storage (the shape, the code's signature, the
+//! fingerprint); one read each of the client ids already stored, the boxes
+//! and the code keys; the plans and the officers' scans around these
+//! ([`super::facts`]); then each scan judged in order against what is held,
+//! which grows by every scan judged, and the new rows inserted several per
+//! statement with one extension of the audit chain.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
+use super::facts::{Judged, Known};
 use super::input::{
-    BatchResponse, CheckinInput, CheckinKind, CheckinResult, CheckinStatus, Outcome, rejected,
-    stored_result, validate,
+    CheckinInput, CheckinKind, CheckinResult, CheckinStatus, rejected, stored_result, validate,
 };
-use super::{facts, judge};
+use super::judge;
+use crate::audit::Entry;
 use crate::db::{DbConn, now};
-use crate::domain::{Actor, BoxId, UserId};
+use crate::domain::{Actor, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::patrol::clock::{self, Monotonic};
-use crate::patrol::code::{self, CodeError};
-use crate::patrol::flags::{self};
+use crate::patrol::clock::{self, Monotonic, ScanTime};
+use crate::patrol::code::{self, BoxCode, CodeError};
+use crate::patrol::flags;
 use crate::patrol::geofence::Position;
-use crate::patrol::store::{self, BoxRow, CheckinRow, NewCheckin, PlanRow};
+use crate::patrol::store::{self, CheckinRow, NewCheckin};
+use crate::patrol::travel::Fix;
 use crate::signing::SigningKeys;
 
-/// What stays the same across the items of one upload.
-pub struct Upload<'a> {
-    pub officer: UserId,
+/// One scan to record, with who sent it.
+pub struct Scan<'a> {
     pub actor: &'a Actor,
-    pub keys: &'a SigningKeys,
-    pub received_at: NaiveDateTime,
-    pub sent_monotonic: Option<Monotonic>,
-    boxes: HashMap<BoxId, Option<BoxRow>>,
-    plans: HashMap<BoxId, Vec<PlanRow>>,
-    key_versions: HashMap<i32, bool>,
-    /// Check-ins already stored under this upload's client ids.
-    known: HashMap<String, CheckinRow>,
-    /// Audit entries, appended together when the upload is done.
-    audit: Vec<crate::audit::Entry>,
+    pub officer: UserId,
+    pub input: &'a CheckinInput,
+    /// The reading of the monotonic clock at sending, when the upload
+    /// carries one for all its scans.
+    pub sent: Option<&'a Monotonic>,
 }
 
-impl<'a> Upload<'a> {
-    pub fn new(
-        actor: &'a Actor,
-        officer: UserId,
-        keys: &'a SigningKeys,
-        sent_monotonic: Option<Monotonic>,
-    ) -> Self {
-        Upload {
-            officer,
-            actor,
-            keys,
-            received_at: now(),
-            sent_monotonic,
-            boxes: HashMap::new(),
-            plans: HashMap::new(),
-            key_versions: HashMap::new(),
-            known: HashMap::new(),
-            audit: Vec::new(),
-        }
-    }
-
-    /// Looks up at once which of these client ids are already stored.
-    pub fn prefetch(&mut self, conn: &mut DbConn, client_ids: &[String]) -> ApiResult<()> {
-        for row in store::checkins_by_client_ids(conn, client_ids)? {
-            self.known.insert(row.client_id.clone(), row);
-        }
-        Ok(())
-    }
-
-    /// The upload's audit entries, for a caller that appends them together
-    /// with others' (a group commit) instead of calling `finish`.
-    pub fn take_audit(&mut self) -> Vec<crate::audit::Entry> {
-        std::mem::take(&mut self.audit)
-    }
-
-    /// Writes the upload's audit entries; call it last in the transaction.
-    pub fn finish(&mut self, conn: &mut DbConn) -> ApiResult<()> {
-        crate::audit::store::append_all(conn, std::mem::take(&mut self.audit))?;
-        Ok(())
-    }
-
-    fn find_box(&mut self, conn: &mut DbConn, id: BoxId) -> ApiResult<Option<BoxRow>> {
-        if let Some(b) = self.boxes.get(&id) {
-            return Ok(b.clone());
-        }
-        let b = store::box_with_unit(conn, id)?.map(|(b, _)| b);
-        self.boxes.insert(id, b.clone());
-        Ok(b)
-    }
-
-    fn key_in_force(&mut self, conn: &mut DbConn, version: i32) -> ApiResult<bool> {
-        if let Some(v) = self.key_versions.get(&version) {
-            return Ok(*v);
-        }
-        let v = store::key_version_in_force(conn, version)?;
-        self.key_versions.insert(version, v);
-        Ok(v)
-    }
-
-    fn plans_for(&mut self, conn: &mut DbConn, id: BoxId) -> ApiResult<&[PlanRow]> {
-        if !self.plans.contains_key(&id) {
-            let plans = store::plans_for(conn, self.officer, id)?;
-            self.plans.insert(id, plans);
-        }
-        Ok(self.plans.get(&id).map(Vec::as_slice).unwrap_or_default())
-    }
+/// What is known of a scan before anything is read.
+struct Checked {
+    shape: Result<(), Vec<FieldError>>,
+    fingerprint: String,
+    code: Result<BoxCode, CodeError>,
+    /// When it happened, once its box is known to be in service.
+    timing: Option<ScanTime>,
 }
 
-/// Records one scan inside the caller's transaction (which must end with
-/// [`Upload::finish`]). Rejections are answers, not errors: they are
+/// Where a scan's answer comes from once the new rows are inserted.
+enum Answer {
+    Ready(CheckinResult),
+    /// Stored as new row `n`.
+    Stored(usize),
+    /// The client id of new row `n`, sent again in the same call, with
+    /// this scan's fingerprint.
+    SentAgain(usize, String),
+}
+
+/// The audit trail in the order of the scans; a new row's entry waits for
+/// the row's id.
+enum Trail {
+    Entry(Entry),
+    Created(usize),
+}
+
+/// Records `scans` in the caller's transaction, in order, and appends
+/// their audit entries. Rejections are answers, not errors: they are
 /// audited and the transaction goes on.
-pub fn record(
+pub fn record_scans(
     conn: &mut DbConn,
-    up: &mut Upload<'_>,
-    input: &CheckinInput,
-) -> ApiResult<CheckinResult> {
-    let sent = input.sent_monotonic.as_ref().or(up.sent_monotonic.as_ref());
-    if let Err(errors) = validate(input, sent) {
-        let mut r = rejected(
-            &input.client_id,
-            "validation_failed",
-            "the scan is incomplete or malformed",
-        );
-        if let Some(e) = r.error.as_mut() {
-            e.errors = errors;
+    keys: &SigningKeys,
+    scans: &[Scan<'_>],
+) -> ApiResult<Vec<CheckinResult>> {
+    let received_at = now();
+    let mut checked: Vec<Checked> = scans.iter().map(|s| check(keys, s)).collect();
+
+    let client_ids: Vec<String> = scans.iter().map(|s| s.input.client_id.clone()).collect();
+    let stored: HashMap<String, CheckinRow> = store::checkins_by_client_ids(conn, &client_ids)?
+        .into_iter()
+        .map(|r| (r.client_id.clone(), r))
+        .collect();
+    let box_ids: Vec<_> = checked
+        .iter()
+        .filter_map(|c| c.code.as_ref().ok().map(|code| code.box_id))
+        .collect();
+    let mut known = Known::boxes_and_keys(conn, &box_ids)?;
+
+    // When each scan in a box in service happened; then what is around them.
+    let mut judged = Vec::new();
+    for (scan, c) in scans.iter().zip(checked.iter_mut()) {
+        let Ok(code) = &c.code else { continue };
+        if known.box_row(code.box_id).is_none() || c.shape.is_err() {
+            continue;
         }
-        return Ok(r);
+        let timing = scan_time(received_at, scan);
+        judged.push(Judged {
+            officer: scan.officer,
+            box_id: code.box_id,
+            kind: scan.input.kind,
+            at: timing.occurred_at,
+        });
+        c.timing = Some(timing);
     }
-    let fingerprint = scan_fingerprint(input);
-    if let Some(existing) = up.known.get(&input.client_id) {
-        return Ok(replay(existing, up.officer, &fingerprint));
+    known.load_around(conn, &judged)?;
+
+    let mut answers = Vec::with_capacity(scans.len());
+    let mut trail = Vec::new();
+    let mut rows: Vec<NewCheckin> = Vec::new();
+    // The scan each new row came from.
+    let mut row_scan: Vec<usize> = Vec::new();
+    let mut new_by_client: HashMap<&str, usize> = HashMap::new();
+    for (i, (scan, c)) in scans.iter().zip(checked).enumerate() {
+        let client_id = scan.input.client_id.as_str();
+        let answer = if let Err(errors) = c.shape {
+            let mut r = rejected(
+                client_id,
+                "validation_failed",
+                "the scan is incomplete or malformed",
+            );
+            if let Some(e) = r.error.as_mut() {
+                e.errors = errors;
+            }
+            Answer::Ready(r)
+        } else if let Some(existing) = stored.get(client_id) {
+            Answer::Ready(replay(existing, scan.officer, &c.fingerprint))
+        } else if let Some(&n) = new_by_client.get(client_id) {
+            Answer::SentAgain(n, c.fingerprint)
+        } else {
+            match judge_scan(&mut known, scan, c, received_at) {
+                Ok(row) => {
+                    rows.push(row);
+                    row_scan.push(i);
+                    let n = rows.len() - 1;
+                    new_by_client.insert(client_id, n);
+                    trail.push(Trail::Created(n));
+                    Answer::Stored(n)
+                }
+                Err((code, message)) => {
+                    trail.push(Trail::Entry(
+                        scan.actor
+                            .audit("checkin.rejected", "checkin")
+                            .object(client_id)
+                            .details(serde_json::json!({"reason": code})),
+                    ));
+                    Answer::Ready(rejected(client_id, code, message))
+                }
+            }
+        };
+        answers.push(answer);
     }
-    judge_and_insert(conn, up, input, fingerprint)
+
+    let stored_rows = insert(conn, rows)?;
+    let mut audit = Vec::with_capacity(trail.len());
+    for t in trail {
+        match t {
+            Trail::Entry(e) => audit.push(e),
+            Trail::Created(n) => {
+                if let Some((CheckinRow { id, scan: row }, true)) = stored_rows.get(n)
+                    && let Some(s) = row_scan.get(n).and_then(|&i| scans.get(i))
+                {
+                    audit.push(
+                        s.actor
+                            .audit("checkin.create", "checkin")
+                            .object(*id)
+                            .unit(row.unit_id)
+                            .details(serde_json::json!({
+                                "box_id": row.box_id,
+                                "status": row.status.as_str(),
+                                "flags": row.flags,
+                            })),
+                    );
+                }
+            }
+        }
+    }
+    crate::audit::store::append_all(conn, audit)?;
+
+    let mut results = Vec::with_capacity(answers.len());
+    for (scan, answer) in scans.iter().zip(answers) {
+        let result = match answer {
+            Answer::Ready(r) => r,
+            Answer::Stored(n) => match stored_rows.get(n) {
+                Some((row, true)) => stored_result(row, false),
+                Some((row, false)) => replay(row, scan.officer, &scan_fingerprint(scan.input)),
+                None => return Err(unaccounted()),
+            },
+            Answer::SentAgain(n, fingerprint) => match stored_rows.get(n) {
+                Some((row, _)) => replay(row, scan.officer, &fingerprint),
+                None => return Err(unaccounted()),
+            },
+        };
+        results.push(result);
+    }
+    Ok(results)
+}
+
+fn check(keys: &SigningKeys, scan: &Scan<'_>) -> Checked {
+    let sent = scan.input.sent_monotonic.as_ref().or(scan.sent);
+    Checked {
+        shape: validate(scan.input, sent),
+        fingerprint: scan_fingerprint(scan.input),
+        code: code::verify(keys, &scan.input.payload),
+        timing: None,
+    }
+}
+
+fn scan_time(received_at: NaiveDateTime, scan: &Scan<'_>) -> ScanTime {
+    let input = scan.input;
+    let device_time = crate::db::truncate_micros(input.scanned_at.naive_utc());
+    let sent = input.sent_monotonic.as_ref().or(scan.sent);
+    let mut timing = clock::reconstruct(
+        received_at,
+        device_time,
+        input.scan_monotonic.as_ref(),
+        sent,
+    );
+    timing.occurred_at = crate::db::truncate_micros(timing.occurred_at);
+    timing
+}
+
+/// Judges a scan whose shape is right: the row to store, or why it is
+/// refused.
+fn judge_scan(
+    known: &mut Known,
+    scan: &Scan<'_>,
+    c: Checked,
+    received_at: NaiveDateTime,
+) -> Result<NewCheckin, (&'static str, &'static str)> {
+    let code = match c.code {
+        Ok(code) => code,
+        Err(CodeError::Malformed) => {
+            return Err(("malformed_code", "this is not a patrol box code"));
+        }
+        Err(CodeError::BadSignature) => {
+            return Err(("bad_signature", "the code is forged or altered"));
+        }
+    };
+    let (Some(bx), Some(timing)) = (known.box_row(code.box_id).cloned(), c.timing) else {
+        return Err(("unknown_box", "no such patrol box"));
+    };
+    if bx.retired_at.is_some() {
+        return Err(("box_retired", "this box is retired"));
+    }
+    if code.serial != bx.code_serial {
+        return Err((
+            "code_superseded",
+            "this sticker was replaced by a newer one",
+        ));
+    }
+    if !known.key_in_force(code.key_version) {
+        return Err((
+            "code_key_retired",
+            "this sticker's key is retired; reprint it",
+        ));
+    }
+    let input = scan.input;
+    let at = timing.occurred_at;
+    let judged = Judged {
+        officer: scan.officer,
+        box_id: bx.id,
+        kind: input.kind,
+        at,
+    };
+    let verdict = judge::judge(input, &timing, &known.facts(&judged, &bx));
+    known.add(
+        &judged,
+        Fix {
+            lat: input.position.lat,
+            lon: input.position.lon,
+            accuracy_m: input.position.accuracy_m,
+            at,
+        },
+    );
+    let stored_flags = flags::encode(&verdict.flags);
+    let status = if stored_flags.is_empty() {
+        CheckinStatus::Accepted
+    } else {
+        CheckinStatus::Flagged
+    };
+    Ok(NewCheckin {
+        client_id: input.client_id.clone(),
+        officer_id: scan.officer,
+        box_id: bx.id,
+        unit_id: bx.unit_id,
+        kind: input.kind,
+        occurred_at: at,
+        time_source: timing.source,
+        device_time: crate::db::truncate_micros(input.scanned_at.naive_utc()),
+        received_at,
+        lat: input.position.lat,
+        lon: input.position.lon,
+        accuracy_m: input.position.accuracy_m,
+        distance_m: verdict.distance_m,
+        mock_location: input.mock_location,
+        status,
+        flags: stored_flags,
+        plan_id: verdict.plan_id,
+        device: scan.actor.device.clone(),
+        request_fingerprint: Some(c.fingerprint),
+        clock_offset_ms: timing.clock_offset_ms,
+    })
+}
+
+/// Inserts the new rows; each comes back with its id and whether this call
+/// inserted it (`false`: an identical upload racing this one got there
+/// first, and its row is returned instead).
+fn insert(conn: &mut DbConn, rows: Vec<NewCheckin>) -> ApiResult<Vec<(CheckinRow, bool)>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: HashMap<String, _> = store::insert_checkins(conn, &rows)?
+        .into_iter()
+        .map(|(id, client_id)| (client_id, id))
+        .collect();
+    let lost: Vec<String> = rows
+        .iter()
+        .filter(|r| !ids.contains_key(&r.client_id))
+        .map(|r| r.client_id.clone())
+        .collect();
+    let mut others: HashMap<String, CheckinRow> = if lost.is_empty() {
+        HashMap::new()
+    } else {
+        store::checkins_by_client_ids(conn, &lost)?
+            .into_iter()
+            .map(|r| (r.client_id.clone(), r))
+            .collect()
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        match ids.get(&row.client_id) {
+            Some(&id) => out.push((CheckinRow { id, scan: row }, true)),
+            None => {
+                let other = others.remove(&row.client_id).ok_or_else(unaccounted)?;
+                out.push((other, false));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A new row neither inserted nor found: the transaction is given up.
+fn unaccounted() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("a check-in was neither inserted nor found"))
 }
 
 /// The digest of a scan as the handheld recorded it. The reading taken at
@@ -177,198 +392,4 @@ fn replay(existing: &CheckinRow, officer: UserId, fingerprint: &str) -> CheckinR
         );
     }
     stored_result(existing, true)
-}
-
-fn reject_audited(
-    up: &mut Upload<'_>,
-    input: &CheckinInput,
-    code: &str,
-    message: &str,
-) -> ApiResult<CheckinResult> {
-    up.audit.push(
-        up.actor
-            .audit("checkin.rejected", "checkin")
-            .object(&input.client_id)
-            .details(serde_json::json!({"reason": code})),
-    );
-    Ok(rejected(&input.client_id, code, message))
-}
-
-fn judge_and_insert(
-    conn: &mut DbConn,
-    up: &mut Upload<'_>,
-    input: &CheckinInput,
-    fingerprint: String,
-) -> ApiResult<CheckinResult> {
-    let code = match code::verify(up.keys, &input.payload) {
-        Ok(code) => code,
-        Err(CodeError::Malformed) => {
-            return reject_audited(up, input, "malformed_code", "this is not a patrol box code");
-        }
-        Err(CodeError::BadSignature) => {
-            return reject_audited(up, input, "bad_signature", "the code is forged or altered");
-        }
-    };
-    let Some(bx) = up.find_box(conn, code.box_id)? else {
-        return reject_audited(up, input, "unknown_box", "no such patrol box");
-    };
-    if bx.retired_at.is_some() {
-        return reject_audited(up, input, "box_retired", "this box is retired");
-    }
-    if code.serial != bx.code_serial {
-        return reject_audited(
-            up,
-            input,
-            "code_superseded",
-            "this sticker was replaced by a newer one",
-        );
-    }
-    if !up.key_in_force(conn, code.key_version)? {
-        return reject_audited(
-            up,
-            input,
-            "code_key_retired",
-            "this sticker's key is retired; reprint it",
-        );
-    }
-
-    // When did it happen?
-    let device_time = crate::db::truncate_micros(input.scanned_at.naive_utc());
-    let sent = input.sent_monotonic.as_ref().or(up.sent_monotonic.as_ref());
-    let mut timing = clock::reconstruct(
-        up.received_at,
-        device_time,
-        input.scan_monotonic.as_ref(),
-        sent,
-    );
-    timing.occurred_at = crate::db::truncate_micros(timing.occurred_at);
-    let at = timing.occurred_at;
-
-    // The facts, then the rules.
-    let officer = up.officer;
-    let plans = up.plans_for(conn, bx.id)?;
-    let facts = facts::gather(conn, officer, &bx, at, input.kind, plans)?;
-    let verdict = judge::judge(input, &timing, &facts);
-
-    let stored_flags = flags::encode(&verdict.flags);
-    let status = if stored_flags.is_empty() {
-        CheckinStatus::Accepted
-    } else {
-        CheckinStatus::Flagged
-    };
-    let new = NewCheckin {
-        client_id: input.client_id.clone(),
-        officer_id: up.officer,
-        box_id: bx.id,
-        unit_id: bx.unit_id,
-        kind: input.kind,
-        occurred_at: at,
-        time_source: timing.source,
-        device_time,
-        received_at: up.received_at,
-        lat: input.position.lat,
-        lon: input.position.lon,
-        accuracy_m: input.position.accuracy_m,
-        distance_m: verdict.distance_m,
-        mock_location: input.mock_location,
-        status,
-        flags: stored_flags.clone(),
-        plan_id: verdict.plan_id,
-        device: up.actor.device.clone(),
-        request_fingerprint: Some(fingerprint.clone()),
-        clock_offset_ms: timing.clock_offset_ms,
-    };
-    let Some(id) = store::insert_checkin(conn, &new)? else {
-        // An identical upload got there first: its row is the answer.
-        let existing = store::checkin_by_client_id(conn, &input.client_id)?
-            .ok_or(ApiError::NotFound("checkin"))?;
-        up.known
-            .insert(existing.client_id.clone(), existing.clone());
-        return Ok(replay(&existing, up.officer, &fingerprint));
-    };
-    up.audit.push(
-        up.actor
-            .audit("checkin.create", "checkin")
-            .object(id)
-            .unit(bx.unit_id)
-            .details(serde_json::json!({"box_id": bx.id, "status": status.as_str(), "flags": stored_flags})),
-    );
-    let row = CheckinRow { id, scan: new };
-    up.known.insert(row.client_id.clone(), row.clone());
-    Ok(stored_result(&row, false))
-}
-
-/// Parses and records a batch, each item on its own, inside the caller's
-/// write transaction: one lookup of the client ids already stored, then
-/// every item judged, then one audit append for the whole upload.
-pub fn record_batch(
-    conn: &mut DbConn,
-    up: &mut Upload<'_>,
-    items: &[serde_json::Value],
-) -> ApiResult<BatchResponse> {
-    let parsed: Vec<Result<CheckinInput, Vec<FieldError>>> = items
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            let errors = crate::json_body::check_item(raw, "CheckinInput", &format!("items[{i}]"));
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-            serde_json::from_value::<CheckinInput>(raw.clone()).map_err(|e| {
-                vec![FieldError::new(
-                    format!("items[{i}]"),
-                    "invalid",
-                    e.to_string(),
-                )]
-            })
-        })
-        .collect();
-    let client_ids: Vec<String> = parsed
-        .iter()
-        .filter_map(|p| p.as_ref().ok().map(|i| i.client_id.clone()))
-        .collect();
-    up.prefetch(conn, &client_ids)?;
-    let mut results = Vec::with_capacity(items.len());
-    for (i, (raw, input)) in items.iter().zip(parsed).enumerate() {
-        let mut result = match input {
-            Ok(input) => record(conn, up, &input)?,
-            Err(errors) => {
-                let client_id = raw
-                    .get("client_id")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default();
-                let mut r = rejected(
-                    client_id,
-                    "malformed_item",
-                    format!(
-                        "item {i} is not a scan: {} field(s) are wrong",
-                        errors.len()
-                    ),
-                );
-                if let Some(e) = r.error.as_mut() {
-                    e.errors = errors;
-                }
-                r
-            }
-        };
-        // Field errors name the item, as `items[3].position.lat`.
-        let prefix = format!("items[{i}]");
-        if let Some(error) = result.error.as_mut() {
-            for field in &mut error.errors {
-                if !field.field.starts_with(&prefix) {
-                    field.field = format!("{prefix}.{}", field.field);
-                }
-            }
-        }
-        results.push(result);
-    }
-    up.finish(conn)?;
-    let count = |o: Outcome| results.iter().filter(|r| r.result == o).count();
-    Ok(BatchResponse {
-        accepted: count(Outcome::Accepted),
-        flagged: count(Outcome::Flagged),
-        rejected: count(Outcome::Rejected),
-        replayed: results.iter().filter(|r| r.replayed).count(),
-        results,
-    })
 }

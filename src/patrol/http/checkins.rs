@@ -12,7 +12,7 @@ use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
 use crate::patrol::checkin::{
     self, BatchRequest, BatchResponse, CheckinInput, CheckinResult, CheckinStatus, CheckinView,
-    Outcome, Upload,
+    Outcome,
 };
 use crate::patrol::store::{self, CheckinFilter};
 use crate::state::AppState;
@@ -100,15 +100,15 @@ pub async fn batch_checkins(
     let mut admitted = state.uploads.admit()?;
     let response = state
         .db(move |c| {
-            let mut up = Upload::new(
-                &caller.actor,
-                caller.user_id,
-                &keys,
-                body.sent_monotonic.clone(),
-            );
+            let items = checkin::read_items(&body.items);
+            let sender = checkin::Sender {
+                actor: &caller.actor,
+                officer: caller.user_id,
+                sent: body.sent_monotonic.as_ref(),
+            };
             write_txn(c, |c| {
                 admitted.writing();
-                checkin::record_batch(c, &mut up, &body.items)
+                checkin::record_batch(c, &keys, &sender, &body.items, &items)
             })
         })
         .await?;

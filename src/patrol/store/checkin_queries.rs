@@ -57,16 +57,28 @@ pub struct NewCheckin {
     pub clock_offset_ms: Option<i64>,
 }
 
-/// Inserts a check-in unless one with its client id exists (an identical
-/// upload racing this one): then `None`, and the other row is the answer.
-pub fn insert_checkin(conn: &mut DbConn, new: &NewCheckin) -> QueryResult<Option<CheckinId>> {
-    crate::each_backend!(conn, |c| diesel::insert_into(checkins::table)
-        .values(new)
-        .on_conflict(checkins::client_id)
-        .do_nothing()
-        .returning(checkins::id)
-        .get_result(c)
-        .optional())
+/// Rows inserted by one statement at most: 23 values each, well under both
+/// databases' limits on bound parameters.
+const INSERT_CHUNK: usize = 256;
+
+/// Inserts check-ins, several rows per statement, skipping any whose client
+/// id exists (an identical upload racing this one: the other row is the
+/// answer). Returns the id of each row inserted, by client id.
+pub fn insert_checkins(
+    conn: &mut DbConn,
+    rows: &[NewCheckin],
+) -> QueryResult<Vec<(CheckinId, String)>> {
+    let mut inserted = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut ids = crate::each_backend!(conn, |c| diesel::insert_into(checkins::table)
+            .values(chunk)
+            .on_conflict(checkins::client_id)
+            .do_nothing()
+            .returning((checkins::id, checkins::client_id))
+            .get_results(c))?;
+        inserted.append(&mut ids);
+    }
+    Ok(inserted)
 }
 
 pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CheckinRow>> {
@@ -101,46 +113,59 @@ pub fn checkin_with_unit(
         .optional()
 }
 
-/// The officer's check-ins nearest before and after `at`, for the travel check.
-pub fn officer_neighbours(
+/// What the check-in rules read of an officer's earlier scans.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = checkins)]
+pub struct ScanFact {
+    pub officer_id: UserId,
+    pub box_id: BoxId,
+    pub kind: CheckinKind,
+    pub occurred_at: NaiveDateTime,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+}
+
+/// The scans of these officers in `from..=to`.
+pub fn scans_between(
+    conn: &mut DbConn,
+    officers: &[UserId],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<ScanFact>> {
+    checkins::table
+        .filter(checkins::officer_id.eq_any(officers))
+        .filter(checkins::occurred_at.between(from, to))
+        .select(ScanFact::as_select())
+        .load(conn)
+}
+
+/// The officer's latest scan before `at`, not at it.
+pub fn scan_before(
     conn: &mut DbConn,
     officer: UserId,
     at: NaiveDateTime,
-) -> QueryResult<(Option<CheckinRow>, Option<CheckinRow>)> {
-    let before = checkins::table
+) -> QueryResult<Option<ScanFact>> {
+    checkins::table
         .filter(checkins::officer_id.eq(officer))
-        .filter(checkins::occurred_at.le(at))
+        .filter(checkins::occurred_at.lt(at))
         .order(checkins::occurred_at.desc())
-        .select(CheckinRow::as_select())
+        .select(ScanFact::as_select())
         .first_row(conn)
-        .optional()?;
-    let after = checkins::table
+        .optional()
+}
+
+/// The officer's earliest scan after `at`, not at it.
+pub fn scan_after(
+    conn: &mut DbConn,
+    officer: UserId,
+    at: NaiveDateTime,
+) -> QueryResult<Option<ScanFact>> {
+    checkins::table
         .filter(checkins::officer_id.eq(officer))
         .filter(checkins::occurred_at.gt(at))
         .order(checkins::occurred_at.asc())
-        .select(CheckinRow::as_select())
-        .first_row(conn)
-        .optional()?;
-    Ok((before, after))
-}
-
-/// The officer's latest check-in at one box in `since..=until` whose kind is
-/// one of `kinds`.
-pub fn latest_at_box(
-    conn: &mut DbConn,
-    officer: UserId,
-    box_id: BoxId,
-    kinds: &[&str],
-    since: NaiveDateTime,
-    until: NaiveDateTime,
-) -> QueryResult<Option<CheckinRow>> {
-    checkins::table
-        .filter(checkins::officer_id.eq(officer))
-        .filter(checkins::box_id.eq(box_id))
-        .filter(checkins::occurred_at.between(since, until))
-        .filter(checkins::kind.eq_any(kinds))
-        .order(checkins::occurred_at.desc())
-        .select(CheckinRow::as_select())
+        .select(ScanFact::as_select())
         .first_row(conn)
         .optional()
 }

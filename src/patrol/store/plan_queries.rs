@@ -137,14 +137,23 @@ pub fn list_plans(
     q.order(patrol_plans::id.asc()).limit(limit + 1).load(conn)
 }
 
-/// Plans (not retired before `at`) that assign `officer` to `box_id`.
-pub fn plans_for(conn: &mut DbConn, officer: UserId, box_id: BoxId) -> QueryResult<Vec<PlanRow>> {
+/// The plans that assign these officers to these boxes, as (officer, box,
+/// plan); retired plans too, whose schedules end at their retirement.
+pub fn plans_of_officers_at_boxes(
+    conn: &mut DbConn,
+    officers: &[UserId],
+    boxes: &[BoxId],
+) -> QueryResult<Vec<(UserId, BoxId, PlanRow)>> {
     patrol_plans::table
         .inner_join(patrol_plan_officers::table)
         .inner_join(patrol_plan_boxes::table)
-        .filter(patrol_plan_officers::user_id.eq(officer))
-        .filter(patrol_plan_boxes::box_id.eq(box_id))
-        .select(PlanRow::as_select())
+        .filter(patrol_plan_officers::user_id.eq_any(officers))
+        .filter(patrol_plan_boxes::box_id.eq_any(boxes))
+        .select((
+            patrol_plan_officers::user_id,
+            patrol_plan_boxes::box_id,
+            PlanRow::as_select(),
+        ))
         .load(conn)
 }
 
