@@ -6,13 +6,19 @@
 //!   cargo run --release --example ceiling -- sqlite-batch [--rows 1000] [--count 10]
 //!   cargo run --release --example ceiling -- pg-commit --url postgres://... [--clients 8] [--secs 10]
 //!   cargo run --release --example ceiling -- pg-batch --url postgres://... [--rows 1000] [--count 10]
+//!   cargo run --release --example ceiling -- same-rows [--url postgres://...] [--rows 1000] [--count 10]
 //!
 //! `hello` is a bare actix-web server answering `GET /` with a few bytes,
 //! with as many workers as epatrol uses; load it with the same client
 //! (`wrk`) as epatrol. `sqlite-commit` inserts one row per transaction in a
 //! fresh file with epatrol's settings (WAL, `synchronous=FULL`);
 //! `pg-commit` does the same from several clients; `pg-batch` times one
-//! transaction of `--rows` rows like a check-in batch's.
+//! transaction of `--rows` rows like a check-in batch's. `same-rows` stores
+//! exactly the rows a batch of `--rows` check-ins stores (as many check-in
+//! rows and audit rows) in a fresh database with epatrol's own schema,
+//! indexes, constraints and triggers, in one transaction of two multi-row
+//! INSERTs with the values written into the SQL: SQLite by default,
+//! PostgreSQL with `--url` (a database of its own is made and dropped).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, Instant};
@@ -186,6 +192,106 @@ fn sqlite_batch(rows: i64, count: usize) {
     );
 }
 
+#[derive(QueryableByName)]
+struct BoxIds {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    unit_id: i64,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = epatrol::config::Settings::embedded(dir.path().to_path_buf());
+    let database = format!("ceiling_{}", std::process::id());
+    if let Some(url) = pg_url {
+        let mut admin = PgConnection::establish(url).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {database}"))
+            .unwrap();
+        let (base, _) = url.rsplit_once('/').unwrap();
+        settings.database_url = format!("{base}/{database}");
+    }
+    {
+        let pool = epatrol::open_database(&settings).unwrap();
+        epatrol::audit::key::install(&settings).unwrap();
+        let mut conn = pool.get().unwrap();
+        let evidence = epatrol::evidence::dir::DirStore::new(dir.path().join("evidence"));
+        epatrol::seed::demo(&mut conn, &evidence).unwrap();
+        let bx: BoxIds =
+            diesel::sql_query("SELECT id, unit_id FROM patrol_boxes ORDER BY id LIMIT 1")
+                .get_result(&mut conn)
+                .unwrap();
+        let officer: Id =
+            diesel::sql_query("SELECT id FROM users WHERE role = 'officer' ORDER BY id LIMIT 1")
+                .get_result(&mut conn)
+                .unwrap();
+        let mut seq: i64 = diesel::sql_query("SELECT COALESCE(MAX(seq), 0) AS id FROM audit_log")
+            .get_result::<Id>(&mut conn)
+            .unwrap()
+            .id;
+        let hex = "9f".repeat(32);
+        let mut times = Vec::new();
+        for b in 0..count as i64 {
+            let checkins: Vec<String> = (0..rows)
+                .map(|i| {
+                    format!(
+                        "('ceiling-{b}-{i}-0000', {}, {}, {}, 'visit', '2026-12-01 10:00:{:02}.123456', 'monotonic', '2026-12-01 10:00:00.123456', '2026-12-01 10:00:00.123456', 22.9917, 120.2047, 6.0, 3.2, FALSE, 'accepted', '', NULL, NULL, '{hex}', NULL)",
+                        officer.id,
+                        bx.id,
+                        bx.unit_id,
+                        i % 60
+                    )
+                })
+                .collect();
+            let audit: Vec<String> = (0..rows)
+                .map(|i| {
+                    seq += 1;
+                    format!(
+                        "({seq}, '2026-12-01 10:00:00.123456', {}, 'checkin.create', 'checkin', '{}', {}, NULL, '{{\"box_id\":{},\"flags\":\"\",\"status\":\"accepted\"}}', '{hex}', '{hex}', 'ceiling')",
+                        officer.id,
+                        b * rows + i,
+                        bx.unit_id,
+                        bx.id
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO checkins (client_id, officer_id, box_id, unit_id, kind, occurred_at, time_source, device_time, received_at, lat, lon, accuracy_m, distance_m, mock_location, status, flags, plan_id, device, request_fingerprint, clock_offset_ms) VALUES {}; \
+                 INSERT INTO audit_log (seq, at, actor_id, action, object_type, object_id, unit_id, device, details, prev_hash, hash, mac_key) VALUES {};",
+                checkins.join(","),
+                audit.join(",")
+            );
+            let start = Instant::now();
+            epatrol::db::write_txn(&mut conn, |c| c.batch_execute(&sql)).unwrap();
+            times.push(start.elapsed());
+        }
+        report_batches(
+            &format!(
+                "{} one transaction storing what {rows} check-ins store ({rows} check-in rows, {rows} audit rows)",
+                if pg_url.is_some() {
+                    "PostgreSQL"
+                } else {
+                    "SQLite"
+                }
+            ),
+            times,
+        );
+    }
+    if let Some(url) = pg_url {
+        let mut admin = PgConnection::establish(url).unwrap();
+        admin
+            .batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"))
+            .unwrap();
+    }
+}
+
 fn hello(bind: &str) {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -228,6 +334,11 @@ fn main() {
             arg(&args, "--rows", "1000").parse().unwrap(),
             arg(&args, "--count", "10").parse().unwrap(),
         ),
-        _ => panic!("hello, sqlite-commit, sqlite-batch, pg-commit or pg-batch"),
+        Some("same-rows") => same_rows(
+            args.iter().any(|a| a == "--url").then_some(url.as_str()),
+            arg(&args, "--rows", "1000").parse().unwrap(),
+            arg(&args, "--count", "10").parse().unwrap(),
+        ),
+        _ => panic!("hello, sqlite-commit, sqlite-batch, pg-commit, pg-batch or same-rows"),
     }
 }

@@ -93,10 +93,19 @@ where
 
 /// Parses, checks and reads a body of type `T`.
 pub fn decode<T: DeserializeOwned + ToSchema>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: Value = serde_json::from_slice(bytes)
+    let mut value: Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request("malformed_body", format!("not JSON: {e}")))?;
+    // Items their handler judges one by one are set aside while the rest of
+    // the body is checked: each is checked once, by the handler, and a bad
+    // one does not sink the others.
+    let set_aside = set_aside_items::<T>(&mut value);
     let mut errors = check::<T>(&value);
     errors.extend(crate::request_shape::control_characters(&value));
+    if let Some((property, items)) = set_aside
+        && let Some(slot) = value.get_mut(property)
+    {
+        *slot = items;
+    }
     // Lengths and ranges the document states are rules the services check
     // too, together with every other rule of the request: a body whose only
     // problems are those goes on, so that the answer lists all fields at once.
@@ -122,8 +131,25 @@ pub fn decode<T: DeserializeOwned + ToSchema>(bytes: &[u8]) -> Result<T, ApiErro
     })
 }
 
-/// The shape problems of `value` as a `T`; items that their handler judges
-/// one by one are left to it.
+/// Takes out of `value` the array of items a `T`'s handler judges one by
+/// one, leaving one null item in its place (so that the body's own rules,
+/// such as the array being required and not empty, still hold); the
+/// property and the items, to put back once the body is checked.
+fn set_aside_items<T: ToSchema>(value: &mut Value) -> Option<(&'static str, Value)> {
+    let name = T::name();
+    let (_, property) = JUDGED_PER_ITEM.iter().find(|(schema, _)| name == *schema)?;
+    let slot = value.get_mut(*property)?;
+    if !slot.is_array() {
+        return None;
+    }
+    Some((
+        property,
+        std::mem::replace(slot, Value::Array(vec![Value::Null])),
+    ))
+}
+
+/// The shape problems of `value` as a `T`, apart from those of the item
+/// left in place of items judged one by one.
 fn check<T: ToSchema>(value: &Value) -> Vec<FieldError> {
     let name = T::name();
     let mut found = shape_problems(value, &name);

@@ -1369,6 +1369,25 @@ async fn absurd_clock_readings_reject_their_item_and_nothing_else() {
         results[2]["error"]["errors"][0]["field"],
         "items[2].scan_monotonic.elapsed_ms"
     );
+
+    // A character text must not hold, in one item, refuses that item only.
+    let mut bell = scan(&w.app, w.b1, B1);
+    bell["payload"] = json!("EPB1\u{7}");
+    let r = post(
+        &srv,
+        "/api/v1/checkins/batch",
+        Some(&w.officer),
+        json!({"items": [bell, scan(&w.app, w.b2, B2)]}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let results = r.body["results"].as_array().unwrap();
+    assert_eq!(results[0]["error"]["code"], "malformed_item", "{}", r.body);
+    assert_eq!(
+        results[0]["error"]["errors"][0],
+        json!({"field": "items[0].payload", "code": "control_character", "message": results[0]["error"]["errors"][0]["message"]})
+    );
+    assert_ne!(results[1]["result"], "rejected", "{}", results[1]);
 }
 
 #[actix_web::test]
