@@ -17,7 +17,8 @@
 //! exactly the rows a batch of `--rows` check-ins stores (as many check-in
 //! rows and audit rows) in a fresh database with epatrol's own schema,
 //! indexes, constraints and triggers, in one transaction of two multi-row
-//! INSERTs with the values written into the SQL: SQLite by default,
+//! INSERTs with the values written into the SQL (client ids are random
+//! UUIDs, as handhelds send): SQLite by default,
 //! PostgreSQL with `--url` (a database of its own is made and dropped).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -242,7 +243,8 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
             let checkins: Vec<String> = (0..rows)
                 .map(|i| {
                     format!(
-                        "('ceiling-{b}-{i}-0000', {}, {}, {}, 'visit', '2026-12-01 10:00:{:02}.123456', 'monotonic', '2026-12-01 10:00:00.123456', '2026-12-01 10:00:00.123456', 22.9917, 120.2047, 6.0, 3.2, FALSE, 'accepted', '', NULL, NULL, '{hex}', NULL)",
+                        "('{}', {}, {}, {}, 'visit', '2026-12-01 10:00:{:02}.123456', 'monotonic', '2026-12-01 10:00:00.123456', '2026-12-01 10:00:00.123456', 22.9917, 120.2047, 6.0, 3.2, FALSE, 'accepted', '', NULL, NULL, '{hex}', NULL)",
+                        uuid::Uuid::new_v4(),
                         officer.id,
                         bx.id,
                         bx.unit_id,

@@ -2,7 +2,7 @@
 //!
 //!   cargo run --release --example loadtest -- checkins  [--rate 500] [--secs 60] [--conns 32]
 //!   cargo run --release --example loadtest -- closed    [--secs 20] [--conns 16]
-//!   cargo run --release --example loadtest -- batch     [--size 1000] [--count 10]
+//!   cargo run --release --example loadtest -- batch     [--size 1000] [--count 10] [--spread-secs 15]
 //!   cargo run --release --example loadtest -- coverage  [--unit P01] [--days 30] [--count 5]
 //!   cargo run --release --example loadtest -- tickets   [--count 200]
 //!
@@ -10,7 +10,10 @@
 //! demo city: `EPATROL_URL` (default http://127.0.0.1:8080). Single
 //! check-ins are sent on a fixed schedule, and each latency is measured
 //! from the moment the request was due, so a slow server cannot hide its
-//! queueing (no coordinated omission).
+//! queueing (no coordinated omission). A batch is a handheld's offline
+//! queue: its scans `--spread-secs` apart, oldest first, each batch's span
+//! before the previous one's (0 puts every scan of every batch at the
+//! same instant, the worst case for the rules' look-back).
 // A measuring tool, not the service: its tables are indexed by construction.
 #![allow(clippy::indexing_slicing)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -319,9 +322,17 @@ fn main() {
             let count = arg(&args, "--count", 10.0) as usize;
             let mut lat = Vec::new();
             let started = Instant::now();
+            let spread = arg(&args, "--spread-secs", 15.0);
+            let now = chrono::Utc::now();
             for n in 0..count {
                 let items: Vec<Value> = (0..size)
-                    .map(|i| scan(&boxes[(n + i) % boxes.len()]))
+                    .map(|i| {
+                        let mut s = scan(&boxes[(n + i) % boxes.len()]);
+                        let back = ((n + 1) * size - i) as f64 * spread;
+                        let at = now - chrono::Duration::milliseconds((back * 1000.0) as i64);
+                        s["scanned_at"] = json!(at.to_rfc3339());
+                        s
+                    })
                     .collect();
                 let body = json!({"items": items}).to_string();
                 let t = Instant::now();

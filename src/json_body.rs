@@ -180,8 +180,7 @@ pub fn check_item(value: &Value, schema_name: &str, prefix: &str) -> Vec<FieldEr
 /// The problems of `value` against the document's schema `schema_name`
 /// (none for a type the document does not describe).
 fn shape_problems(value: &Value, schema_name: &str) -> Vec<FieldError> {
-    DOCUMENT
-        .pointer(&format!("/components/schemas/{schema_name}"))
+    crate::request_shape::named_schema(&DOCUMENT, schema_name)
         .map(|schema| crate::request_shape::check(value, schema, &DOCUMENT))
         .unwrap_or_default()
 }

@@ -610,7 +610,8 @@ async fn an_offline_batch_is_judged_item_by_item_and_replays_exactly() {
 /// singly, another the same sequence as batches, and every answer agrees.
 /// The sequence reaches each thing a batch must know beyond its own items:
 /// a scan long before it (the travel check), a scan stored after its
-/// scans in time, a tap-in stored earlier, duplicates within it.
+/// scans in time and one between them, a tap-in stored earlier,
+/// duplicates within it.
 #[actix_web::test]
 async fn a_batch_is_judged_as_if_its_scans_came_one_by_one() {
     let w = world().await;
@@ -634,7 +635,11 @@ async fn a_batch_is_judged_as_if_its_scans_came_one_by_one() {
     // Stored first, singly, by both officers.
     for (b, at, ago, kind) in [
         (w.b1, B1, 300, "visit"),
+        (w.far, FAR, 100, "visit"),
         (w.dwell, dwell_at, 45, "tap_in"),
+        (w.b2, B2, 40, "visit"),
+        (w.b1, B1, 33, "visit"),
+        (w.b2, B2, 32, "visit"),
         (w.far, FAR, 1, "visit"),
     ] {
         for token in [&singly, &batched] {
@@ -648,28 +653,31 @@ async fn a_batch_is_judged_as_if_its_scans_came_one_by_one() {
             assert_eq!(r.status, 201, "{}", r.body);
         }
     }
-    let sequence = |with_tap_outs: bool| {
-        let mut items = if with_tap_outs {
-            vec![
-                make(w.dwell, dwell_at, 35, "tap_out"),
-                make(w.dwell, dwell_at, 34, "tap_out"),
-            ]
-        } else {
-            vec![
+    let sequence = |n: usize| match n {
+        0 => {
+            let mut items = vec![
                 make(w.far, FAR, 290, "visit"),
                 make(w.b1, B1, 200, "visit"),
                 make(w.b1, B1, 198, "visit"),
                 make(w.b2, B2, 2, "visit"),
-            ]
-        };
-        if !with_tap_outs {
+                // Tainan a minute after Kaohsiung (stored between this
+                // batch's scans in time).
+                make(w.b1, B1, 99, "visit"),
+            ];
             let again = items[1].clone();
             items.push(again);
             let mut forged = make(w.b1, B1, 100, "visit");
             forged["payload"] = json!("EPB1.1.1.1.AAAAAAAAAAAAAAAAAAAAAA");
             items.push(forged);
+            items
         }
-        items
+        // The tap-in is stored, but not as the latest scan before these.
+        1 => vec![
+            make(w.dwell, dwell_at, 35, "tap_out"),
+            make(w.dwell, dwell_at, 34, "tap_out"),
+        ],
+        // The same box three minutes before, but not as the latest scan.
+        _ => vec![make(w.b1, B1, 30, "visit")],
     };
     let answer = |r: &Value| {
         (
@@ -680,8 +688,8 @@ async fn a_batch_is_judged_as_if_its_scans_came_one_by_one() {
         )
     };
     let mut seen = Vec::new();
-    for with_tap_outs in [false, true] {
-        let one_by_one: Vec<Value> = sequence(with_tap_outs);
+    for n in 0..3 {
+        let one_by_one: Vec<Value> = sequence(n);
         let mut expected = Vec::new();
         for item in &one_by_one {
             let r = post(&srv, "/api/v1/checkins", Some(&singly), item.clone()).await;
@@ -696,7 +704,7 @@ async fn a_batch_is_judged_as_if_its_scans_came_one_by_one() {
             &srv,
             "/api/v1/checkins/batch",
             Some(&batched),
-            json!({"items": sequence(with_tap_outs)}),
+            json!({"items": sequence(n)}),
         )
         .await;
         assert_eq!(r.status, 200, "{}", r.body);
@@ -716,10 +724,12 @@ async fn a_batch_is_judged_as_if_its_scans_came_one_by_one() {
     assert_eq!(flags_of(2), vec!["duplicate"]);
     // Tainan two minutes ago, Kaohsiung (stored earlier) one minute ago.
     assert_eq!(flags_of(3), vec!["impossible_travel"]);
-    assert_eq!(seen[4].2, json!(true));
-    assert_eq!(seen[5].3, json!("bad_signature"));
-    assert!(flags_of(6).is_empty(), "{:?}", seen[6]);
-    assert_eq!(flags_of(7), vec!["duplicate", "dwell_unpaired"]);
+    assert_eq!(flags_of(4), vec!["impossible_travel"]);
+    assert_eq!(seen[5].2, json!(true));
+    assert_eq!(seen[6].3, json!("bad_signature"));
+    assert!(flags_of(7).is_empty(), "{:?}", seen[7]);
+    assert_eq!(flags_of(8), vec!["duplicate", "dwell_unpaired"]);
+    assert_eq!(flags_of(9), vec!["duplicate"]);
 }
 
 /// Rewrites the items' scan_monotonic so that each item's `scanned_at`

@@ -60,50 +60,54 @@ impl Known {
         self.keys_in_force.contains(&version)
     }
 
-    /// Loads the plans and the officers' scans the rules will look at for
-    /// `scans`: one query for the plans and one for the scans in the span
-    /// the rules look back over, then at most two per officer for the
-    /// nearest scans outside it.
+    /// Loads the plans and the officers' stored scans the rules will look
+    /// at for `scans`: one query for the plans; per officer, the nearest
+    /// scan at or before the earliest of theirs and after the latest, every
+    /// scan in between (when theirs span any time), and at each box the
+    /// latest of each kind a rule looks back for. Each read is bounded by
+    /// the index, however many scans the officer has made.
     pub fn load_around(&mut self, conn: &mut DbConn, scans: &[Judged]) -> ApiResult<()> {
-        let (Some(first), Some(last)) = (
-            scans.iter().map(look_back).min(),
-            scans.iter().map(|s| s.at).max(),
-        ) else {
+        if scans.is_empty() {
             return Ok(());
-        };
+        }
         let officers = distinct(scans.iter().map(|s| s.officer));
         let boxes = distinct(scans.iter().map(|s| s.box_id));
         for (officer, box_id, plan) in store::plans_of_officers_at_boxes(conn, &officers, &boxes)? {
             self.plans.entry((officer, box_id)).or_default().push(plan);
         }
-        let mut by_officer: HashMap<UserId, Vec<PastScan>> = HashMap::new();
-        for row in store::scans_between(conn, &officers, first, last)? {
-            by_officer
-                .entry(row.officer_id)
-                .or_default()
-                .push(past(row));
-        }
         for officer in officers {
-            let mine = scans.iter().filter(|s| s.officer == officer);
-            let (Some(earliest), Some(latest)) =
-                (mine.clone().map(|s| s.at).min(), mine.map(|s| s.at).max())
-            else {
+            let mine: Vec<&Judged> = scans.iter().filter(|s| s.officer == officer).collect();
+            let (Some(earliest), Some(latest)) = (
+                mine.iter().map(|s| s.at).min(),
+                mine.iter().map(|s| s.at).max(),
+            ) else {
                 continue;
             };
-            let mut history = History::new(by_officer.remove(&officer).unwrap_or_default());
-            // The travel check wants the nearest scans on either side,
-            // however far: fetched only when nothing held is nearer.
-            if !history.has_scan_by(earliest)
-                && let Some(row) = store::scan_before(conn, officer, first)?
-            {
-                history.add(past(row));
+            let mut held = Vec::new();
+            held.extend(store::scan_at_or_before(conn, officer, earliest)?);
+            held.extend(store::scan_after(conn, officer, latest)?);
+            if earliest < latest {
+                held.extend(store::scans_between(conn, officer, earliest, latest)?);
             }
-            if !history.has_scan_after(latest)
-                && let Some(row) = store::scan_after(conn, officer, last)?
-            {
-                history.add(past(row));
+            let wanted = distinct(mine.iter().flat_map(|s| {
+                let taps = (s.kind == CheckinKind::TapOut).then_some([
+                    (s.box_id, CheckinKind::TapIn),
+                    (s.box_id, CheckinKind::TapOut),
+                ]);
+                std::iter::once((s.box_id, s.kind)).chain(taps.into_iter().flatten())
+            }));
+            for (box_id, kind) in wanted {
+                let since = if kind == CheckinKind::Visit {
+                    judge::duplicate_window(earliest)
+                } else {
+                    judge::dwell_window(earliest)
+                };
+                held.extend(store::latest_of_kind_at_box(
+                    conn, officer, box_id, kind, since, earliest,
+                )?);
             }
-            self.histories.insert(officer, history);
+            self.histories
+                .insert(officer, History::new(held.into_iter().map(past).collect()));
         }
         Ok(())
     }
@@ -155,16 +159,6 @@ impl Known {
                 kind: scan.kind,
                 fix,
             });
-    }
-}
-
-/// How far back the rules look from a scan: the duplicate window, or for a
-/// tap-out the window its tap-in is looked for in.
-fn look_back(scan: &Judged) -> NaiveDateTime {
-    if scan.kind == CheckinKind::TapOut {
-        judge::dwell_window(scan.at)
-    } else {
-        judge::duplicate_window(scan.at)
     }
 }
 

@@ -4,12 +4,12 @@
 //! is judged, so a later scan sees the earlier ones exactly as if they had
 //! been stored one by one.
 //!
-//! What it must hold to answer like the database would: every stored scan
-//! of the officer from the earliest moment a rule looks back to (the
-//! duplicate window, or the dwell window when there is a tap-out) up to the
-//! latest scan being judged, plus the nearest stored scan on either side of
-//! that span, for the travel check. Holding more is harmless: every answer
-//! is the nearest or latest of what is held.
+//! What it must hold to answer like the database would (see
+//! [`super::facts::Known::load_around`]): the officer's nearest stored scan
+//! at or before the earliest scan being judged and after the latest, every
+//! stored scan in between, and at each box the latest stored scan of each
+//! kind a rule looks back for. Holding more is harmless: every answer is
+//! the nearest or latest of what is held, and all that is held is real.
 
 use chrono::NaiveDateTime;
 
@@ -71,16 +71,6 @@ impl History {
             .take_while(|s| s.fix.at >= since)
             .find(|s| s.box_id == box_id && kinds.contains(&s.kind))
     }
-
-    /// Whether a scan at or before `at` is held.
-    pub fn has_scan_by(&self, at: NaiveDateTime) -> bool {
-        self.scans.first().is_some_and(|s| s.fix.at <= at)
-    }
-
-    /// Whether a scan after `at` is held.
-    pub fn has_scan_after(&self, at: NaiveDateTime) -> bool {
-        self.scans.last().is_some_and(|s| s.fix.at > at)
-    }
 }
 
 #[cfg(test)]
@@ -124,12 +114,7 @@ mod tests {
     #[test]
     fn a_scan_added_is_seen_by_the_next() {
         let mut h = History::default();
-        assert!(!h.has_scan_by(t(5)));
         h.add(scan(5, 1, CheckinKind::TapIn));
-        assert!(h.has_scan_by(t(5)));
-        assert!(!h.has_scan_by(t(4)));
-        assert!(h.has_scan_after(t(4)));
-        assert!(!h.has_scan_after(t(5)));
         let found = h.latest_at_box(BoxId(1), &[CheckinKind::TapIn], t(0), t(6));
         assert_eq!(found.map(|s| s.fix.at), Some(t(5)));
     }

@@ -1,6 +1,6 @@
 //! A scan as the handheld sends it, and the answers about it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -20,6 +20,7 @@ pub const MAX_BATCH: usize = 1000;
     Copy,
     PartialEq,
     Eq,
+    Hash,
     Default,
     Serialize,
     Deserialize,
@@ -205,8 +206,7 @@ pub(super) fn validate(
         errors.add("payload", "required", "the scanned code is missing");
     }
     input.position.validate("position", &mut errors);
-    let year = input.scanned_at.format("%Y").to_string();
-    if !("2000".."2100").contains(&year.as_str()) {
+    if !(2000..2100).contains(&input.scanned_at.year()) {
         errors.add("scanned_at", "out_of_range", "the device clock is far off");
     }
     for (field, m) in [

@@ -126,29 +126,30 @@ pub struct ScanFact {
     pub accuracy_m: f64,
 }
 
-/// The scans of these officers in `from..=to`.
+/// The officer's scans after `after`, up to and at `until`.
 pub fn scans_between(
     conn: &mut DbConn,
-    officers: &[UserId],
-    from: NaiveDateTime,
-    to: NaiveDateTime,
+    officer: UserId,
+    after: NaiveDateTime,
+    until: NaiveDateTime,
 ) -> QueryResult<Vec<ScanFact>> {
     checkins::table
-        .filter(checkins::officer_id.eq_any(officers))
-        .filter(checkins::occurred_at.between(from, to))
+        .filter(checkins::officer_id.eq(officer))
+        .filter(checkins::occurred_at.gt(after))
+        .filter(checkins::occurred_at.le(until))
         .select(ScanFact::as_select())
         .load(conn)
 }
 
-/// The officer's latest scan before `at`, not at it.
-pub fn scan_before(
+/// The officer's latest scan at or before `at`.
+pub fn scan_at_or_before(
     conn: &mut DbConn,
     officer: UserId,
     at: NaiveDateTime,
 ) -> QueryResult<Option<ScanFact>> {
     checkins::table
         .filter(checkins::officer_id.eq(officer))
-        .filter(checkins::occurred_at.lt(at))
+        .filter(checkins::occurred_at.le(at))
         .order(checkins::occurred_at.desc())
         .select(ScanFact::as_select())
         .first_row(conn)
@@ -165,6 +166,26 @@ pub fn scan_after(
         .filter(checkins::officer_id.eq(officer))
         .filter(checkins::occurred_at.gt(at))
         .order(checkins::occurred_at.asc())
+        .select(ScanFact::as_select())
+        .first_row(conn)
+        .optional()
+}
+
+/// The officer's latest scan of `kind` at one box in `since..=until`.
+pub fn latest_of_kind_at_box(
+    conn: &mut DbConn,
+    officer: UserId,
+    box_id: BoxId,
+    kind: CheckinKind,
+    since: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Option<ScanFact>> {
+    checkins::table
+        .filter(checkins::officer_id.eq(officer))
+        .filter(checkins::box_id.eq(box_id))
+        .filter(checkins::occurred_at.between(since, until))
+        .filter(checkins::kind.eq(kind))
+        .order(checkins::occurred_at.desc())
         .select(ScanFact::as_select())
         .first_row(conn)
         .optional()
