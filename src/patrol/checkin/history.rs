@@ -11,6 +11,9 @@
 //! kind a rule looks back for. Holding more is harmless: every answer is
 //! the nearest or latest of what is held, and all that is held is real.
 
+use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Unbounded};
+
 use chrono::NaiveDateTime;
 
 use super::input::CheckinKind;
@@ -25,32 +28,40 @@ pub struct PastScan {
     pub fix: Fix,
 }
 
-/// One officer's scans, by time.
+/// One officer's scans, by time; scans at the same instant in the order
+/// they came (the second part of the key). Ordered as a tree: a batch's
+/// scans land anywhere among many held ones.
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    /// Ordered by time; scans at the same instant in the order they came.
-    scans: Vec<PastScan>,
+    scans: BTreeMap<(NaiveDateTime, u64), PastScan>,
+    added: u64,
 }
 
 impl History {
-    pub fn new(mut scans: Vec<PastScan>) -> Self {
-        scans.sort_by_key(|s| s.fix.at);
-        History { scans }
+    pub fn new(scans: Vec<PastScan>) -> Self {
+        let mut history = History::default();
+        for scan in scans {
+            history.add(scan);
+        }
+        history
     }
 
     /// Adds a scan just judged, so the scans after it see it.
     pub fn add(&mut self, scan: PastScan) {
-        let at = scan.fix.at;
-        let i = self.scans.partition_point(|s| s.fix.at <= at);
-        self.scans.insert(i, scan);
+        self.added += 1;
+        self.scans.insert((scan.fix.at, self.added), scan);
     }
 
     /// The latest scan at or before `at`, and the earliest after it.
     pub fn neighbours(&self, at: NaiveDateTime) -> Vec<Fix> {
-        let i = self.scans.partition_point(|s| s.fix.at <= at);
-        let before = i.checked_sub(1).and_then(|b| self.scans.get(b));
-        let after = self.scans.get(i);
-        before.into_iter().chain(after).map(|s| s.fix).collect()
+        let edge = (at, u64::MAX);
+        let before = self.scans.range(..=edge).next_back();
+        let after = self.scans.range((Excluded(edge), Unbounded)).next();
+        before
+            .into_iter()
+            .chain(after)
+            .map(|(_, s)| s.fix)
+            .collect()
     }
 
     /// The latest scan at `box_id` in `since..=until` whose kind is one of
@@ -62,13 +73,13 @@ impl History {
         since: NaiveDateTime,
         until: NaiveDateTime,
     ) -> Option<&PastScan> {
-        let end = self.scans.partition_point(|s| s.fix.at <= until);
+        if since > until {
+            return None;
+        }
         self.scans
-            .get(..end)
-            .unwrap_or_default()
-            .iter()
+            .range((since, 0)..=(until, u64::MAX))
             .rev()
-            .take_while(|s| s.fix.at >= since)
+            .map(|(_, s)| s)
             .find(|s| s.box_id == box_id && kinds.contains(&s.kind))
     }
 }
