@@ -72,6 +72,7 @@ impl crate::domain::Actor {
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 struct AuditRow {
     seq: i64,
+    #[diesel(serialize_as = crate::db::stored_time::StoredTime)]
     at: chrono::NaiveDateTime,
     actor_id: Option<i64>,
     action: String,
@@ -153,7 +154,9 @@ pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<
         rows.push(row);
     }
     // 12 columns: 1000 rows stay under both databases' bind limits.
-    for chunk in rows.chunks(1000) {
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(1000));
+        let chunk = std::mem::replace(&mut rows, rest);
         crate::each_backend!(conn, |c| diesel::insert_into(audit_log::table)
             .values(chunk)
             .execute(c))?;

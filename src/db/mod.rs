@@ -5,6 +5,7 @@
 mod commit_hooks;
 pub mod literal_limit;
 pub mod schema;
+pub mod stored_time;
 pub mod text_enum;
 
 use std::time::Duration;

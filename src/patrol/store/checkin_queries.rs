@@ -61,6 +61,63 @@ pub struct NewCheckin {
 /// databases' limits on bound parameters.
 const INSERT_CHUNK: usize = 256;
 
+/// A check-in as a bulk insert binds it: the row's text by reference, its
+/// times as [`StoredTime`](crate::db::stored_time::StoredTime).
+#[derive(Insertable)]
+#[diesel(table_name = checkins, treat_none_as_default_value = false)]
+struct CheckinInsert<'a> {
+    client_id: &'a str,
+    officer_id: UserId,
+    box_id: BoxId,
+    unit_id: UnitId,
+    kind: CheckinKind,
+    #[diesel(serialize_as = crate::db::stored_time::StoredTime)]
+    occurred_at: NaiveDateTime,
+    time_source: TimeSource,
+    #[diesel(serialize_as = crate::db::stored_time::StoredTime)]
+    device_time: NaiveDateTime,
+    #[diesel(serialize_as = crate::db::stored_time::StoredTime)]
+    received_at: NaiveDateTime,
+    lat: f64,
+    lon: f64,
+    accuracy_m: f64,
+    distance_m: f64,
+    mock_location: bool,
+    status: CheckinStatus,
+    flags: &'a str,
+    plan_id: Option<PlanId>,
+    device: Option<&'a str>,
+    request_fingerprint: Option<&'a str>,
+    clock_offset_ms: Option<i64>,
+}
+
+impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
+    fn from(c: &'a NewCheckin) -> Self {
+        CheckinInsert {
+            client_id: &c.client_id,
+            officer_id: c.officer_id,
+            box_id: c.box_id,
+            unit_id: c.unit_id,
+            kind: c.kind,
+            occurred_at: c.occurred_at,
+            time_source: c.time_source,
+            device_time: c.device_time,
+            received_at: c.received_at,
+            lat: c.lat,
+            lon: c.lon,
+            accuracy_m: c.accuracy_m,
+            distance_m: c.distance_m,
+            mock_location: c.mock_location,
+            status: c.status,
+            flags: &c.flags,
+            plan_id: c.plan_id,
+            device: c.device.as_deref(),
+            request_fingerprint: c.request_fingerprint.as_deref(),
+            clock_offset_ms: c.clock_offset_ms,
+        }
+    }
+}
+
 /// Inserts check-ins, several rows per statement, skipping any whose client
 /// id exists (an identical upload racing this one: the other row is the
 /// answer). Returns the id of each row inserted, by client id.
@@ -70,8 +127,9 @@ pub fn insert_checkins(
 ) -> QueryResult<Vec<(CheckinId, String)>> {
     let mut inserted = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(INSERT_CHUNK) {
+        let values: Vec<CheckinInsert<'_>> = chunk.iter().map(CheckinInsert::from).collect();
         let mut ids = crate::each_backend!(conn, |c| diesel::insert_into(checkins::table)
-            .values(chunk)
+            .values(values)
             .on_conflict(checkins::client_id)
             .do_nothing()
             .returning((checkins::id, checkins::client_id))
