@@ -47,9 +47,9 @@ pub fn sqlite_text(t: &NaiveDateTime) -> String {
     let nano = t.nanosecond() % 1_000_000_000;
     let _ = if nano == 0 {
         Ok(())
-    } else if nano % 1_000_000 == 0 {
+    } else if nano.is_multiple_of(1_000_000) {
         write!(s, ".{:03}", nano / 1_000_000)
-    } else if nano % 1_000 == 0 {
+    } else if nano.is_multiple_of(1_000) {
         write!(s, ".{:06}", nano / 1_000)
     } else {
         write!(s, ".{nano:09}")
