@@ -7,7 +7,8 @@
 //!
 //! THINK_MS (default 0) is how long each keyer looks at the evidence
 //! between claiming a case and submitting it: 0 is saturation, every keyer
-//! submitting as fast as the machine lets it.
+//! submitting as fast as the machine lets it. With a think time the keyers
+//! start spread over one think time, as people sitting down do.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -107,6 +108,8 @@ fn main() -> anyhow::Result<()> {
             let (pool, claims, keyings, seen, twice) = (&pool, &claims, &keyings, &seen, &twice);
             s.spawn(move || {
                 let Ok(mut conn) = pool.get() else { return };
+                // People sit down one after another, not at one instant.
+                std::thread::sleep(think * k as u32 / keyers as u32);
                 loop {
                     let t = Instant::now();
                     let claimed = epatrol::cases::queue::claim_next(&mut conn, actor, Step::Keying);
@@ -123,7 +126,7 @@ fn main() -> anyhow::Result<()> {
                     }
                     std::thread::sleep(think);
                     let plate = format!("RDA-{:04}", 1001 + (case.id.0 as usize + k) % 24);
-                    let input = KeyingInput {
+                    let mut input = KeyingInput {
                         plate,
                         vehicle_class: VehicleClass::Car,
                         article_code: "53-1".into(),
@@ -135,11 +138,28 @@ fn main() -> anyhow::Result<()> {
                         acknowledge: vec![],
                     };
                     let t = Instant::now();
-                    let keyed = epatrol::cases::work::key(&mut conn, actor, case.id, &input);
-                    if keyed.is_ok()
-                        && let Ok(mut v) = keyings.lock()
-                    {
-                        v.push(t.elapsed().as_secs_f64() * 1000.0);
+                    let mut keyed = epatrol::cases::work::key(&mut conn, actor, case.id, &input);
+                    // A keyer reads the warnings (the demo's own cases carry
+                    // a camera reading that differs) and accepts them.
+                    if let Err(epatrol::error::ApiError::Unacknowledged(warnings)) = &keyed {
+                        input.acknowledge = warnings
+                            .iter()
+                            .map(|w| format!("{}:{}", w.field, w.code))
+                            .collect();
+                        keyed = epatrol::cases::work::key(&mut conn, actor, case.id, &input);
+                    }
+                    match keyed {
+                        Ok(_) => {
+                            if let Ok(mut v) = keyings.lock() {
+                                v.push(t.elapsed().as_secs_f64() * 1000.0);
+                            }
+                        }
+                        // A refused keying would leave the case claimed and
+                        // handed back at once: stop rather than loop on it.
+                        Err(e) => {
+                            eprintln!("keyer {k}: case {} refused: {e}", case.id.0);
+                            break;
+                        }
                     }
                 }
             });
