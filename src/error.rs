@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// One bad field of a request; validation answers list all of them at once.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
     /// JSON path of the field, e.g. `badge` or `items[3].position.lat`.
     pub field: String,
@@ -16,11 +16,36 @@ pub struct FieldError {
     pub code: String,
     /// Human-readable explanation.
     pub message: String,
+    /// The explanation in Traditional Chinese, for the console's pages,
+    /// where a rule has one; the API's answers keep to `message`.
+    #[serde(skip)]
+    pub zh: Option<String>,
 }
 
+/// Two field errors are the same when they say the same thing in the API.
+impl PartialEq for FieldError {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.field, &self.code, &self.message) == (&other.field, &other.code, &other.message)
+    }
+}
+
+impl Eq for FieldError {}
+
 impl FieldError {
+    /// The same, with the explanation in Traditional Chinese too.
+    pub fn with_zh(mut self, zh: impl Into<String>) -> Self {
+        self.zh = Some(zh.into());
+        self
+    }
+
+    /// What a person reading the console is told.
+    pub fn message_zh(&self) -> &str {
+        self.zh.as_deref().unwrap_or(&self.message)
+    }
+
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
         FieldError {
+            zh: None,
             field: field.into(),
             code: code.to_owned(),
             message: message.into(),

@@ -33,23 +33,32 @@ pub fn camera_record_differs(case: &CaseRow, keyed: &Critical) -> Vec<FieldError
         return warnings;
     }
     if (keyed.violation_at - case.violation_at).num_seconds().abs() > 60 {
-        warnings.push(FieldError::new(
-            "violation_at",
-            "camera_record_differs",
-            format!(
-                "the camera recorded {}: is the keyed time right?",
+        warnings.push(
+            FieldError::new(
+                "violation_at",
+                "camera_record_differs",
+                format!(
+                    "the camera recorded {}: is the keyed time right?",
+                    crate::domain::time::roc_datetime(case.violation_at)
+                ),
+            )
+            .with_zh(format!(
+                "照相紀錄為 {}：鍵入的時間正確嗎？",
                 crate::domain::time::roc_datetime(case.violation_at)
-            ),
-        ));
+            )),
+        );
     }
     if let Some(article) = &case.reported_article
         && article.trim() != keyed.article_code
     {
-        warnings.push(FieldError::new(
-            "article_code",
-            "camera_record_differs",
-            format!("the camera recorded article {article}: is the keyed article right?"),
-        ));
+        warnings.push(
+            FieldError::new(
+                "article_code",
+                "camera_record_differs",
+                format!("the camera recorded article {article}: is the keyed article right?"),
+            )
+            .with_zh(format!("照相紀錄的條款為 {article}：鍵入的條款正確嗎？")),
+        );
     }
     warnings
 }

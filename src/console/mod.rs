@@ -12,6 +12,7 @@ pub mod page_error;
 pub mod pages;
 pub mod session;
 pub mod tiles;
+pub mod words;
 
 use actix_web::{HttpRequest, web};
 

@@ -37,7 +37,7 @@ pub fn explain(e: &ApiError) -> String {
         ApiError::Rejected { detail, code } => format!("無法完成：{detail}（{code}）"),
         ApiError::Validation(errors) | ApiError::Unacknowledged(errors) => errors
             .iter()
-            .map(|e| format!("{}：{}", e.field, e.message))
+            .map(|e| format!("{}：{}", e.field, super::words::explain(e)))
             .collect::<Vec<_>>()
             .join("；"),
         ApiError::TooManyRequests {
@@ -104,7 +104,7 @@ pub fn refusal_messages(e: &ApiError) -> Option<Vec<String>> {
         ApiError::Validation(errors) => Some(
             errors
                 .iter()
-                .map(|f| format!("{}：{}", f.field, f.message))
+                .map(|f| format!("{}：{}", f.field, super::words::explain(f)))
                 .collect(),
         ),
         ApiError::Conflict { .. } | ApiError::UniqueViolation(_) | ApiError::Forbidden(_) => {

@@ -33,28 +33,34 @@ pub fn check(
             "plate",
             "not_registered",
             "no vehicle is registered under this plate on the violation day: check the plate against the evidence",
-        ));
+        ).with_zh("違規當日此車牌查無登記車輛：請對照證據確認車牌"));
         return v;
     };
     if record.vehicle_class != keyed_class {
-        v.errors.push(FieldError::new(
-            "vehicle_class",
-            "registry_mismatch",
-            format!(
-                "the registry says {} ({})",
-                record.vehicle_class.as_str(),
-                record.vehicle_class.label_zh()
-            ),
-        ));
+        v.errors.push(
+            FieldError::new(
+                "vehicle_class",
+                "registry_mismatch",
+                format!(
+                    "the registry says {} ({})",
+                    record.vehicle_class.as_str(),
+                    record.vehicle_class.label_zh()
+                ),
+            )
+            .with_zh(format!("車籍登記為{}", record.vehicle_class.label_zh())),
+        );
     }
     if let Some(make) = keyed_make.map(str::trim).filter(|m| !m.is_empty())
         && !same_make(make, record.make)
     {
-        v.warnings.push(FieldError::new(
-            "make",
-            "registry_mismatch",
-            format!("the registry says {}: is the plate right?", record.make),
-        ));
+        v.warnings.push(
+            FieldError::new(
+                "make",
+                "registry_mismatch",
+                format!("the registry says {}: is the plate right?", record.make),
+            )
+            .with_zh(format!("車籍登記廠牌為 {}：車牌正確嗎？", record.make)),
+        );
     }
     v
 }

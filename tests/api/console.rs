@@ -1164,6 +1164,97 @@ where
         .join("; ")
 }
 
+/// No browser needed: what the rules say about a keying, as it is typed,
+/// reaches the keyer in Chinese; the API keeps its own words.
+#[actix_web::test]
+async fn the_keying_check_speaks_chinese_and_the_api_keeps_its_words() {
+    use actix_web::test::{TestRequest, call_service, read_body};
+    let w = crate::cases::World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let intake = login(&srv, "SUP-IN").await;
+    let keyer = login(&srv, "K1").await;
+    let r = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        crate::cases::camera_case(app, "CAM-ZH-000001", 60),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let r = post(&srv, "/api/v1/queues/keying/claim", Some(&keyer), json!({})).await;
+    assert_eq!(r.body["id"], id, "{}", r.body);
+
+    let cookies = console_cookies(&srv, "K1").await;
+    let home = call_service(
+        &srv,
+        TestRequest::get()
+            .uri("/")
+            .insert_header(("Cookie", cookies.clone()))
+            .to_request(),
+    )
+    .await;
+    let html = String::from_utf8(read_body(home).await.to_vec()).unwrap();
+    let csrf = html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let at = (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::minutes(60))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("plate", "ZZ"),
+        ("vehicle_class", "car"),
+        ("article_code", "53-1"),
+        ("violation_at", at.as_str()),
+        ("place", "臺南市東區東門路一段"),
+        ("facts", "闖紅燈"),
+        ("fine", "1"),
+    ];
+    let res = call_service(
+        &srv,
+        TestRequest::post()
+            .uri(&format!("/cases/{id}/check"))
+            .insert_header(("Cookie", cookies))
+            .set_form(form)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
+    assert!(html.contains("車牌：不是車牌號碼的格式"), "{html}");
+    assert!(
+        html.contains("罰鍰：第53條第1項的罰鍰為新臺幣 2700 至 8100 元"),
+        "{html}"
+    );
+    assert!(html.contains("車牌：違規當日此車牌查無登記車輛"), "{html}");
+    assert!(!html.contains("not a plate number"), "{html}");
+
+    // The API answers the same keying in its own words.
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/keying"),
+        Some(&keyer),
+        json!({"plate": "ZZ", "vehicle_class": "car", "article_code": "53-1",
+               "violation_at": (chrono::Utc::now() - chrono::Duration::minutes(60)).to_rfc3339(),
+               "place": "臺南市東區東門路一段", "facts": "闖紅燈", "fine": 1}),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let messages: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(messages.contains(&"not a plate number"), "{}", r.body);
+    assert!(r.body["errors"][0].get("zh").is_none(), "{}", r.body);
+}
+
 /// No browser needed: a department's own tile server under the maps.
 #[actix_web::test]
 async fn maps_draw_the_tile_servers_tiles_when_there_is_one_and_none_otherwise() {

@@ -64,7 +64,7 @@ fn import_errors(errors: &[FieldError]) -> Markup {
                         tr {
                             td.num { (row_of(&e.field).unwrap_or("—")) }
                             td { (field_label(&e.field)) }
-                            td { (e.message) }
+                            td { (crate::console::words::explain(e)) }
                         }
                     }
                 }
@@ -156,7 +156,7 @@ fn boxes_body(
         }
         @if admin {
             h2 #new-box { "新增巡邏箱" }
-            (problems(&create_errors.iter().map(|e| format!("{}：{}", field_label(&e.field), e.message)).collect::<Vec<_>>()))
+            (problems(&create_errors.iter().map(|e| format!("{}：{}", field_label(&e.field), crate::console::words::explain(e))).collect::<Vec<_>>()))
             form method="post" action="/boxes" {
                 (csrf_field(who))
                 div.row {

@@ -147,7 +147,7 @@ pub async fn load_catalog(
         Err(ApiError::Validation(errors)) => {
             let m: Vec<String> = errors
                 .iter()
-                .map(|e| format!("{}：{}", e.field, e.message))
+                .map(|e| format!("{}：{}", e.field, crate::console::words::explain(e)))
                 .collect();
             show(
                 &state,

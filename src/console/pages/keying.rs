@@ -48,7 +48,13 @@ pub fn field_name(f: &str) -> &str {
 fn messages(errors: &[FieldError]) -> Vec<String> {
     errors
         .iter()
-        .map(|e| format!("{}：{}", field_name(&e.field), e.message))
+        .map(|e| {
+            format!(
+                "{}：{}",
+                field_name(&e.field),
+                crate::console::words::explain(e)
+            )
+        })
         .collect()
 }
 
@@ -94,7 +100,7 @@ fn warnings_to_acknowledge(warnings: &[FieldError]) -> Markup {
                 @for w in warnings {
                     label {
                         input type="checkbox" name="acknowledge" value=(format!("{}:{}", w.field, w.code));
-                        " " (field_name(&w.field)) "：" (w.message)
+                        " " (field_name(&w.field)) "：" (crate::console::words::explain(w))
                     }
                 }
             }

@@ -153,7 +153,7 @@ pub async fn quality_page(
         Err(ApiError::Validation(errors)) => {
             let messages: Vec<String> = errors
                 .iter()
-                .map(|e| format!("{}：{}", e.field, e.message))
+                .map(|e| format!("{}：{}", e.field, crate::console::words::explain(e)))
                 .collect();
             return Ok(ok(page(
                 "開單品質",

@@ -46,7 +46,7 @@ pub fn review_form(who: &Browser, case: &CaseView, warnings: &[FieldError]) -> M
                     @for w in warnings {
                         label {
                             input type="checkbox" name="acknowledge" value=(format!("{}:{}", w.field, w.code));
-                            " " (w.message)
+                            " " (crate::console::words::explain(w))
                         }
                     }
                 }

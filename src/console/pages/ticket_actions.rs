@@ -110,7 +110,7 @@ pub fn action_forms(
                     input #c-facts type="text" name="facts" value=(value("facts", t.facts.clone()));
                     @for w in warnings {
                         @let code = format!("{}:{}", w.field, w.code);
-                        label.inline { input type="checkbox" name="acknowledge" value=(code); "確認：" (w.message) }
+                        label.inline { input type="checkbox" name="acknowledge" value=(code); "確認：" (crate::console::words::explain(w)) }
                     }
                     button type="submit" { "送出更正" }
                 }

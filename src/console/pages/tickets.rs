@@ -146,8 +146,12 @@ pub async fn refused(
     let messages: Vec<String> = problems
         .iter()
         .map(|e| match e.field.as_str() {
-            "ticket" => e.message.clone(),
-            f => format!("{}：{}", super::keying::field_name(f), e.message),
+            "ticket" => crate::console::words::explain(e),
+            f => format!(
+                "{}：{}",
+                super::keying::field_name(f),
+                crate::console::words::explain(e)
+            ),
         })
         .collect();
     render(state, who, id, status, &messages, typed, &warnings).await

@@ -98,12 +98,21 @@ pub struct Verdict {
     pub due_date: Option<NaiveDate>,
 }
 
+/// Each finding in the API's words and in the console's (zh-TW).
 impl Verdict {
-    fn error(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, code, message));
+    fn error(
+        &mut self,
+        field: &str,
+        code: &str,
+        message: impl Into<String>,
+        zh: impl Into<String>,
+    ) {
+        self.errors
+            .push(FieldError::new(field, code, message).with_zh(zh));
     }
-    fn warn(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.warnings.push(FieldError::new(field, code, message));
+    fn warn(&mut self, field: &str, code: &str, message: impl Into<String>, zh: impl Into<String>) {
+        self.warnings
+            .push(FieldError::new(field, code, message).with_zh(zh));
     }
 }
 
@@ -134,6 +143,7 @@ pub fn judge(
             "violation_at",
             "in_future",
             "the violation time is in the future",
+            "違規時間在未來",
         );
     }
     // Legal periods count whole Taiwan days (行政程序法 §48): the hour of
@@ -152,12 +162,23 @@ pub fn judge(
                 format!(
                     "the {months}-month period to ticket it ended with {last}: it can no longer be ticketed (Article 90)"
                 ),
+                format!(
+                    "舉發期限 {months} 個月已於 {} 屆滿，不得再舉發（第 90 條）",
+                    time::last_day(violation_day, period)
+                        .map(crate::domain::time::roc_date)
+                        .unwrap_or_default()
+                ),
             );
         }
     }
     if facts.kind == TicketKind::CitizenReport {
         match (facts.reported_at, rules.get("citizen_report_window_days")) {
-            (None, _) => v.error("reported_at", "required", "when did the report come in?"),
+            (None, _) => v.error(
+                "reported_at",
+                "required",
+                "when did the report come in?",
+                "請填檢舉收件時間",
+            ),
             (Some(reported), Some(days))
                 if !u32::try_from(*days).is_ok_and(|days| {
                     time::within(
@@ -171,6 +192,7 @@ pub fn judge(
                     "reported_at",
                     "report_too_late",
                     format!("reported more than {days} days after the violation day (Article 7-1)"),
+                    format!("違規日起逾 {days} 日才檢舉，不予舉發（第 7 條之 1）"),
                 )
             }
             _ => {}
@@ -183,6 +205,10 @@ pub fn judge(
             "article_code",
             "not_in_force",
             format!("no article {article_code} was in force on {violation_day}"),
+            format!(
+                "{} 沒有施行中的條款 {article_code}",
+                crate::domain::time::roc_date(violation_day)
+            ),
         ),
         Some(a) => {
             if !a.ticket_kinds.contains(&facts.kind) {
@@ -194,6 +220,7 @@ pub fn judge(
                         a.article,
                         facts.kind.as_str()
                     ),
+                    format!("{}不能用於{}", a.article, facts.kind.label_zh()),
                 );
             }
             match a.fines.get(&facts.vehicle_class) {
@@ -205,11 +232,13 @@ pub fn judge(
                         a.article,
                         facts.vehicle_class.label_zh()
                     ),
+                    format!("{}不適用於{}", a.article, facts.vehicle_class.label_zh()),
                 ),
                 Some([min, max]) if facts.fine < *min || facts.fine > *max => v.error(
                     "fine",
                     "out_of_range",
                     format!("the fine for {} is NT${min}–{max}", a.article),
+                    format!("{}的罰鍰為新臺幣 {min} 至 {max} 元", a.article),
                 ),
                 Some(_) => {}
             }
@@ -218,13 +247,19 @@ pub fn judge(
 
     // Which vehicle.
     match plate::check(&v.plate, facts.vehicle_class) {
-        Err(PlateProblem::Format) => v.error("plate", "format", "not a plate number"),
+        Err(PlateProblem::Format) => v.error(
+            "plate",
+            "format",
+            "not a plate number",
+            "不是車牌號碼的格式",
+        ),
         Err(PlateProblem::WrongClass { issued_to }) => {
             let classes: Vec<&str> = issued_to.iter().map(|c| c.label_zh()).collect();
             v.error(
                 "plate",
                 "vehicle_class_mismatch",
                 format!("plates like this belong to {}", classes.join("、")),
+                format!("這種車牌屬於{}", classes.join("、")),
             );
         }
         Ok(_) => {}
@@ -234,18 +269,23 @@ pub fn judge(
             "plate",
             "confusable_letters",
             "plates have no I or O: is it 1 or 0?",
+            "車牌不用 I 與 O：是 1 或 0 嗎？",
         );
     }
 
     // Who.
     match facts.kind {
-        TicketKind::OnTheSpot if facts.driver.is_none() => {
-            v.error("driver", "required", "the driver was stopped: record who")
-        }
+        TicketKind::OnTheSpot if facts.driver.is_none() => v.error(
+            "driver",
+            "required",
+            "the driver was stopped: record who",
+            "已攔停駕駛人：請填駕駛人",
+        ),
         TicketKind::Camera if facts.owner.is_none() => v.error(
             "owner",
             "required",
             "camera cases are sent to the registered owner",
+            "逕行舉發應寄送登記車主",
         ),
         _ => {}
     }
@@ -263,6 +303,7 @@ pub fn judge(
             "signature.reason",
             "required",
             "a refused signature needs the reason",
+            "拒簽須填事由",
         );
     }
 
@@ -278,14 +319,24 @@ pub fn judge(
             .checked_add_signed(Duration::try_days(i64::from(*days))?)
     });
     if v.due_date.is_none() {
-        v.error("due_date", "no_rule", format!("no {key} rule is in force"));
+        v.error(
+            "due_date",
+            "no_rule",
+            format!("no {key} rule is in force"),
+            format!("沒有施行中的到案期限規則（{key}）"),
+        );
     }
     v
 }
 
 fn check_person(v: &mut Verdict, field: &str, p: &Person, violation_day: NaiveDate) {
     if p.name.trim().is_empty() {
-        v.error(&format!("{field}.name"), "required", "the name is required");
+        v.error(
+            &format!("{field}.name"),
+            "required",
+            "the name is required",
+            "請填姓名",
+        );
     }
     if let Some(id) = &p.national_id {
         match national_id::check(id) {
@@ -293,11 +344,13 @@ fn check_person(v: &mut Verdict, field: &str, p: &Person, violation_day: NaiveDa
                 &format!("{field}.national_id"),
                 "format",
                 "not an ID or resident certificate number",
+                "不是身分證或居留證號碼",
             ),
             Err(IdError::CheckDigit) => v.error(
                 &format!("{field}.national_id"),
                 "check_digit",
                 "the check digit does not match: a typo?",
+                "檢查碼不符：是否打錯？",
             ),
             Ok(kind) => {
                 let second = id.trim().chars().nth(1).unwrap_or(' ').to_ascii_uppercase();
@@ -317,6 +370,7 @@ fn check_person(v: &mut Verdict, field: &str, p: &Person, violation_day: NaiveDa
                         &format!("{field}.sex"),
                         "sex_mismatch",
                         "the ID number says otherwise",
+                        "與身分證號碼所示性別不符",
                     );
                 }
             }
@@ -328,6 +382,7 @@ fn check_person(v: &mut Verdict, field: &str, p: &Person, violation_day: NaiveDa
                 &format!("{field}.birth_date"),
                 "in_future",
                 "born after the violation",
+                "出生日期在違規之後",
             );
         } else {
             let age = violation_day.year()
@@ -340,6 +395,7 @@ fn check_person(v: &mut Verdict, field: &str, p: &Person, violation_day: NaiveDa
                     &format!("{field}.birth_date"),
                     "unusual_age",
                     format!("{age} years old: check the birth date"),
+                    format!("{age} 歲：請確認出生日期"),
                 );
             }
         }

@@ -74,7 +74,13 @@ fn field_label(field: &str) -> &str {
 pub(super) fn messages(errors: &[FieldError]) -> Vec<String> {
     errors
         .iter()
-        .map(|e| format!("{}：{}", field_label(&e.field), e.message))
+        .map(|e| {
+            format!(
+                "{}：{}",
+                field_label(&e.field),
+                crate::console::words::explain(e)
+            )
+        })
         .collect()
 }
 
