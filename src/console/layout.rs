@@ -11,10 +11,11 @@ use super::assets::bundle;
 use super::session::Browser;
 use crate::domain::Role;
 
-/// The console's content security policy: its own scripts, styles and
-/// images (evidence, maps drawn inline), forms to itself, nothing else.
+/// The console's content security policy: its own scripts, styles,
+/// images (evidence, maps drawn inline) and videos (evidence), forms to
+/// itself, nothing else.
 pub const CONSOLE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+img-src 'self' data:; media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 fn head(title: &str) -> Markup {
     let b = bundle();

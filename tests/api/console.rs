@@ -1164,10 +1164,11 @@ where
         .join("; ")
 }
 
-/// No browser needed: what the rules say about a keying, as it is typed,
-/// reaches the keyer in Chinese; the API keeps its own words.
+/// No browser needed: the keyer's evidence viewer shows the image and plays
+/// the video; what the rules say about a keying, as it is typed, reaches
+/// the keyer in Chinese; the API keeps its own words.
 #[actix_web::test]
-async fn the_keying_check_speaks_chinese_and_the_api_keeps_its_words() {
+async fn the_keying_screen_plays_video_evidence_and_speaks_chinese() {
     use actix_web::test::{TestRequest, call_service, read_body};
     let w = crate::cases::World::new();
     let app = &w.app;
@@ -1183,10 +1184,59 @@ async fn the_keying_check_speaks_chinese_and_the_api_keeps_its_words() {
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let id = r.body["id"].as_i64().unwrap();
+    let evidence = format!("/api/v1/cases/{id}/evidence");
+    let png = crate::cases::upload(&srv, &intake, &evidence, "image/png", crate::cases::PNG).await;
+    assert_eq!(png.status, 201, "{}", png.body);
+    let mp4 = crate::cases::upload(
+        &srv,
+        &intake,
+        &evidence,
+        "video/mp4",
+        b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom",
+    )
+    .await;
+    assert_eq!(mp4.status, 201, "{}", mp4.body);
     let r = post(&srv, "/api/v1/queues/keying/claim", Some(&keyer), json!({})).await;
     assert_eq!(r.body["id"], id, "{}", r.body);
 
     let cookies = console_cookies(&srv, "K1").await;
+    // The evidence viewer plays the video beside the image, and the page's
+    // policy lets it.
+    let work = call_service(
+        &srv,
+        TestRequest::get()
+            .uri(&format!("/cases/{id}/work"))
+            .insert_header(("Cookie", cookies.clone()))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(work.status(), 200);
+    let policy = work
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("media-src 'self'"), "{policy}");
+    let html = String::from_utf8(read_body(work).await.to_vec()).unwrap();
+    let video = format!(
+        "/cases/{id}/evidence/{}",
+        mp4.body["sha256"].as_str().unwrap()
+    );
+    assert!(
+        html.contains(&format!(
+            "<video controls preload=\"metadata\" src=\"{video}\""
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<img src=\"/cases/{id}/evidence/{}\"",
+            png.body["sha256"].as_str().unwrap()
+        )),
+        "{html}"
+    );
     let home = call_service(
         &srv,
         TestRequest::get()

@@ -112,8 +112,18 @@ pub fn viewer(case: &CaseView) -> Markup {
                     p.muted { "此案件沒有影像證據。" }
                 }
             }
-            @for e in case.evidence.iter().filter(|e| !e.media_type.starts_with("image/")) {
-                p { a href=(format!("/cases/{}/evidence/{}", case.id.0, e.sha256)) { (e.media_type) " 檔案" } }
+            @for (n, e) in case.evidence.iter().filter(|e| image.is_none_or(|i| i.sha256 != e.sha256)).enumerate() {
+                @let href = format!("/cases/{}/evidence/{}", case.id.0, e.sha256);
+                @if e.media_type.starts_with("video/") {
+                    figure.video {
+                        video controls preload="metadata" src=(href) aria-label=(format!("證據影片 {}", n + 1)) {}
+                        figcaption { a href=(href) download { "下載影片" } }
+                    }
+                } @else if e.media_type.starts_with("image/") {
+                    p { a href=(href) target="_blank" rel="noopener" { "另一張影像（新分頁開啟）" } }
+                } @else {
+                    p { a href=(href) target="_blank" rel="noopener" { (if e.media_type == "application/pdf" { "PDF 文件" } else { e.media_type.as_str() }) "（新分頁開啟）" } }
+                }
             }
         }
     }
