@@ -77,3 +77,32 @@ mod tests {
         assert_eq!(roc_short_date(d), "115/12/01");
     }
 }
+
+/// A whole number with thousands separators, as figures are read here:
+/// 12,000,000.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod thousands_tests {
+    #[test]
+    fn figures_are_grouped_by_three() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(855_200), "855,200");
+        assert_eq!(super::thousands(12_000_000), "12,000,000");
+        assert_eq!(super::thousands(-1234), "-1,234");
+        assert_eq!(super::thousands(999), "999");
+    }
+}

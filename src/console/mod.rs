@@ -62,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::city::create_unit)
         .service(pages::city::disable_or_enable_unit)
         .service(pages::city::create_vendor)
+        .service(pages::contracts::create_contract)
         .service(pages::catalog::catalog_page)
         .service(pages::catalog::load_catalog)
         .service(pages::hq_tools::system)

@@ -1164,6 +1164,84 @@ where
         .join("; ")
 }
 
+/// No browser needed: an administrator adds a vendor's contract from the
+/// city page, and the rules the API applies refuse a bad one in words.
+#[actix_web::test]
+async fn an_administrator_adds_a_vendor_contract_from_the_city_page() {
+    use actix_web::test::{TestRequest, call_service, read_body};
+    let app = TestApp::new();
+    app.user("A0001", app.fx.hq, epatrol::domain::Role::Admin);
+    let srv = app.service().await;
+    let cookies = console_cookies(&srv, "A0001").await;
+    let page = |cookies: String| {
+        TestRequest::get()
+            .uri("/admin/units")
+            .insert_header(("Cookie", cookies))
+            .to_request()
+    };
+    let res = call_service(&srv, page(cookies.clone())).await;
+    assert_eq!(res.status(), 200);
+    let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
+    let csrf = html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let vendor = app.fx.vendor.0.to_string();
+    let send = |starts: &'static str, ends: &'static str, price: &'static str| {
+        TestRequest::post()
+            .uri("/admin/contracts")
+            .insert_header(("Cookie", cookies.clone()))
+            .set_form([
+                ("_csrf", csrf.as_str()),
+                ("contract_vendor", vendor.as_str()),
+                ("starts_on", starts),
+                ("ends_on", ends),
+                ("unit_price", price),
+                ("yearly_ticket_cap", "855200"),
+                ("yearly_amount_cap", "12,000,000"),
+            ])
+            .to_request()
+    };
+    let res = call_service(&srv, send("2027-01-01", "2029-12-31", "13")).await;
+    assert_eq!(res.status(), 303);
+    let res = call_service(&srv, page(cookies.clone())).await;
+    let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
+    assert!(
+        html.contains("民國116年01月01日 – 民國118年12月31日"),
+        "{html}"
+    );
+    assert!(html.contains("<td class=\"num\">12,000,000</td>"), "{html}");
+    let r = get(
+        &srv,
+        &format!("/api/v1/vendors/{vendor}/contracts"),
+        &login(&srv, "A0001").await,
+    )
+    .await;
+    assert_eq!(r.body.as_array().unwrap().len(), 1, "{}", r.body);
+
+    // Refused, in words, nothing added: the same period again, a price over
+    // the cap, an end before the start.
+    for (starts, ends, price, status, says) in [
+        ("2028-01-01", "2028-12-31", "13", 409, "無法完成"),
+        ("2030-01-01", "2030-12-31", "14", 422, "超出範圍"),
+        ("2031-01-01", "2030-12-31", "13", 422, "早於開始"),
+    ] {
+        let res = call_service(&srv, send(starts, ends, price)).await;
+        assert_eq!(res.status().as_u16(), status, "{starts} {price}");
+        let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
+        assert!(html.contains(says), "{says}: {html}");
+    }
+    let r = get(
+        &srv,
+        &format!("/api/v1/vendors/{vendor}/contracts"),
+        &login(&srv, "A0001").await,
+    )
+    .await;
+    assert_eq!(r.body.as_array().unwrap().len(), 1, "{}", r.body);
+}
+
 /// No browser needed: the keyer's evidence viewer shows the image and plays
 /// the video; what the rules say about a keying, as it is typed, reaches
 /// the keyer in Chinese; the API keeps its own words.

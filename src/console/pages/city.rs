@@ -33,7 +33,7 @@ async fn units_body(
     typed: &[(String, String)],
 ) -> PageResult<Markup> {
     let actor = who.actor().clone();
-    let (units, vendors) = state
+    let (units, vendors, contracts) = state
         .db(move |c| {
             let q = UnitListQuery {
                 parent_id: None,
@@ -46,7 +46,12 @@ async fn units_body(
             };
             let units: Vec<UnitView> = crate::org::units::list(c, &actor, &q, page)?.items;
             let vendors = crate::org::vendors::list(c, &actor).unwrap_or_default();
-            Ok((units, vendors))
+            let mut contracts = Vec::with_capacity(vendors.len());
+            for v in &vendors {
+                let rows = crate::contracts::store::of_vendor(c, v.id)?;
+                contracts.push((v.id, rows.iter().map(crate::contracts::view).collect()));
+            }
+            Ok((units, vendors, contracts))
         })
         .await?;
     let name_of = |id: Option<UnitId>| {
@@ -107,6 +112,7 @@ async fn units_body(
             }
             button type="submit" { "新增廠商" }
         }
+        (super::contracts::section(who, &vendors, &contracts, typed))
     })
 }
 
@@ -127,7 +133,7 @@ pub async fn units_page(state: web::Data<AppState>, who: Browser) -> PageResult<
     show_units(&state, &who, StatusCode::OK, &[], &[]).await
 }
 
-async fn after_units(
+pub(super) async fn after_units(
     state: &AppState,
     who: &Browser,
     typed: &[(String, String)],

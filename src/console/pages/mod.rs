@@ -5,6 +5,7 @@ pub mod boxes;
 pub mod catalog;
 pub mod checkins;
 pub mod city;
+pub mod contracts;
 pub mod coverage;
 pub mod home;
 pub mod hq_tools;
