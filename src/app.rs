@@ -206,6 +206,9 @@ pub fn build(
     app.configure(crate::console::configure)
         .default_service(web::to(route_not_found))
         .wrap(actix_web::middleware::from_fn(
+            crate::console::error_pages::with_navigation,
+        ))
+        .wrap(actix_web::middleware::from_fn(
             crate::console::htmx::whole_page_redirects,
         ))
         .wrap(actix_web::middleware::from_fn(

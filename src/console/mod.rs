@@ -5,6 +5,7 @@
 //! enforced once, server-side, whatever a page shows.
 
 pub mod assets;
+pub mod error_pages;
 pub mod format;
 pub mod htmx;
 pub mod layout;

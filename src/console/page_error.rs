@@ -5,7 +5,6 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
-use maud::html;
 
 use crate::error::ApiError;
 
@@ -82,17 +81,13 @@ impl ResponseError for PageError {
                 ("無法完成", explain(e))
             }
         };
-        let body = super::layout::bare(
-            title,
-            html! {
-                main.narrow {
-                    h1 { (title) }
-                    p.error role="alert" { (text) }
-                    p { a href="/" { "回首頁" } }
-                }
-            },
-        );
-        super::layout::html_response(self.status_code(), body)
+        // Drawn bare here; for a signed-in caller `error_pages` draws it
+        // again inside the console's menu.
+        let said = super::error_pages::ErrorPage { title, text };
+        let body = super::layout::bare(title, super::error_pages::content(&said));
+        let mut res = super::layout::html_response(self.status_code(), body);
+        res.extensions_mut().insert(said);
+        res
     }
 }
 

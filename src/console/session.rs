@@ -221,6 +221,8 @@ impl FromRequest for Browser {
             if browser.must_change_password && req.path() != "/password" {
                 return Err(PageError::ChangePassword);
             }
+            // For an error page to be drawn inside this caller's menu.
+            actix_web::HttpMessage::extensions_mut(&req).insert(browser.clone());
             Ok(browser)
         })
     }

@@ -1164,6 +1164,31 @@ where
         .join("; ")
 }
 
+/// No browser needed: an error page shown to someone signed in keeps the
+/// console's menu (and its status), so the way on is one click.
+#[actix_web::test]
+async fn error_pages_keep_the_menu_for_someone_signed_in() {
+    use actix_web::test::{TestRequest, call_service, read_body};
+    let app = TestApp::new();
+    app.user("S1100", app.fx.p1s1, epatrol::domain::Role::Supervisor);
+    let srv = app.service().await;
+    let cookies = console_cookies(&srv, "S1100").await;
+    let res = call_service(
+        &srv,
+        TestRequest::get()
+            .uri("/tickets/999999")
+            .insert_header(("Cookie", cookies))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    assert!(res.headers().contains_key("content-security-policy"));
+    let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
+    assert!(html.contains("<nav aria-label=\"主選單\">"), "{html}");
+    assert!(html.contains("找不到"), "{html}");
+    assert!(html.contains("回首頁"), "{html}");
+}
+
 /// No browser needed: an administrator adds a vendor's contract from the
 /// city page, and the rules the API applies refuse a bad one in words.
 #[actix_web::test]
