@@ -569,7 +569,10 @@ async fn a_supervisor_reviews_a_flagged_check_in_and_sees_coverage_change() {
     let checkin = r.body["checkin_id"].as_i64().unwrap();
 
     // Just after midnight: today's all-day window has closed and counts.
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    // The Taiwan day of the scan, half an hour ago (just after midnight it
+    // is yesterday's).
+    let today = (chrono::Utc::now() - chrono::Duration::minutes(30) + chrono::Duration::hours(8))
+        .date_naive();
     let after_midnight =
         today.succ_opt().unwrap().and_hms_opt(0, 30, 0).unwrap() - chrono::Duration::hours(8);
     w.app.state.clock.set(after_midnight);
