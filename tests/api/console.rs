@@ -1121,6 +1121,15 @@ async fn a_partial_update_after_the_session_ended_loads_the_sign_in_page_whole()
     assert_eq!(res.headers().get("location").unwrap(), "/login");
 }
 
+/// The CSRF token a console page carries in its forms.
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a form with a CSRF token")
+        .to_owned()
+}
+
 /// Signs in through the console's form without a browser: the cookies to send.
 async fn console_cookies<S, B>(srv: &S, badge: &str) -> String
 where
@@ -1210,12 +1219,7 @@ async fn an_administrator_adds_a_vendor_contract_from_the_city_page() {
     let res = call_service(&srv, page(cookies.clone())).await;
     assert_eq!(res.status(), 200);
     let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
-    let csrf = html
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_of(&html);
     let vendor = app.fx.vendor.0.to_string();
     let send = |starts: &'static str, ends: &'static str, price: &'static str| {
         TestRequest::post()
@@ -1352,12 +1356,7 @@ async fn the_keying_screen_plays_video_evidence_and_speaks_chinese() {
     )
     .await;
     let html = String::from_utf8(read_body(home).await.to_vec()).unwrap();
-    let csrf = html
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_of(&html);
     let at = (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::minutes(60))
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();

@@ -211,13 +211,17 @@ fn check(keys: &SigningKeys, scan: &Scan<'_>) -> Checked {
     }
 }
 
+/// The handheld's wall clock at the scan, as stored.
+fn device_time(input: &CheckinInput) -> NaiveDateTime {
+    crate::db::truncate_micros(input.scanned_at.naive_utc())
+}
+
 fn scan_time(received_at: NaiveDateTime, scan: &Scan<'_>) -> ScanTime {
     let input = scan.input;
-    let device_time = crate::db::truncate_micros(input.scanned_at.naive_utc());
     let sent = input.sent_monotonic.as_ref().or(scan.sent);
     let mut timing = clock::reconstruct(
         received_at,
-        device_time,
+        device_time(input),
         input.scan_monotonic.as_ref(),
         sent,
     );
@@ -292,7 +296,7 @@ fn judge_scan(
         kind: input.kind,
         occurred_at: at,
         time_source: timing.source,
-        device_time: crate::db::truncate_micros(input.scanned_at.naive_utc()),
+        device_time: device_time(input),
         received_at,
         lat: input.position.lat,
         lon: input.position.lon,
