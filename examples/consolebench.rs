@@ -1,16 +1,23 @@
 //! Server time of the console's keying pages with many vendor users at
 //! once, against a running demo server (`serve --demo`):
 //!
-//!   cargo run --release --example consolebench -- [--users 50] [--secs 20]
+//!   cargo run --release --example consolebench -- [--users 50] [--secs 20] [--cases 6000] [--think-ms 0]
 //!
-//! Each user signs in through the console's own form (its cookies and
-//! tokens), claims the next keying case, then loops the pages a keyer's
-//! browser asks for while keying: the keying queue, the case's work page
-//! (form beside the evidence viewer) and the as-you-type check (an htmx
-//! POST). Latency is from sending to the whole answer read, per page.
+//! First, through the API as the demo administrator, it makes one keyer
+//! account per user (of the demo vendor) and takes in `--cases` camera
+//! cases for them. Each user then signs in through the console's own form
+//! (its cookies and tokens), sets a password of their own as the console
+//! asks at a first sign-in, claims the next keying case, and loops what a
+//! keyer's browser asks for while keying: the case's work page (form beside
+//! the evidence viewer), the as-you-type check (an htmx POST), Enter (the
+//! keying submitted, answered with the next case claimed) and, every tenth
+//! case, the keying queue. Latency is from sending to the whole answer
+//! read, per page; "Enter to next case" is the submission plus the next
+//! case's work page.
 #![allow(clippy::indexing_slicing)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -51,7 +58,7 @@ impl Browser {
         for (k, v) in extra {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
-        if method == "POST" {
+        if method == "POST" && !extra.iter().any(|(k, _)| *k == "Content-Type") {
             req.push_str("Content-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin\r\n");
         }
         req.push_str(&format!("Content-Length: {}\r\n\r\n{form}", form.len()));
@@ -98,6 +105,153 @@ impl Browser {
             body: String::from_utf8_lossy(&body).into_owned(),
         }
     }
+
+    /// A JSON request to the API with a bearer token.
+    fn api(&mut self, method: &str, path: &str, token: &str, body: &serde_json::Value) -> Answer {
+        let auth = format!("Bearer {token}");
+        let body = if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        self.send(
+            method,
+            path,
+            &body,
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", &auth),
+            ],
+        )
+    }
+
+    /// Signs in through the console's form; at a first sign-in, sets a
+    /// password of the user's own as the console asks.
+    fn sign_in(&mut self, badge: &str, password: &str) {
+        let login = self.send("GET", "/login", "", &[]);
+        let token = between(&login.body, "name=\"_login\" value=\"", "\"").to_owned();
+        let signed = self.send(
+            "POST",
+            "/login",
+            &format!("_login={token}&badge={badge}&password={password}"),
+            &[],
+        );
+        assert_eq!(signed.status, 303, "sign-in: {}", signed.body);
+        if signed.location.as_deref() == Some("/password") {
+            let page = self.send("GET", "/password", "", &[]);
+            let csrf = between(&page.body, "name=\"_csrf\" value=\"", "\"").to_owned();
+            let mine = format!("{password}-own");
+            let changed = self.send(
+                "POST",
+                "/password",
+                &format!(
+                    "_csrf={csrf}&current_password={password}&new_password={mine}&again={mine}"
+                ),
+                &[],
+            );
+            assert_eq!(changed.status, 303, "password change: {}", changed.body);
+        }
+    }
+}
+
+/// Percent-encodes a form value.
+fn form_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Keyer accounts of the demo vendor and camera cases for them, through
+/// the API as the demo administrator. Returns the badges and each case's
+/// violation time (Taiwan time, as keyed) by its client id.
+fn prepare(addr: &str, users: usize, cases: usize) -> (Vec<String>, HashMap<String, String>) {
+    let mut b = Browser::open(addr);
+    let login = b.send(
+        "POST",
+        "/api/v1/auth/login",
+        &serde_json::json!({"badge": "A0001", "password": "epatrol-demo"}).to_string(),
+        &[("Content-Type", "application/json")],
+    );
+    assert_eq!(login.status, 200, "admin sign-in: {}", login.body);
+    let token: serde_json::Value = serde_json::from_str(&login.body).unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let units: serde_json::Value = serde_json::from_str(
+        &b.api(
+            "GET",
+            "/api/v1/units?limit=100",
+            &token,
+            &serde_json::Value::Null,
+        )
+        .body,
+    )
+    .unwrap();
+    let unit = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "P01-S1")
+        .expect("the demo city's unit P01-S1")["id"]
+        .clone();
+    let vendors: serde_json::Value = serde_json::from_str(
+        &b.api("GET", "/api/v1/vendors", &token, &serde_json::Value::Null)
+            .body,
+    )
+    .unwrap();
+    let vendor = vendors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["code"] == "DEMO-VENDOR")
+        .expect("the demo vendor")["id"]
+        .clone();
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let badges: Vec<String> = (0..users)
+        .map(|k| {
+            let badge = format!("CB{}{k:03}", run % 100_000);
+            let made = b.api(
+                "POST",
+                "/api/v1/users",
+                &token,
+                &serde_json::json!({
+                    "badge": badge, "name": "壓測打字員", "unit_id": unit,
+                    "role": "vendor_keyer", "vendor_id": vendor,
+                    "password": "bench-keyer-password"
+                }),
+            );
+            assert_eq!(made.status, 201, "keyer account: {}", made.body);
+            badge
+        })
+        .collect();
+    let now = chrono::Utc::now();
+    let times = (0..cases)
+        .map(|n| {
+            let client_id = format!("CB-{run}-{n:06}");
+            let at = now - chrono::Duration::minutes(30 + (n as i64 * 7) % 20_000);
+            let at = at - chrono::Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos()));
+            let made = b.api(
+                "POST",
+                "/api/v1/cases",
+                &token,
+                &serde_json::json!({
+                    "client_id": client_id, "source": "camera", "unit_id": unit,
+                    "vendor_id": vendor, "violation_at": at.to_rfc3339(),
+                    "place": "臺南市東區東門路一段",
+                    "camera": {"camera_id": "TN-CAM-BENCH"}
+                }),
+            );
+            assert_eq!(made.status, 201, "case: {}", made.body);
+            let taiwan = at + chrono::Duration::hours(8);
+            (client_id, taiwan.format("%Y-%m-%d %H:%M:%S").to_string())
+        })
+        .collect();
+    (badges, times)
 }
 
 /// The value after `marker` up to `end` in a page.
@@ -123,78 +277,145 @@ fn arg(args: &[String], name: &str, default: f64) -> f64 {
         .unwrap_or(default)
 }
 
+/// What a keyer keys for the case on `page`: a registered demo car and
+/// the case's own time; warnings the page asks about are accepted, as a
+/// keyer who has read them does.
+fn keying_form(page: &str, csrf: &str, times: &HashMap<String, String>, n: usize) -> String {
+    let client_id = between(page, "<dt>案件</dt><dd>", "<");
+    let at = times
+        .get(client_id)
+        .map(String::as_str)
+        .unwrap_or("2026-11-30 14:05:09");
+    let mut form = format!(
+        "_csrf={csrf}&plate=RDA-{:04}&vehicle_class=car&article_code=53-1&violation_at={}&place={}&facts={}&fine=2700&make=",
+        1001 + n % 24,
+        form_value(at),
+        form_value("臺南市東區東門路一段"),
+        form_value("行經有燈光號誌管制之交岔路口闖紅燈"),
+    );
+    let mut rest = page;
+    while let Some(i) = rest.find("name=\"acknowledge\" value=\"") {
+        rest = &rest[i + "name=\"acknowledge\" value=\"".len()..];
+        let value = &rest[..rest.find('"').unwrap_or(0)];
+        form.push_str(&format!("&acknowledge={}", form_value(value)));
+    }
+    form
+}
+
+const PAGES: [&str; 5] = [
+    "keying queue",
+    "case work page",
+    "as-you-type check",
+    "Enter (keying submitted)",
+    "Enter to next case shown",
+];
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let users = arg(&args, "--users", 50.0) as usize;
     let secs = arg(&args, "--secs", 20.0);
+    let cases = arg(&args, "--cases", 6000.0) as usize;
+    let think = Duration::from_secs_f64(arg(&args, "--think-ms", 0.0) / 1000.0);
     let url = std::env::var("EPATROL_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
     let addr = url
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_owned();
-    // Signed in one after another: the lockout checks at most five
-    // passwords of one badge at a time, as it should.
-    let signed_in: Vec<(Browser, String, String)> = (0..users)
-        .map(|_| {
+    let t = Instant::now();
+    let (badges, times) = prepare(&addr, users, cases);
+    println!(
+        "{users} keyer accounts and {cases} camera cases made in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let times = std::sync::Arc::new(times);
+    let signed_in: Vec<(Browser, String, String)> = badges
+        .iter()
+        .map(|badge| {
             let mut b = Browser::open(&addr);
-            let login = b.send("GET", "/login", "", &[]);
-            let token = between(&login.body, "name=\"_login\" value=\"", "\"").to_owned();
-            let signed = b.send(
-                "POST",
-                "/login",
-                &format!("_login={token}&badge=K0001&password=epatrol-demo"),
-                &[],
-            );
-            assert_eq!(signed.status, 303, "sign-in: {}", signed.body);
+            b.sign_in(badge, "bench-keyer-password");
             let queue = b.send("GET", "/work/keying", "", &[]);
             let csrf = between(&queue.body, "X-CSRF-Token&quot;:&quot;", "&quot;").to_owned();
             let claimed = b.send("POST", "/work/keying/next", &format!("_csrf={csrf}"), &[]);
-            let work = claimed
-                .location
-                .expect("a case to key: the demo city has some");
+            let work = claimed.location.expect("a case to key");
             (b, csrf, work)
         })
         .collect();
     let until = Instant::now() + Duration::from_secs_f64(secs + 5.0);
     let threads: Vec<_> = signed_in
         .into_iter()
-        .map(|(mut b, csrf, work)| {
+        .enumerate()
+        .map(|(k, (mut b, csrf, mut work))| {
+            let times = times.clone();
             std::thread::spawn(move || {
-                let id = between(&work, "/cases/", "/").to_owned();
-                let check = format!("/cases/{id}/check");
-                let mut times: [Vec<Duration>; 3] = Default::default();
+                let mut lat: [Vec<Duration>; 5] = Default::default();
+                let (mut keyed, mut warned) = (0usize, 0usize);
+                // People sit down one after another, not at one instant.
+                std::thread::sleep(think * k as u32 / users as u32);
                 let started = Instant::now();
-                while Instant::now() < until && started.elapsed() < Duration::from_secs_f64(secs) {
+                // When Enter was pressed on the case before: "Enter to next
+                // case shown" ends when the next work page has been read.
+                let mut entered: Option<Instant> = None;
+                while Instant::now() < until
+                    && started.elapsed() < Duration::from_secs_f64(secs)
+                    && work.starts_with("/cases/")
+                {
                     let t = Instant::now();
-                    assert_eq!(b.send("GET", "/work/keying", "", &[]).status, 200);
-                    times[0].push(t.elapsed());
-                    let t = Instant::now();
-                    assert_eq!(b.send("GET", &work, "", &[]).status, 200);
-                    times[1].push(t.elapsed());
+                    let page = b.send("GET", &work, "", &[]);
+                    assert_eq!(page.status, 200, "{work}");
+                    lat[1].push(t.elapsed());
+                    if let Some(e) = entered.take() {
+                        lat[4].push(e.elapsed());
+                    }
+                    if keyed.is_multiple_of(10) {
+                        let t = Instant::now();
+                        assert_eq!(b.send("GET", "/work/keying", "", &[]).status, 200);
+                        lat[0].push(t.elapsed());
+                    }
+                    let id = between(&work, "/cases/", "/").to_owned();
+                    let mut form = keying_form(&page.body, &csrf, &times, k + keyed);
                     let t = Instant::now();
                     let r = b.send(
                         "POST",
-                        &check,
-                        "plate=ABC-1234&vehicle_class=car&article_code=53-1&violation_at=2026-11-30+14%3A05",
+                        &format!("/cases/{id}/check"),
+                        &form,
                         &[("HX-Request", "true"), ("X-CSRF-Token", &csrf)],
                     );
                     assert_eq!(r.status, 200, "{}", r.body);
-                    times[2].push(t.elapsed());
+                    lat[2].push(t.elapsed());
+                    std::thread::sleep(think);
+                    let t = Instant::now();
+                    let mut r = b.send("POST", &format!("/cases/{id}/keying"), &form, &[]);
+                    if r.status == 422 {
+                        // Warnings to accept: the same screen, asking.
+                        warned += 1;
+                        form = keying_form(&r.body, &csrf, &times, k + keyed);
+                        r = b.send("POST", &format!("/cases/{id}/keying"), &form, &[]);
+                    }
+                    assert_eq!(r.status, 303, "keying refused: {}", r.body);
+                    lat[3].push(t.elapsed());
+                    keyed += 1;
+                    entered = Some(t);
+                    work = r.location.unwrap_or_default();
                 }
-                times
+                (lat, keyed, warned)
             })
         })
         .collect();
-    let mut all: [Vec<Duration>; 3] = Default::default();
+    let mut all: [Vec<Duration>; 5] = Default::default();
+    let (mut keyed, mut warned) = (0, 0);
     for t in threads {
-        for (into, from) in all.iter_mut().zip(t.join().unwrap()) {
+        let (lat, k, w) = t.join().unwrap();
+        keyed += k;
+        warned += w;
+        for (into, from) in all.iter_mut().zip(lat) {
             into.extend(from);
         }
     }
-    for (name, mut lat) in ["keying queue", "case work page", "as-you-type check"]
-        .into_iter()
-        .zip(all)
-    {
+    println!(
+        "{keyed} cases keyed in {secs} s ({:.0}/s), {warned} with warnings accepted",
+        keyed as f64 / secs
+    );
+    for (name, mut lat) in PAGES.into_iter().zip(all) {
         lat.sort();
         println!(
             "{name}: {} requests, ms p50 {:.1} p95 {:.1} p99 {:.1} ({users} users)",
