@@ -63,8 +63,9 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum SimulateCommand {
     /// One keying, two verifications: the error rate of issued tickets
-    /// under single keying, keying + blind verification, and that plus the
-    /// registry check, with simulated people who make realistic mistakes.
+    /// under single keying, keying + blind verification, that plus the
+    /// registry check, and that plus the camera record's warning at
+    /// keying, with simulated people who make realistic mistakes.
     Keying {
         #[arg(long, default_value_t = 100_000)]
         cases: u32,
@@ -81,6 +82,10 @@ pub enum SimulateCommand {
         /// instead of being keyed.
         #[arg(long)]
         camera_fields_prefilled: bool,
+        /// Chance that a keyer warned that the keying differs from the
+        /// camera's record acknowledges it instead of looking again.
+        #[arg(long, default_value_t = 0.25)]
+        wrongly_acknowledged: f64,
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },

@@ -65,12 +65,14 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             resolver_error_rate,
             registry_density,
             camera_fields_prefilled,
+            wrongly_acknowledged,
             seed,
         }) => {
             for (name, v) in [
                 ("--error-rate", error_rate),
                 ("--resolver-error-rate", resolver_error_rate),
                 ("--registry-density", registry_density),
+                ("--wrongly-acknowledged", wrongly_acknowledged),
             ] {
                 if !(0.0..=1.0).contains(&v) {
                     bail!("{name} is a chance between 0 and 1");
@@ -82,6 +84,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 resolver_error_rate,
                 registry_density,
                 camera_fields_prefilled,
+                wrongly_acknowledged,
                 seed,
             };
             let bar = progress_bar("cases");
@@ -91,10 +94,11 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             });
             bar.finish_and_clear();
             println!(
-                "{cases} cases, {:.2}% per-field keying error, {:.2}% resolver error, registry density {:.0}%",
+                "{cases} cases, {:.2}% per-field keying error, {:.2}% resolver error, registry density {:.0}%, camera warnings wrongly acknowledged {:.0}%",
                 error_rate * 100.0,
                 resolver_error_rate * 100.0,
-                registry_density * 100.0
+                registry_density * 100.0,
+                wrongly_acknowledged * 100.0
             );
             println!(
                 "{:<48} {:>8} {:>7} {:>10} {:>11} {:>7}",

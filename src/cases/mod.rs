@@ -11,6 +11,7 @@
 //!   services; `store.rs` their queries; `view.rs` what each reader sees;
 //! - `http/`: the endpoints.
 
+pub mod camera_record;
 pub mod compare;
 pub mod demo;
 pub mod duties;

@@ -22,45 +22,13 @@ use crate::domain::{Actor, CaseId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
 use crate::tickets::check::unacknowledged;
 
-/// A camera case carries the camera's own record of when it happened and
-/// (from the kind of camera) what it was: a keyed time or article that
-/// differs from it is a third, independent reading disagreeing, and must
-/// be acknowledged. Two keyers making the same time or article mistake is
-/// what blind verification alone lets through (docs/quality.md).
+/// The camera record's warnings for a keying of a camera case
+/// (`camera_record.rs`); other cases have no such record.
 pub fn camera_record_differs(case: &CaseRow, keyed: &Critical) -> Vec<FieldError> {
-    let mut warnings = Vec::new();
     if case.source != crate::tickets::catalog::TicketKind::Camera {
-        return warnings;
+        return Vec::new();
     }
-    if (keyed.violation_at - case.violation_at).num_seconds().abs() > 60 {
-        warnings.push(
-            FieldError::new(
-                "violation_at",
-                "camera_record_differs",
-                format!(
-                    "the camera recorded {}: is the keyed time right?",
-                    crate::domain::time::roc_datetime(case.violation_at)
-                ),
-            )
-            .with_zh(format!(
-                "照相紀錄為 {}：鍵入的時間正確嗎？",
-                crate::domain::time::roc_datetime(case.violation_at)
-            )),
-        );
-    }
-    if let Some(article) = &case.reported_article
-        && article.trim() != keyed.article_code
-    {
-        warnings.push(
-            FieldError::new(
-                "article_code",
-                "camera_record_differs",
-                format!("the camera recorded article {article}: is the keyed article right?"),
-            )
-            .with_zh(format!("照相紀錄的條款為 {article}：鍵入的條款正確嗎？")),
-        );
-    }
-    warnings
+    super::camera_record::differs(case.violation_at, case.reported_article.as_deref(), keyed)
 }
 
 /// Opens a step: the case is readable, the role does this step, the case

@@ -1559,9 +1559,21 @@ async fn a_keyed_time_or_article_the_camera_contradicts_must_be_acknowledged() {
             && text.contains("camera_record_differs"),
         "{text}"
     );
-    // Within a minute of the camera's time, and its article: no warning.
+    // A minute off, at the camera's seconds: the commonest time mistake.
+    let mut minute_off = keying(&case, "ABC-1234");
+    minute_off["violation_at"] = json!((camera_time + Duration::minutes(1)).to_rfc3339());
+    let r = post(&srv, &path, Some(&k1), minute_off).await;
+    assert_eq!(r.code(), "warnings_unacknowledged", "{}", r.body);
+    // Keyed to the minute (no seconds), the camera's minute and its
+    // article: no warning.
+    use chrono::Timelike;
+    let to_the_minute = camera_time
+        .with_nanosecond(0)
+        .unwrap()
+        .with_second(0)
+        .unwrap();
     let mut close = keying(&case, "ABC-1234");
-    close["violation_at"] = json!((camera_time + Duration::seconds(40)).to_rfc3339());
+    close["violation_at"] = json!(to_the_minute.to_rfc3339());
     let r = post(&srv, &path, Some(&k1), close).await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
