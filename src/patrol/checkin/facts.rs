@@ -14,7 +14,7 @@ use super::judge::{self, Facts};
 use crate::db::DbConn;
 use crate::domain::{BoxId, UserId};
 use crate::error::ApiResult;
-use crate::patrol::store::{self, BoxRow, PlanRow, ScanFact};
+use crate::patrol::store::{self, BoxRow, LookBack, PlanRow, ScanFact, Span};
 use crate::patrol::travel::Fix;
 
 /// A scan about to be judged: who, where and when.
@@ -75,20 +75,21 @@ impl Known {
         for (officer, box_id, plan) in store::plans_of_officers_at_boxes(conn, &officers, &boxes)? {
             self.plans.entry((officer, box_id)).or_default().push(plan);
         }
-        for officer in officers {
-            let mine: Vec<&Judged> = scans.iter().filter(|s| s.officer == officer).collect();
+        let mut spans = Vec::new();
+        let mut look_backs = Vec::new();
+        for officer in &officers {
+            let mine: Vec<&Judged> = scans.iter().filter(|s| s.officer == *officer).collect();
             let (Some(earliest), Some(latest)) = (
                 mine.iter().map(|s| s.at).min(),
                 mine.iter().map(|s| s.at).max(),
             ) else {
                 continue;
             };
-            let mut held = Vec::new();
-            held.extend(store::scan_at_or_before(conn, officer, earliest)?);
-            held.extend(store::scan_after(conn, officer, latest)?);
-            if earliest < latest {
-                held.extend(store::scans_between(conn, officer, earliest, latest)?);
-            }
+            spans.push(Span {
+                officer: *officer,
+                earliest,
+                latest,
+            });
             let wanted = distinct(mine.iter().flat_map(|s| {
                 let taps = (s.kind == CheckinKind::TapOut).then_some([
                     (s.box_id, CheckinKind::TapIn),
@@ -102,12 +103,22 @@ impl Known {
                 } else {
                     judge::dwell_window(earliest)
                 };
-                held.extend(store::latest_of_kind_at_box(
-                    conn, officer, box_id, kind, since, earliest,
-                )?);
+                look_backs.push(LookBack {
+                    officer: *officer,
+                    box_id,
+                    kind,
+                    since,
+                    until: earliest,
+                });
             }
-            self.histories
-                .insert(officer, History::new(held.into_iter().map(past).collect()));
+        }
+        let mut held: HashMap<UserId, Vec<PastScan>> = HashMap::new();
+        for row in store::scans_around(conn, &spans, &look_backs)? {
+            held.entry(row.officer_id).or_default().push(past(row));
+        }
+        for officer in officers {
+            let scans = held.remove(&officer).unwrap_or_default();
+            self.histories.insert(officer, History::new(scans));
         }
         Ok(())
     }

@@ -15,7 +15,7 @@ use tokio::sync::oneshot;
 use super::input::{CheckinInput, CheckinResult};
 use super::upload::{Scan, record_scans};
 use crate::admission::Admitted;
-use crate::db::{DbConn, Pool, write_txn};
+use crate::db::{DbConn, Pool, PooledConn, write_txn};
 use crate::domain::{Actor, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::signing::SigningKeys;
@@ -112,9 +112,32 @@ fn next_group(jobs: &Mutex<Receiver<Job>>) -> Option<Vec<Job>> {
     Some(group)
 }
 
+/// Each writer keeps its connection from group to group: taking one from
+/// the pool checks it with a round trip, which on PostgreSQL cost as much
+/// as a statement of every group. A group that meets any error gives its
+/// connection up, so a broken one is replaced by the next group.
 fn write_groups(context: &WriterContext, jobs: &Mutex<Receiver<Job>>) {
+    let mut held: Option<PooledConn> = None;
     while let Some(mut group) = next_group(jobs) {
-        let results = context.clock.scope(|| write_group(context, &mut group));
+        let conn = match held.take() {
+            Some(c) => Ok(c),
+            None => context.pool.get(),
+        };
+        let results = match conn {
+            Ok(mut conn) => {
+                let results = context
+                    .clock
+                    .scope(|| write_group(&mut conn, &context.keys, &mut group));
+                if results.iter().all(Result::is_ok) {
+                    held = Some(conn);
+                }
+                results
+            }
+            Err(e) => group
+                .iter()
+                .map(|_| Err(ApiError::Unavailable(format!("database: {e}"))))
+                .collect(),
+        };
         for (job, result) in group.into_iter().zip(results) {
             // An upload whose client went away is committed all the same.
             let _ = job.reply.send(result);
@@ -122,21 +145,16 @@ fn write_groups(context: &WriterContext, jobs: &Mutex<Receiver<Job>>) {
     }
 }
 
-fn write_group(context: &WriterContext, group: &mut [Job]) -> Vec<ApiResult<CheckinResult>> {
-    let mut conn = match context.pool.get() {
-        Ok(c) => c,
-        Err(e) => {
-            return group
-                .iter()
-                .map(|_| Err(ApiError::Unavailable(format!("database: {e}"))))
-                .collect();
-        }
-    };
+fn write_group(
+    conn: &mut DbConn,
+    keys: &SigningKeys,
+    group: &mut [Job],
+) -> Vec<ApiResult<CheckinResult>> {
     for job in group.iter_mut() {
         job.admitted.writing();
     }
     if group.len() > 1 {
-        match write_txn(&mut conn, |c| record_all(c, &context.keys, group)) {
+        match write_txn(conn, |c| record_all(c, keys, group)) {
             Ok(results) => return results.into_iter().map(Ok).collect(),
             Err(e) => {
                 tracing::warn!(error = %e, uploads = group.len(), "group of check-ins failed; recording them one by one")
@@ -146,10 +164,7 @@ fn write_group(context: &WriterContext, group: &mut [Job]) -> Vec<ApiResult<Chec
     group
         .iter()
         .map(|job| {
-            write_txn(&mut conn, |c| {
-                record_all(c, &context.keys, std::slice::from_ref(job))
-            })
-            .and_then(|mut r| {
+            write_txn(conn, |c| record_all(c, keys, std::slice::from_ref(job))).and_then(|mut r| {
                 r.pop()
                     .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no result")))
             })

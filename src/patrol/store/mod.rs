@@ -3,9 +3,11 @@
 
 mod checkin_queries;
 mod plan_queries;
+mod scans_around;
 
 pub use checkin_queries::*;
 pub use plan_queries::*;
+pub use scans_around::*;
 
 use crate::db::LiteralLimitDsl;
 use chrono::NaiveDateTime;
