@@ -115,3 +115,50 @@ async fn check_ins_and_authenticated_reads_are_not_parsed_again() {
         "statements were parsed again during 20 check-ins and 40 reads"
     );
 }
+
+/// On PostgreSQL the lookups of a check-in group are one statement over
+/// arrays, and it must stay prepared (diesel's `sql_query` never is: each
+/// run would be parsed and planned again, which costs more than running
+/// it). A connection lists only its own prepared statements.
+#[actix_web::test]
+async fn the_look_back_of_a_check_in_group_stays_prepared_on_postgres() {
+    use diesel::prelude::*;
+    use epatrol::patrol::checkin::CheckinKind;
+    use epatrol::patrol::store::{LookBack, Span, scans_around};
+    if !TestDb::new().is_postgres() {
+        eprintln!("skipped: pg_prepared_statements is PostgreSQL's");
+        return;
+    }
+    let w = world().await;
+    let mut conn = w.app.state.pool.get().unwrap();
+    let officer = epatrol::domain::UserId(officer_id(&w.app, "O1101"));
+    let now = epatrol::db::now();
+    let span = Span {
+        officer,
+        earliest: now - chrono::Duration::minutes(5),
+        latest: now,
+    };
+    let look_back = LookBack {
+        officer,
+        box_id: epatrol::domain::BoxId(w.b1),
+        kind: CheckinKind::Visit,
+        since: now - chrono::Duration::minutes(10),
+        until: now,
+    };
+    for n in 1..=3 {
+        let spans = vec![span; n];
+        let look_backs = vec![look_back; n];
+        scans_around(&mut conn, &spans, &look_backs).unwrap();
+    }
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let prepared: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'WITH span AS%'",
+    )
+    .get_result(&mut *conn)
+    .unwrap();
+    assert_eq!(prepared.n, 1, "the look-back is not kept prepared");
+}
