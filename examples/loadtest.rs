@@ -25,6 +25,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// Status, headers and body of an answer.
+type Exchange = (u16, Vec<(String, String)>, Vec<u8>);
+
 struct Conn {
     host: String,
     reader: BufReader<TcpStream>,
@@ -40,13 +43,26 @@ impl Conn {
         }
     }
 
+    /// One exchange; status 0 if the connection failed (the server may
+    /// close one whose request it refused before reading the body).
     fn request(
         &mut self,
         method: &str,
         path: &str,
         token: Option<&str>,
         body: Option<&str>,
-    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    ) -> Exchange {
+        self.exchange(method, path, token, body)
+            .unwrap_or((0, Vec::new(), Vec::new()))
+    }
+
+    fn exchange(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> std::io::Result<Exchange> {
         let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n", self.host);
         if let Some(t) = token {
             req.push_str(&format!("Authorization: Bearer {t}\r\n"));
@@ -57,9 +73,11 @@ impl Conn {
         }
         req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
         req.push_str(body);
-        self.reader.get_mut().write_all(req.as_bytes()).unwrap();
+        self.reader.get_mut().write_all(req.as_bytes())?;
         let mut status_line = String::new();
-        self.reader.read_line(&mut status_line).unwrap();
+        if self.reader.read_line(&mut status_line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
         let status: u16 = status_line
             .split_whitespace()
             .nth(1)
@@ -70,7 +88,7 @@ impl Conn {
         let mut length = 0usize;
         loop {
             let mut line = String::new();
-            self.reader.read_line(&mut line).unwrap();
+            self.reader.read_line(&mut line)?;
             let line = line.trim_end();
             if line.is_empty() {
                 break;
@@ -84,8 +102,8 @@ impl Conn {
             }
         }
         let mut buf = vec![0; length];
-        self.reader.read_exact(&mut buf).unwrap();
-        (status, headers, buf)
+        self.reader.read_exact(&mut buf)?;
+        Ok((status, headers, buf))
     }
 
     fn json(
@@ -103,6 +121,9 @@ impl Conn {
         )
     }
 }
+
+/// The demo officers the check-ins are sent as.
+const OFFICERS: [&str; 4] = ["O0111", "O0112", "O0121", "O0211"];
 
 fn login(conn: &mut Conn, badge: &str) -> String {
     let (status, body) = conn.json(
@@ -208,7 +229,7 @@ fn main() {
     let admin = login(&mut conn, "A0001");
     let boxes = Arc::new(targets(&mut conn, &admin, 500));
     assert!(!boxes.is_empty(), "no boxes: run the server with --demo");
-    let officers = ["O0111", "O0112", "O0121", "O0211"].map(|b| login(&mut conn, b));
+    let officers = OFFICERS.map(|b| login(&mut conn, b));
 
     match mode.as_str() {
         "checkins" => {
@@ -227,7 +248,8 @@ fn main() {
             let threads: Vec<_> = (0..conns)
                 .map(|c| {
                     let (addr, boxes, results) = (addr.clone(), boxes.clone(), results.clone());
-                    let token = officers[c % officers.len()].clone();
+                    let mut token = officers[c % officers.len()].clone();
+                    let badge = OFFICERS[c % OFFICERS.len()];
                     std::thread::spawn(move || {
                         let mut conn = Conn::open(&addr);
                         let offset = interval.mul_f64(c as f64 / conns as f64);
@@ -249,6 +271,15 @@ fn main() {
                                 shed.push(sent.elapsed());
                             } else {
                                 errors += 1;
+                            }
+                            // A run longer than an access token lives signs
+                            // in again; a connection the server closed is
+                            // opened again.
+                            if status == 401 {
+                                token = login(&mut Conn::open(&addr), badge);
+                            }
+                            if status == 0 || status == 401 || status == 503 {
+                                conn = Conn::open(&addr);
                             }
                         }
                         let mut r = results.lock().unwrap();
