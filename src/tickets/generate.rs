@@ -1,7 +1,9 @@
 //! A year of a city's tickets for benchmarks (`epatrol generate tickets`):
 //! written in bulk (not through the rules: this is load, not evidence),
 //! spread over the demo city's stations and police accounts, with the few
-//! corrections and voids a city sees. The run itself is audited.
+//! corrections and voids a city sees, and behind each camera or citizen
+//! ticket the case it was made from (received, keyed by the first vendor,
+//! ticketed), one in twenty with a near miss. The run itself is audited.
 
 use crate::db::LiteralLimitDsl;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -14,7 +16,7 @@ use super::counts::CountKey;
 use super::input::SignatureStatus;
 use super::numbering;
 use super::plate::VehicleClass;
-use crate::db::schema::{tickets, units, users};
+use crate::db::schema::{cases, tickets, units, users, vendors};
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::time::from_taiwan;
 use crate::domain::{Actor, Role, TicketId, UnitId, UserId};
@@ -92,6 +94,11 @@ pub fn tickets(
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .ok_or_else(|| ApiError::bad_request("bad_year", "no such year"))?,
     );
+    let vendor: Option<i64> = vendors::table
+        .select(vendors::id)
+        .order(vendors::id)
+        .first_row(conn)
+        .optional()?;
     let seconds = 365 * 86_400;
     let first = write_txn(conn, |c| {
         Ok::<_, ApiError>(super::store::take_serials(c, i64::from(count))?)
@@ -179,9 +186,16 @@ pub fn tickets(
         }
         let mut counts: std::collections::HashMap<CountKey, i64> = Default::default();
         for r in &rows {
-            let key = CountKey::new(r.issued_at, r.unit_id, r.kind, r.officer_id, None, None);
+            // Camera and citizen tickets come from a case of the vendor's
+            // (`cases_behind`), and are counted as the vendor's.
+            let by = (r.kind != TicketKind::OnTheSpot)
+                .then_some(vendor)
+                .flatten()
+                .map(crate::domain::VendorId);
+            let key = CountKey::new(r.issued_at, r.unit_id, r.kind, r.officer_id, by, None);
             *counts.entry(key).or_default() += 1;
         }
+        let serials = (first + done as i64, first + (done + n) as i64 - 1);
         write_txn(conn, |c| {
             crate::each_backend!(c, |b| diesel::insert_into(tickets::table)
                 .values(&rows)
@@ -189,6 +203,7 @@ pub fn tickets(
             for (key, n) in &counts {
                 super::counts::add(c, key, *n)?;
             }
+            cases_behind(c, serials, vendor)?;
             Ok::<_, ApiError>(())
         })?;
         done += n;
@@ -222,4 +237,35 @@ pub fn tickets(
         Ok::<_, ApiError>(())
     })?;
     Ok(total)
+}
+
+/// The cases behind the camera and citizen tickets of serials
+/// `first..=last`: received when reported (camera cases on the day),
+/// ticketed; one in twenty with a mistake caught before issue. The values
+/// in the SQL are numbers of our own making.
+fn cases_behind(c: &mut DbConn, (first, last): (i64, i64), vendor: Option<i64>) -> ApiResult<()> {
+    let vendor = vendor.map_or("NULL".to_owned(), |v| v.to_string());
+    let before: Option<i64> = cases::table
+        .select(diesel::dsl::max(cases::id))
+        .get_result(c)?;
+    let before = before.unwrap_or(0);
+    diesel::sql_query(format!(
+        "INSERT INTO cases (client_id, request_fingerprint, source, unit_id, vendor_id, \
+         violation_at, received_at, place, deadline, status, ticket_id, created_at, updated_at) \
+         SELECT 'gen-case-' || t.serial, '', t.kind, t.unit_id, {vendor}, t.violation_at, \
+         COALESCE(t.reported_at, t.violation_at), t.place, t.due_date, 'ticketed', t.id, \
+         t.issued_at, t.issued_at FROM tickets t \
+         WHERE t.serial >= {first} AND t.serial <= {last} AND t.version = 1 \
+         AND t.kind <> 'on_the_spot'"
+    ))
+    .execute(c)?;
+    diesel::sql_query(format!(
+        "INSERT INTO near_misses (case_id, unit_id, vendor_id, user_id, caught_by, field, code, at) \
+         SELECT k.id, k.unit_id, k.vendor_id, NULL, \
+         CASE (k.id / 20) % 3 WHEN 0 THEN 'registry' WHEN 1 THEN 'validation' ELSE 'verification' END, \
+         CASE (k.id / 20) % 2 WHEN 0 THEN 'plate' ELSE 'vehicle_class' END, 'generated', k.received_at \
+         FROM cases k WHERE k.id > {before} AND k.id % 20 = 0"
+    ))
+    .execute(c)?;
+    Ok(())
 }

@@ -1522,6 +1522,30 @@ async fn a_generated_year_of_tickets_is_counted_by_the_statistics() {
         "{}",
         r.body
     );
+    // Behind each camera and citizen ticket (six in ten) its case, some
+    // days from the violation; one case in twenty with a near miss.
+    let r = get(
+        &srv,
+        "/api/v1/quality/turnaround?from=2025-01&to=2025-12&by=source",
+        &hq,
+    )
+    .await;
+    let lines = r.body["lines"].as_array().unwrap();
+    let keys: Vec<&str> = lines.iter().filter_map(|l| l["key"].as_str()).collect();
+    assert_eq!(keys, ["camera", "citizen_report"], "{}", r.body);
+    let cases: i64 = lines.iter().filter_map(|l| l["tickets"].as_i64()).sum();
+    assert!((1600..2000).contains(&cases), "{}", r.body);
+    let days = lines[0]["from_violation"]["median_days"].as_f64().unwrap();
+    assert!((3.0..20.0).contains(&days), "{}", r.body);
+    let r = get(
+        &srv,
+        "/api/v1/quality/near-misses?from=2025-01&to=2025-12&by=caught_by",
+        &hq,
+    )
+    .await;
+    let misses = r.body["total"].as_i64().unwrap();
+    assert!((cases / 40..cases / 10).contains(&misses), "{}", r.body);
+    assert_eq!(r.body["lines"].as_array().unwrap().len(), 3, "{}", r.body);
 }
 
 #[actix_web::test]
