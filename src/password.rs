@@ -80,37 +80,38 @@ fn workspaces() -> &'static Workspaces {
 /// every core is hashing. A stored hash of other parameters (none are
 /// made here) gets memory of its own.
 fn with_workspace<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
-    let most = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let pool = workspaces();
-    let taken = {
-        let Ok(mut free) = pool.free.lock() else {
-            return f(&mut vec![Block::new(); blocks]);
-        };
-        loop {
-            if let Some(w) = free.0.pop() {
-                break w;
-            }
-            if free.1 < most {
-                free.1 += 1;
-                break vec![Block::new(); hasher().params().block_count()];
-            }
-            free = match pool.returned.wait(free) {
-                Ok(f) => f,
-                Err(_) => return f(&mut vec![Block::new(); blocks]),
-            };
-        }
+    let Some(mut kept) = take_workspace() else {
+        return f(&mut vec![Block::new(); blocks]);
     };
-    let mut taken = taken;
-    let result = if taken.len() == blocks {
-        f(&mut taken)
+    let result = if kept.len() == blocks {
+        f(&mut kept)
     } else {
         f(&mut vec![Block::new(); blocks])
     };
+    let pool = workspaces();
     if let Ok(mut free) = pool.free.lock() {
-        free.0.push(taken);
+        free.0.push(kept);
     }
     pool.returned.notify_one();
     result
+}
+
+/// A free workspace, a new one while fewer than one per core exist, or
+/// the next returned; `None` only if the pool's lock is poisoned.
+fn take_workspace() -> Option<Vec<Block>> {
+    let most = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let pool = workspaces();
+    let mut free = pool.free.lock().ok()?;
+    loop {
+        if let Some(w) = free.0.pop() {
+            return Some(w);
+        }
+        if free.1 < most {
+            free.1 += 1;
+            return Some(vec![Block::new(); hasher().params().block_count()]);
+        }
+        free = pool.returned.wait(free).ok()?;
+    }
 }
 
 /// A hash to verify against when the badge does not exist, so that the time

@@ -169,7 +169,7 @@ fn scans_around_in_one(
 }
 
 /// The officer's scans after `after`, up to and at `until`.
-pub fn scans_between(
+fn scans_between(
     conn: &mut DbConn,
     officer: UserId,
     after: NaiveDateTime,
@@ -184,7 +184,7 @@ pub fn scans_between(
 }
 
 /// The officer's latest scan at or before `at`.
-pub fn scan_at_or_before(
+fn scan_at_or_before(
     conn: &mut DbConn,
     officer: UserId,
     at: NaiveDateTime,
@@ -199,7 +199,7 @@ pub fn scan_at_or_before(
 }
 
 /// The officer's earliest scan after `at`, not at it.
-pub fn scan_after(
+fn scan_after(
     conn: &mut DbConn,
     officer: UserId,
     at: NaiveDateTime,
@@ -214,7 +214,7 @@ pub fn scan_after(
 }
 
 /// The officer's latest scan of `kind` at one box in `since..=until`.
-pub fn latest_of_kind_at_box(
+fn latest_of_kind_at_box(
     conn: &mut DbConn,
     officer: UserId,
     box_id: BoxId,
