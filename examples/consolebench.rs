@@ -165,6 +165,16 @@ fn form_value(v: &str) -> String {
         .collect()
 }
 
+/// The id of the item with `code` in the list at `path` (a page's items or
+/// a bare array).
+fn id_of_code(b: &mut Browser, token: &str, path: &str, code: &str) -> serde_json::Value {
+    let list: serde_json::Value =
+        serde_json::from_str(&b.api("GET", path, token, &serde_json::Value::Null).body).unwrap();
+    let items = list.get("items").unwrap_or(&list).as_array().unwrap();
+    let item = items.iter().find(|i| i["code"] == code);
+    item.unwrap_or_else(|| panic!("{code} at {path}: seed the demo city"))["id"].clone()
+}
+
 /// Keyer accounts of the demo vendor and camera cases for them, through
 /// the API as the demo administrator. Returns the badges and each case's
 /// violation time (Taiwan time, as keyed) by its client id.
@@ -179,35 +189,8 @@ fn prepare(addr: &str, users: usize, cases: usize) -> (Vec<String>, HashMap<Stri
     assert_eq!(login.status, 200, "admin sign-in: {}", login.body);
     let token: serde_json::Value = serde_json::from_str(&login.body).unwrap();
     let token = token["access_token"].as_str().unwrap().to_owned();
-    let units: serde_json::Value = serde_json::from_str(
-        &b.api(
-            "GET",
-            "/api/v1/units?limit=100",
-            &token,
-            &serde_json::Value::Null,
-        )
-        .body,
-    )
-    .unwrap();
-    let unit = units["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["code"] == "P01-S1")
-        .expect("the demo city's unit P01-S1")["id"]
-        .clone();
-    let vendors: serde_json::Value = serde_json::from_str(
-        &b.api("GET", "/api/v1/vendors", &token, &serde_json::Value::Null)
-            .body,
-    )
-    .unwrap();
-    let vendor = vendors
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["code"] == "DEMO-VENDOR")
-        .expect("the demo vendor")["id"]
-        .clone();
+    let unit = id_of_code(&mut b, &token, "/api/v1/units?limit=100", "P01-S1");
+    let vendor = id_of_code(&mut b, &token, "/api/v1/vendors", "DEMO-VENDOR");
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
