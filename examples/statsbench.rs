@@ -53,7 +53,13 @@ fn main() -> anyhow::Result<()> {
         m.len()
     });
     time("turnaround by source", &mut || {
-        let t = store::turnaround_facts(&mut conn, None, from, to).unwrap_or_default();
+        let t = epatrol::cases::turnaround_counts::read(
+            &mut conn,
+            None,
+            &format!("{year}-01"),
+            &format!("{year}-12"),
+        )
+        .unwrap_or_default();
         turnaround::lines(&t, turnaround::TurnaroundDimension::Source);
         t.len()
     });

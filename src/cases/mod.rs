@@ -26,5 +26,6 @@ pub mod review;
 pub mod settle;
 pub mod status;
 pub mod store;
+pub mod turnaround_counts;
 pub mod view;
 pub mod work;

@@ -117,6 +117,17 @@ pub fn approve(
                 case.vendor_id,
                 Some(values.keyed_by),
             )?;
+            crate::cases::turnaround_counts::add(
+                conn,
+                &[crate::cases::turnaround_counts::Ticketed {
+                    unit_id: case.unit_id,
+                    source: case.source,
+                    vendor: case.vendor_id,
+                    violation_at: case.violation_at,
+                    received_at: case.received_at,
+                    issued_at: ticket.issued_at.naive_utc(),
+                }],
+            )?;
         }
         if let Some(vendor) = case.vendor_id {
             crate::contracts::bill_issue(conn, actor, vendor, ticket.id, at)?;

@@ -350,6 +350,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     vendor_contracts,
     vendor_billings,
     ticket_counts,
+    turnaround_counts,
 );
 
 diesel::table! {
@@ -530,6 +531,18 @@ diesel::table! {
         officer_id -> BigInt,
         vendor_id -> BigInt,
         keyer_id -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    turnaround_counts (month, unit_id, source, vendor_id, measure, days) {
+        month -> Text,
+        unit_id -> BigInt,
+        source -> Text,
+        vendor_id -> BigInt,
+        measure -> Text,
+        days -> Integer,
         n -> BigInt,
     }
 }

@@ -40,7 +40,7 @@ fn months_back(month: NaiveDate, n: u32) -> NaiveDate {
 }
 
 /// Turnaround buckets: two days wide up to 30, then 30 and more.
-const BUCKET_DAYS: f64 = 2.0;
+const BUCKET_DAYS: usize = 2;
 const BUCKETS: usize = 16;
 
 /// The report of `month` (`YYYY-MM`) for the units within the actor's reach.
@@ -76,13 +76,16 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
     let types = error_rate::rates(&facts, Dimension::ErrorType, today);
     let misses = store::near_misses_in(conn, path, start, end)?;
     let misses_by = near_miss::counts(&misses, NearMissDimension::CaughtBy);
-    let turn = store::turnaround_facts(conn, path, start, end)?;
+    let turn = crate::cases::turnaround_counts::read(conn, path, month, month)?;
     let turn_lines = turnaround::lines(&turn, TurnaroundDimension::Source);
     let mut buckets = vec![0u64; BUCKETS];
-    for t in &turn {
-        let i = ((t.from_violation / BUCKET_DAYS).floor().max(0.0) as usize).min(BUCKETS - 1);
+    for t in turn
+        .iter()
+        .filter(|t| t.measure == turnaround::Measure::FromViolation)
+    {
+        let i = (t.days.max(0) as usize / BUCKET_DAYS).min(BUCKETS - 1);
         if let Some(b) = buckets.get_mut(i) {
-            *b += 1;
+            *b += t.n.max(0) as u64;
         }
     }
     let year = first.year();

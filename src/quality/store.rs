@@ -200,55 +200,6 @@ pub fn near_misses_in(
     Ok(q.load(conn)?)
 }
 
-/// Every case ticketed in `[from, to)` (UTC) in units within `path`.
-pub fn turnaround_facts(
-    conn: &mut DbConn,
-    path: Option<&str>,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> ApiResult<Vec<super::turnaround::Turnaround>> {
-    let mut q = cases::table
-        .inner_join(tickets::table)
-        .filter(tickets::issued_at.ge(from))
-        .filter(tickets::issued_at.lt(to))
-        .select((
-            cases::source,
-            cases::vendor_id,
-            cases::violation_at,
-            cases::received_at,
-            tickets::issued_at,
-        ))
-        .into_boxed();
-    if let Some(p) = path {
-        q = q.filter(
-            cases::unit_id.eq_any(
-                units::table
-                    .filter(units::path.like(format!("{p}%")))
-                    .select(units::id),
-            ),
-        );
-    }
-    let rows: Vec<(
-        TicketKind,
-        Option<VendorId>,
-        NaiveDateTime,
-        NaiveDateTime,
-        NaiveDateTime,
-    )> = q.load(conn)?;
-    let days = |a: NaiveDateTime, b: NaiveDateTime| (b - a).num_seconds() as f64 / 86_400.0;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(source, vendor, violation, received, issued)| super::turnaround::Turnaround {
-                source,
-                vendor,
-                from_violation: days(violation, issued),
-                from_intake: days(received, issued),
-            },
-        )
-        .collect())
-}
-
 /// Tickets (not voided) of the major violations with a violation in the
 /// Taiwan years of `[from, to)` (UTC, year boundaries), in units within
 /// `path`: counted by the database per year, unit and article.

@@ -16,10 +16,11 @@ use super::counts::CountKey;
 use super::input::SignatureStatus;
 use super::numbering;
 use super::plate::VehicleClass;
+use crate::cases::turnaround_counts::Ticketed;
 use crate::db::schema::{cases, tickets, units, users, vendors};
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::time::from_taiwan;
-use crate::domain::{Actor, Role, TicketId, UnitId, UserId};
+use crate::domain::{Actor, Role, TicketId, UnitId, UserId, VendorId};
 use crate::error::{ApiError, ApiResult};
 
 /// Rows per INSERT: 28 columns stay under SQLite's 32766 bind limit.
@@ -241,7 +242,7 @@ pub fn tickets(
 
 /// The cases behind the camera and citizen tickets of serials
 /// `first..=last`: received when reported (camera cases on the day),
-/// ticketed; one in twenty with a mistake caught before issue. The values
+/// ticketed and counted (`cases::turnaround_counts`); one in twenty with a mistake caught before issue. The values
 /// in the SQL are numbers of our own making.
 fn cases_behind(c: &mut DbConn, (first, last): (i64, i64), vendor: Option<i64>) -> ApiResult<()> {
     let vendor = vendor.map_or("NULL".to_owned(), |v| v.to_string());
@@ -259,6 +260,39 @@ fn cases_behind(c: &mut DbConn, (first, last): (i64, i64), vendor: Option<i64>) 
          AND t.kind <> 'on_the_spot'"
     ))
     .execute(c)?;
+    let ticketed: Vec<(
+        UnitId,
+        TicketKind,
+        Option<VendorId>,
+        NaiveDateTime,
+        NaiveDateTime,
+        NaiveDateTime,
+    )> = cases::table
+        .inner_join(tickets::table)
+        .filter(cases::id.gt(before))
+        .select((
+            cases::unit_id,
+            cases::source,
+            cases::vendor_id,
+            cases::violation_at,
+            cases::received_at,
+            tickets::issued_at,
+        ))
+        .load(c)?;
+    let ticketed: Vec<Ticketed> = ticketed
+        .into_iter()
+        .map(
+            |(unit_id, source, vendor, violation_at, received_at, issued_at)| Ticketed {
+                unit_id,
+                source,
+                vendor,
+                violation_at,
+                received_at,
+                issued_at,
+            },
+        )
+        .collect();
+    crate::cases::turnaround_counts::add(c, &ticketed)?;
     diesel::sql_query(format!(
         "INSERT INTO near_misses (case_id, unit_id, vendor_id, user_id, caught_by, field, code, at) \
          SELECT k.id, k.unit_id, k.vendor_id, NULL, \

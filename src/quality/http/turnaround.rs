@@ -6,9 +6,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::StatFormat;
 use crate::auth::Supervisor;
+use crate::cases::turnaround_counts;
 use crate::error::{ApiResult, Problem};
 use crate::quality::report::{csv_of, month_span};
-use crate::quality::store;
 use crate::quality::turnaround::{self, TARGET_DAYS, TurnaroundDimension, TurnaroundLine};
 use crate::state::AppState;
 
@@ -50,10 +50,10 @@ pub fn turnaround_of(
     to: String,
     by: TurnaroundDimension,
 ) -> ApiResult<TurnaroundReport> {
-    let (start, end) = month_span(&from, &to)?;
-    let facts = store::turnaround_facts(c, actor.unit_path.as_deref(), start, end)?;
+    month_span(&from, &to)?;
+    let counts = turnaround_counts::read(c, actor.unit_path.as_deref(), &from, &to)?;
     Ok(TurnaroundReport {
-        lines: turnaround::lines(&facts, by),
+        lines: turnaround::lines(&counts, by),
         from,
         to,
         by,
@@ -61,9 +61,10 @@ pub fn turnaround_of(
     })
 }
 
-/// Days from the violation and from intake to the ticket of camera cases
-/// and citizen reports issued in a period: median, 90th percentile, share
-/// within 14 days, against the old baselines.
+/// Whole Taiwan calendar days from the violation and from intake to the
+/// ticket of camera cases and citizen reports issued in a period (0: the
+/// same day): median, 90th percentile, share within 14 days, against the
+/// old baselines.
 #[utoipa::path(
     tag = "quality",
     security(("bearer" = [])),
