@@ -237,6 +237,10 @@ pub fn tickets(
         )?;
         Ok::<_, ApiError>(())
     })?;
+    // The planner learns what the bulk load made: until it does, SQLite
+    // does not read the enforcement counts from their partial index alone
+    // (1.2 s instead of 0.8 s over a year).
+    diesel::sql_query("ANALYZE").execute(conn)?;
     Ok(total)
 }
 
