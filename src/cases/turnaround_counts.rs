@@ -49,7 +49,7 @@ pub fn days_between(from: NaiveDateTime, to: NaiveDateTime) -> i32 {
 }
 
 /// One case as it is ticketed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable)]
 pub struct Ticketed {
     pub unit_id: UnitId,
     pub source: TicketKind,
@@ -59,7 +59,8 @@ pub struct Ticketed {
     pub issued_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Insertable)]
+#[diesel(table_name = turnaround_counts, treat_none_as_default_value = false)]
 struct CountKey {
     month: String,
     unit_id: UnitId,
@@ -72,12 +73,8 @@ struct CountKey {
 #[derive(Insertable)]
 #[diesel(table_name = turnaround_counts, treat_none_as_default_value = false)]
 struct CountRow {
-    month: String,
-    unit_id: UnitId,
-    source: TicketKind,
-    vendor_id: i64,
-    measure: &'static str,
-    days: i32,
+    #[diesel(embed)]
+    key: CountKey,
     n: i64,
 }
 
@@ -102,15 +99,7 @@ pub fn add(conn: &mut DbConn, cases: &[Ticketed]) -> QueryResult<()> {
     }
     let rows: Vec<_> = counts
         .into_iter()
-        .map(|(k, n)| CountRow {
-            month: k.month,
-            unit_id: k.unit_id,
-            source: k.source,
-            vendor_id: k.vendor_id,
-            measure: k.measure,
-            days: k.days,
-            n,
-        })
+        .map(|(key, n)| CountRow { key, n })
         .collect();
     // Seven values a row: 500 rows stay under SQLite's bind limit.
     for chunk in rows.chunks(500) {

@@ -20,7 +20,7 @@ use crate::cases::turnaround_counts::Ticketed;
 use crate::db::schema::{cases, tickets, units, users, vendors};
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::time::from_taiwan;
-use crate::domain::{Actor, Role, TicketId, UnitId, UserId, VendorId};
+use crate::domain::{Actor, Role, TicketId, UnitId, UserId};
 use crate::error::{ApiError, ApiResult};
 
 /// Rows per INSERT: 28 columns stay under SQLite's 32766 bind limit.
@@ -246,8 +246,9 @@ pub fn tickets(
 
 /// The cases behind the camera and citizen tickets of serials
 /// `first..=last`: received when reported (camera cases on the day),
-/// ticketed and counted (`cases::turnaround_counts`); one in twenty with a mistake caught before issue. The values
-/// in the SQL are numbers of our own making.
+/// ticketed and counted (`cases::turnaround_counts`); one in twenty with
+/// a mistake caught before issue. The values in the SQL are numbers of our
+/// own making.
 fn cases_behind(c: &mut DbConn, (first, last): (i64, i64), vendor: Option<i64>) -> ApiResult<()> {
     let vendor = vendor.map_or("NULL".to_owned(), |v| v.to_string());
     let before: Option<i64> = cases::table
@@ -264,14 +265,7 @@ fn cases_behind(c: &mut DbConn, (first, last): (i64, i64), vendor: Option<i64>) 
          AND t.kind <> 'on_the_spot'"
     ))
     .execute(c)?;
-    let ticketed: Vec<(
-        UnitId,
-        TicketKind,
-        Option<VendorId>,
-        NaiveDateTime,
-        NaiveDateTime,
-        NaiveDateTime,
-    )> = cases::table
+    let ticketed: Vec<Ticketed> = cases::table
         .inner_join(tickets::table)
         .filter(cases::id.gt(before))
         .select((
@@ -283,19 +277,6 @@ fn cases_behind(c: &mut DbConn, (first, last): (i64, i64), vendor: Option<i64>) 
             tickets::issued_at,
         ))
         .load(c)?;
-    let ticketed: Vec<Ticketed> = ticketed
-        .into_iter()
-        .map(
-            |(unit_id, source, vendor, violation_at, received_at, issued_at)| Ticketed {
-                unit_id,
-                source,
-                vendor,
-                violation_at,
-                received_at,
-                issued_at,
-            },
-        )
-        .collect();
     crate::cases::turnaround_counts::add(c, &ticketed)?;
     diesel::sql_query(format!(
         "INSERT INTO near_misses (case_id, unit_id, vendor_id, user_id, caught_by, field, code, at) \
