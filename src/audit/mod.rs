@@ -8,6 +8,7 @@ pub mod chain;
 pub mod checkpoint;
 pub mod http;
 pub mod key;
+mod rows_unnest;
 pub mod store;
 
 pub use store::{Entry, append, verify};

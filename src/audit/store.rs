@@ -70,22 +70,22 @@ impl crate::domain::Actor {
 
 #[derive(Insertable, Queryable, Selectable, Debug)]
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
-struct AuditRow {
-    seq: i64,
+pub(super) struct AuditRow {
+    pub(super) seq: i64,
     #[diesel(serialize_as = crate::db::stored_time::StoredTime)]
-    at: chrono::NaiveDateTime,
-    actor_id: Option<i64>,
-    action: String,
-    object_type: String,
-    object_id: Option<String>,
-    unit_id: Option<i64>,
-    device: Option<String>,
-    details: String,
-    prev_hash: String,
-    hash: String,
+    pub(super) at: chrono::NaiveDateTime,
+    pub(super) actor_id: Option<i64>,
+    pub(super) action: String,
+    pub(super) object_type: String,
+    pub(super) object_id: Option<String>,
+    pub(super) unit_id: Option<i64>,
+    pub(super) device: Option<String>,
+    pub(super) details: String,
+    pub(super) prev_hash: String,
+    pub(super) hash: String,
     /// Id of the audit key that made `hash`; `None` for entries written
     /// before the chain was keyed.
-    mac_key: Option<String>,
+    pub(super) mac_key: Option<String>,
 }
 
 impl AuditRow {
@@ -153,7 +153,11 @@ pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<
         prev_hash = row.hash.clone();
         rows.push(row);
     }
-    // 12 columns: 1000 rows stay under both databases' bind limits.
+    if let DbConn::Pg(pg) = conn {
+        super::rows_unnest::AuditRowsUnnest::new(&rows).execute(pg)?;
+        return Ok(Some(seq));
+    }
+    // 12 columns: 1000 rows stay under SQLite's bind limit.
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min(1000));
         let chunk = std::mem::replace(&mut rows, rest);

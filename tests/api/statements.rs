@@ -162,3 +162,81 @@ async fn the_look_back_of_a_check_in_group_stays_prepared_on_postgres() {
     .unwrap();
     assert_eq!(prepared.n, 1, "the look-back is not kept prepared");
 }
+
+#[actix_web::test]
+async fn check_ins_and_their_audit_entries_are_inserted_by_statements_kept_prepared_on_postgres() {
+    use diesel::prelude::*;
+    use epatrol::patrol::checkin::{CheckinKind, CheckinStatus};
+    use epatrol::patrol::clock::TimeSource;
+    use epatrol::patrol::store::{NewCheckin, insert_checkins};
+    if !TestDb::new().is_postgres() {
+        eprintln!("skipped: pg_prepared_statements is PostgreSQL's");
+        return;
+    }
+    let w = world().await;
+    let mut conn = w.app.state.pool.get().unwrap();
+    let officer = epatrol::domain::UserId(officer_id(&w.app, "O1101"));
+    let unit: i64 = epatrol::db::schema::users::table
+        .find(officer.0)
+        .select(epatrol::db::schema::users::unit_id)
+        .first(&mut *conn)
+        .unwrap();
+    let now = epatrol::db::now();
+    let row = |n: usize| NewCheckin {
+        client_id: uuid::Uuid::new_v4().to_string(),
+        officer_id: officer,
+        box_id: epatrol::domain::BoxId(w.b1),
+        unit_id: epatrol::domain::UnitId(unit),
+        kind: CheckinKind::Visit,
+        occurred_at: now - chrono::Duration::hours(n as i64 + 1),
+        time_source: TimeSource::DeviceClock,
+        device_time: now,
+        received_at: now,
+        lat: 22.99,
+        lon: 120.21,
+        accuracy_m: 5.0,
+        distance_m: 3.0,
+        mock_location: false,
+        status: CheckinStatus::Accepted,
+        flags: String::new(),
+        plan_id: None,
+        device: n.is_multiple_of(2).then(|| "handheld".to_owned()),
+        request_fingerprint: None,
+        clock_offset_ms: Some(n as i64),
+    };
+    for n in 1..=3 {
+        let rows: Vec<NewCheckin> = (0..n).map(row).collect();
+        let inserted = insert_checkins(&mut conn, &rows).unwrap();
+        assert_eq!(inserted.len(), n);
+        // The same rows again are skipped, not inserted twice.
+        assert!(insert_checkins(&mut conn, &rows).unwrap().is_empty());
+        let entries = (0..n)
+            .map(|i| epatrol::audit::Entry::new("test.entry", "test").object(i))
+            .collect();
+        epatrol::audit::store::append_all(&mut conn, entries).unwrap();
+    }
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    for table in ["checkins", "audit_log"] {
+        let prepared: Count = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM pg_prepared_statements \
+             WHERE statement LIKE 'INSERT INTO {table} %'"
+        ))
+        .get_result(&mut *conn)
+        .unwrap();
+        assert_eq!(
+            prepared.n, 1,
+            "inserts into {table} are not one prepared statement"
+        );
+    }
+    let stored: i64 = epatrol::db::schema::checkins::table
+        .filter(epatrol::db::schema::checkins::clock_offset_ms.is_not_null())
+        .filter(epatrol::db::schema::checkins::officer_id.eq(officer))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert!(stored >= 6, "{stored}");
+}

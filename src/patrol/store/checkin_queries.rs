@@ -118,13 +118,17 @@ impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
     }
 }
 
-/// Inserts check-ins, several rows per statement, skipping any whose client
-/// id exists (an identical upload racing this one: the other row is the
-/// answer). Returns the id of each row inserted, by client id.
+/// Inserts check-ins, skipping any whose client id exists (an identical
+/// upload racing this one: the other row is the answer). Returns the id of
+/// each row inserted, by client id. On PostgreSQL one statement of fixed
+/// text; on SQLite several rows per statement.
 pub fn insert_checkins(
     conn: &mut DbConn,
     rows: &[NewCheckin],
 ) -> QueryResult<Vec<(CheckinId, String)>> {
+    if let DbConn::Pg(pg) = conn {
+        return super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg);
+    }
     let mut inserted = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(INSERT_CHUNK) {
         let values: Vec<CheckinInsert<'_>> = chunk.iter().map(CheckinInsert::from).collect();

@@ -2,6 +2,7 @@
 //! and check-ins in files of their own.
 
 mod checkin_queries;
+mod checkins_unnest;
 mod plan_queries;
 mod scans_around;
 
