@@ -351,6 +351,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     vendor_billings,
     ticket_counts,
     turnaround_counts,
+    ticket_near_misses,
 );
 
 diesel::table! {
@@ -546,3 +547,17 @@ diesel::table! {
         n -> BigInt,
     }
 }
+
+diesel::table! {
+    ticket_near_misses (id) {
+        id -> BigInt,
+        client_id -> Text,
+        officer_id -> BigInt,
+        unit_id -> BigInt,
+        field -> Text,
+        code -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ticket_near_misses -> units (unit_id));

@@ -10,7 +10,9 @@ use diesel::prelude::*;
 use super::error_rate::{TicketFact, month_of};
 use crate::cases::status::Step;
 use crate::db::DbConn;
-use crate::db::schema::{case_entries, cases, near_misses, ticket_events, tickets, units};
+use crate::db::schema::{
+    case_entries, cases, near_misses, ticket_events, ticket_near_misses, tickets, units,
+};
 use crate::domain::time::taiwan_date;
 use crate::domain::{CaseId, TicketId, UnitId, UserId, VendorId};
 use crate::error::ApiResult;
@@ -166,7 +168,7 @@ pub fn ticket_facts(
     Ok(facts)
 }
 
-/// One mistake caught before issue.
+/// One mistake caught before issue, in a case or an on-the-spot ticket.
 #[derive(Debug, Clone, Queryable)]
 pub struct NearMiss {
     pub unit: UnitId,
@@ -197,7 +199,34 @@ pub fn near_misses_in(
     if let Some(p) = path {
         q = q.filter(units::path.like(format!("{p}%")));
     }
-    Ok(q.load(conn)?)
+    let mut misses: Vec<NearMiss> = q.load(conn)?;
+    // On-the-spot tickets: the officer keyed it, validation caught it.
+    let mut q = ticket_near_misses::table
+        .inner_join(units::table)
+        .filter(ticket_near_misses::at.ge(from))
+        .filter(ticket_near_misses::at.lt(to))
+        .select((
+            ticket_near_misses::unit_id,
+            ticket_near_misses::officer_id,
+            ticket_near_misses::field,
+        ))
+        .into_boxed();
+    if let Some(p) = path {
+        q = q.filter(units::path.like(format!("{p}%")));
+    }
+    let on_the_spot: Vec<(UnitId, UserId, String)> = q.load(conn)?;
+    misses.extend(
+        on_the_spot
+            .into_iter()
+            .map(|(unit, officer, field)| NearMiss {
+                unit,
+                vendor: None,
+                user: Some(officer),
+                caught_by: "validation".into(),
+                field,
+            }),
+    );
+    Ok(misses)
 }
 
 /// Tickets (not voided) of the major violations with a violation in the

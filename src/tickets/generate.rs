@@ -3,7 +3,8 @@
 //! spread over the demo city's stations and police accounts, with the few
 //! corrections and voids a city sees, and behind each camera or citizen
 //! ticket the case it was made from (received, keyed by the first vendor,
-//! ticketed), one in twenty with a near miss. The run itself is audited.
+//! ticketed), one in twenty with a near miss, and one on-the-spot ticket in
+//! fifty with a mistake its check caught. The run itself is audited.
 
 use crate::db::LiteralLimitDsl;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -284,6 +285,15 @@ fn cases_behind(c: &mut DbConn, (first, last): (i64, i64), vendor: Option<i64>) 
          CASE (k.id / 20) % 3 WHEN 0 THEN 'registry' WHEN 1 THEN 'validation' ELSE 'verification' END, \
          CASE (k.id / 20) % 2 WHEN 0 THEN 'plate' ELSE 'vehicle_class' END, 'generated', k.received_at \
          FROM cases k WHERE k.id > {before} AND k.id % 20 = 0"
+    ))
+    .execute(c)?;
+    // One on-the-spot ticket in fifty had a mistake the check caught.
+    diesel::sql_query(format!(
+        "INSERT INTO ticket_near_misses (client_id, officer_id, unit_id, field, code, at) \
+         SELECT 'gen-' || t.serial, t.officer_id, t.unit_id, \
+         CASE (t.serial / 50) % 2 WHEN 0 THEN 'plate' ELSE 'fine' END, 'generated', t.issued_at \
+         FROM tickets t WHERE t.serial >= {first} AND t.serial <= {last} AND t.version = 1 \
+         AND t.kind = 'on_the_spot' AND t.serial % 50 = 0"
     ))
     .execute(c)?;
     Ok(())

@@ -39,9 +39,15 @@ pub fn issue(
     // A request racing this one (on this node or another) may commit the
     // same client id or number first: the unique index refuses the loser,
     // and one more attempt sees the winner's row and answers from it.
-    ApiError::retry_after_lost_race(|| {
+    let issued = ApiError::retry_after_lost_race(|| {
         issue_once(conn, actor, ctx, input, officer, unit, &fingerprint)
-    })
+    });
+    if let Err(refusal) = &issued
+        && let Some(errors) = super::near_miss::caught_errors(refusal)
+    {
+        super::near_miss::note_caught(conn, actor, &input.client_id, errors);
+    }
+    issued
 }
 
 fn issue_once(

@@ -12,6 +12,7 @@ pub mod http;
 pub mod input;
 pub mod issue;
 pub mod national_id;
+pub mod near_miss;
 pub mod numbering;
 pub mod plate;
 pub mod print;

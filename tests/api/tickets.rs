@@ -155,6 +155,92 @@ async fn mistakes_are_caught_before_printing_all_at_once() {
 }
 
 #[actix_web::test]
+async fn the_mistakes_validation_caught_are_near_misses_of_the_officer_once_per_ticket() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    app.user("S1000", app.fx.p1, Role::Supervisor);
+    app.user("S2000", app.fx.p2, Role::Supervisor);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let mut t = red_light();
+    t["fine"] = json!(100);
+    t["driver"]["national_id"] = json!("A123456788");
+    // Checked twice and sent twice, the same draft: two mistakes, once each.
+    for path in [
+        "/api/v1/tickets/check",
+        "/api/v1/tickets/check",
+        "/api/v1/tickets",
+    ] {
+        post(&srv, path, Some(&officer), t.clone()).await;
+    }
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), t.clone()).await;
+    assert_eq!((r.status, r.code()), (422, "validation_failed"));
+    // The fine put right, the plate mistyped: one more.
+    t["fine"] = red_light()["fine"].clone();
+    t["plate"] = json!("MKA-321");
+    assert_eq!(
+        post(&srv, "/api/v1/tickets", Some(&officer), t.clone())
+            .await
+            .status,
+        422
+    );
+    // A warning is not a mistake; nor is the ticket issued at last.
+    let mut warned = red_light();
+    warned["plate"] = json!("OBC-1234");
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), warned).await;
+    assert_eq!(r.code(), "warnings_unacknowledged");
+    t["plate"] = red_light()["plate"].clone();
+    t["driver"]["national_id"] = red_light()["driver"]["national_id"].clone();
+    assert_eq!(
+        post(&srv, "/api/v1/tickets", Some(&officer), t)
+            .await
+            .status,
+        201
+    );
+
+    let month = (Utc::now() + Duration::hours(8))
+        .format("%Y-%m")
+        .to_string();
+    let by = |dim: &str| format!("/api/v1/quality/near-misses?from={month}&to={month}&by={dim}");
+    let sup = login(&srv, "S1000").await;
+    let r = get(&srv, &by("field"), &sup).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["total"], 3, "{}", r.body);
+    let mut fields: Vec<(String, i64)> = r.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["key"].as_str().unwrap().to_owned(),
+                l["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        vec![
+            ("driver.national_id".to_owned(), 1),
+            ("fine".to_owned(), 1),
+            ("plate".to_owned(), 1)
+        ]
+    );
+    let officer_id = get(&srv, "/api/v1/me", &officer).await.body["id"].clone();
+    let r = get(&srv, &by("keyer"), &sup).await;
+    assert_eq!(r.body["lines"][0]["key"], officer_id.to_string());
+    let r = get(&srv, &by("caught_by"), &sup).await;
+    assert_eq!(r.body["lines"][0]["key"], "validation");
+    let r = get(&srv, &by("vendor"), &sup).await;
+    assert_eq!(r.body["lines"][0]["key"], "police");
+    let r = get(&srv, &by("unit"), &sup).await;
+    assert_eq!(r.body["lines"][0]["key"], app.fx.p1s1.to_string());
+    // Another precinct sees none of them.
+    let other = login(&srv, "S2000").await;
+    assert_eq!(get(&srv, &by("field"), &other).await.body["total"], 0);
+}
+
+#[actix_web::test]
 async fn issued_tickets_are_voided_or_corrected_never_edited() {
     let app = TestApp::new();
     app.user("O1101", app.fx.p1s1, Role::Officer);

@@ -19,7 +19,9 @@ use crate::tickets::view::{self, TicketView};
 use crate::tickets::void::{self, VoidInput};
 
 /// Run every rule on a ticket without issuing it: errors, warnings to
-/// acknowledge, the plate as it will print, the due date.
+/// acknowledge, the plate as it will print, the due date. Each error is
+/// counted as a near miss of the officer (once per `client_id`, field
+/// and rule); nothing else is stored.
 #[utoipa::path(
     tag = "tickets",
     security(("bearer" = [])),
@@ -29,16 +31,30 @@ use crate::tickets::void::{self, VoidInput};
 #[post("/tickets/check")]
 pub async fn check_ticket(
     state: web::Data<AppState>,
-    Police(_caller): Police,
+    Police(caller): Police,
     body: JsonBody<TicketInput>,
 ) -> ApiResult<web::Json<CheckResult>> {
     let input = body.into_inner();
-    Ok(web::Json(state.db(move |c| check::check(c, &input)).await?))
+    Ok(web::Json(
+        state
+            .db(move |c| {
+                let result = check::check(c, &input)?;
+                crate::tickets::near_miss::note_caught(
+                    c,
+                    &caller.actor,
+                    &input.client_id,
+                    &result.errors,
+                );
+                Ok(result)
+            })
+            .await?,
+    ))
 }
 
 /// Issue a ticket: validated, numbered, stored immutably, audited. Errors
 /// block (422 `validation_failed`); warnings must be acknowledged (422
 /// `warnings_unacknowledged`). The same `client_id` again replays the answer.
+/// Each rule error is counted as a near miss of the officer, as by the check.
 #[utoipa::path(
     tag = "tickets",
     security(("bearer" = [])),
