@@ -125,15 +125,23 @@ impl Conn {
 /// The demo officers the check-ins are sent as.
 const OFFICERS: [&str; 4] = ["O0111", "O0112", "O0121", "O0211"];
 
+/// Signs in as `badge`, waiting as told while five other sign-ins of the
+/// badge are being checked (the sending threads share four badges).
 fn login(conn: &mut Conn, badge: &str) -> String {
-    let (status, body) = conn.json(
-        "POST",
-        "/api/v1/auth/login",
-        None,
-        Some(&json!({"badge": badge, "password": "epatrol-demo"})),
-    );
-    assert_eq!(status, 200, "login {badge}: {body}");
-    body["access_token"].as_str().unwrap().to_owned()
+    loop {
+        let (status, body) = conn.json(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"badge": badge, "password": "epatrol-demo"})),
+        );
+        if status == 429 && body["code"] == "sign_in_busy" {
+            std::thread::sleep(Duration::from_secs(1));
+            continue;
+        }
+        assert_eq!(status, 200, "login {badge}: {body}");
+        return body["access_token"].as_str().unwrap().to_owned();
+    }
 }
 
 struct Target {

@@ -23,7 +23,7 @@ use crate::state::AppState;
         (status = 401, description = "Wrong badge or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Right password, disabled account (`account_disabled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Badge or password missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Locked after repeated failures (`account_locked`), or too many sign-ins from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Locked after repeated failures (`account_locked`), five sign-ins of the badge still being checked (`sign_in_busy`, try again in a second), or too many sign-ins from this address (`rate_limited`); see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]

@@ -5,7 +5,10 @@
 //! transaction that reads the count (the row locked), so parallel guesses,
 //! on one node or many, cannot all read "four failures so far" and all be
 //! checked. A reservation is given back only by a success, which clears
-//! the count.
+//! the count. An attempt that arrives while all five are taken and not yet
+//! all failed is told to come back in a moment rather than locking the
+//! badge: the attempts still being checked may be the officer's own, and
+//! their success clears the count (their fifth failure locks it).
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -32,7 +35,14 @@ pub enum Reservation {
         retry_after_secs: u64,
         state: Option<Throttle>,
     },
+    /// Refuse without hashing, changing nothing: every attempt of the
+    /// window is taken and one at least is still being checked.
+    Busy { retry_after_secs: u64 },
 }
+
+/// How soon to try again while attempts are being checked: a password
+/// check takes well under a second.
+pub const BUSY_RETRY_SECS: u64 = 1;
 
 /// Seconds left on a lock, if the badge is locked at `now`.
 pub fn locked_for(state: Option<&Throttle>, now: NaiveDateTime) -> Option<u64> {
@@ -52,7 +62,8 @@ fn counted(state: Option<&Throttle>, now: NaiveDateTime) -> i32 {
 }
 
 /// Reserves one attempt at `now`, or refuses it. A sixth attempt while five
-/// are still being checked locks the badge at once.
+/// are counted and the badge is not locked finds one of them at least
+/// still being checked (the fifth failure locks): it is told to wait.
 pub fn reserve(state: Option<&Throttle>, now: NaiveDateTime) -> Reservation {
     if let Some(retry_after_secs) = locked_for(state, now) {
         return Reservation::Locked {
@@ -62,14 +73,8 @@ pub fn reserve(state: Option<&Throttle>, now: NaiveDateTime) -> Reservation {
     }
     let attempts = counted(state, now) + 1;
     if attempts > MAX_FAILURES {
-        let window = Duration::minutes(LOCK_MINUTES);
-        return Reservation::Locked {
-            retry_after_secs: window.num_seconds() as u64,
-            state: Some(Throttle {
-                failures: 0,
-                locked_until: Some(now + window),
-                updated_at: now,
-            }),
+        return Reservation::Busy {
+            retry_after_secs: BUSY_RETRY_SECS,
         };
     }
     Reservation::Check {
@@ -109,6 +114,7 @@ mod tests {
         match reserve(state.as_ref(), at) {
             Reservation::Check { state } => after_failure(Some(&state), at).or(Some(state)),
             Reservation::Locked { state: s, .. } => s.or(state),
+            Reservation::Busy { .. } => state,
         }
     }
 
@@ -134,18 +140,33 @@ mod tests {
     fn at_most_five_attempts_are_checked_however_many_arrive_at_once() {
         // Ten attempts reserved before any of them finished hashing.
         let mut state: Option<Throttle> = None;
-        let mut checked = 0;
+        let (mut checked, mut busy) = (0, 0);
         for _ in 0..10 {
             match reserve(state.as_ref(), t(0)) {
                 Reservation::Check { state: s } => {
                     checked += 1;
                     state = Some(s);
                 }
-                Reservation::Locked { state: s, .. } => state = s.or(state),
+                Reservation::Busy { retry_after_secs } => {
+                    assert_eq!(retry_after_secs, BUSY_RETRY_SECS);
+                    busy += 1;
+                }
+                Reservation::Locked { .. } => panic!("locked before any failure"),
             }
         }
-        assert_eq!(checked, MAX_FAILURES);
-        assert!(locked_for(state.as_ref(), t(0)).is_some());
+        assert_eq!((checked, busy), (MAX_FAILURES, 5));
+        // The five checked all fail: the last failure locks.
+        let mut state = state.unwrap();
+        for _ in 0..MAX_FAILURES {
+            if let Some(lock) = after_failure(Some(&state), t(0)) {
+                state = lock;
+            }
+        }
+        assert!(locked_for(Some(&state), t(0)).is_some());
+        assert!(matches!(
+            reserve(Some(&state), t(0)),
+            Reservation::Locked { .. }
+        ));
     }
 
     #[test]

@@ -109,6 +109,16 @@ pub fn sign_in<T>(
                         retry_after_secs,
                     }))
                 }
+                Reservation::Busy { retry_after_secs } => {
+                    crate::audit::store::append_all(
+                        c,
+                        vec![login_entry("auth.login_busy", None, &device, &key)],
+                    )?;
+                    Ok(Err(ApiError::TooManyRequests {
+                        code: "sign_in_busy",
+                        retry_after_secs,
+                    }))
+                }
                 Reservation::Check { state: reserved } => {
                     store::save_throttle(c, &key, &reserved)?;
                     Ok(Ok(crate::org::store::user_by_badge(c, &key)?))

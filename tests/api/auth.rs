@@ -728,3 +728,42 @@ async fn a_new_password_is_long_and_not_a_common_one() {
         );
     }
 }
+
+#[actix_web::test]
+async fn sign_ins_of_one_badge_at_once_are_asked_to_wait_never_locked_out() {
+    let app = TestApp::new();
+    app.user("O1001", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let answers = futures_util::future::join_all((0..12).map(|_| {
+        post(
+            &srv,
+            "/api/v1/auth/login",
+            None,
+            json!({"badge": "O1001", "password": PASSWORD}),
+        )
+    }))
+    .await;
+    for r in &answers {
+        match r.status {
+            200 => {}
+            429 => {
+                assert_eq!(r.code(), "sign_in_busy", "{}", r.body);
+                assert_eq!(r.headers.get("retry-after").unwrap(), "1");
+            }
+            other => panic!("{other}: {}", r.body),
+        }
+    }
+    assert!(answers.iter().any(|r| r.status == 200));
+    // More arrived than may be checked at once (five).
+    assert!(answers.iter().any(|r| r.status == 429));
+    // Whatever had to wait signs in when it tries again.
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1001", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(audit_count(&app, "auth.lockout"), 0);
+}

@@ -120,6 +120,13 @@ pub async fn login_submit(
                     "請輸入員警編號與密碼。".to_owned(),
                 ),
                 ApiError::TooManyRequests {
+                    code: "sign_in_busy",
+                    retry_after_secs,
+                } => (
+                    actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                    format!("此帳號正在登入中，請 {retry_after_secs} 秒後再試。"),
+                ),
+                ApiError::TooManyRequests {
                     retry_after_secs, ..
                 } => (
                     actix_web::http::StatusCode::TOO_MANY_REQUESTS,
