@@ -64,8 +64,9 @@ pub enum Command {
 pub enum SimulateCommand {
     /// One keying, two verifications: the error rate of issued tickets
     /// under single keying, keying + blind verification, that plus the
-    /// registry check, and that plus the camera record's warning at
-    /// keying, with simulated people who make realistic mistakes.
+    /// registry check, and that plus the warning of the case's own record
+    /// at keying (the camera's; a citizen's report), with simulated people
+    /// who make realistic mistakes.
     Keying {
         #[arg(long, default_value_t = 100_000)]
         cases: u32,
@@ -86,6 +87,10 @@ pub enum SimulateCommand {
         /// camera's record acknowledges it instead of looking again.
         #[arg(long, default_value_t = 0.25)]
         wrongly_acknowledged: f64,
+        /// Chance that a citizen's report states the time, or the article,
+        /// wrong: a right keying is then warned for nothing.
+        #[arg(long, default_value_t = 0.1)]
+        report_wrong: f64,
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },

@@ -66,6 +66,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             registry_density,
             camera_fields_prefilled,
             wrongly_acknowledged,
+            report_wrong,
             seed,
         }) => {
             for (name, v) in [
@@ -73,6 +74,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 ("--resolver-error-rate", resolver_error_rate),
                 ("--registry-density", registry_density),
                 ("--wrongly-acknowledged", wrongly_acknowledged),
+                ("--report-wrong", report_wrong),
             ] {
                 if !(0.0..=1.0).contains(&v) {
                     bail!("{name} is a chance between 0 and 1");
@@ -85,6 +87,7 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 registry_density,
                 camera_fields_prefilled,
                 wrongly_acknowledged,
+                report_wrong,
                 seed,
             };
             let bar = progress_bar("cases");
@@ -94,11 +97,12 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             });
             bar.finish_and_clear();
             println!(
-                "{cases} cases, {:.2}% per-field keying error, {:.2}% resolver error, registry density {:.0}%, camera warnings wrongly acknowledged {:.0}%",
+                "{cases} cases, {:.2}% per-field keying error, {:.2}% resolver error, registry density {:.0}%, warnings wrongly acknowledged {:.0}%, reports wrong {:.0}% per field",
                 error_rate * 100.0,
                 resolver_error_rate * 100.0,
                 registry_density * 100.0,
-                wrongly_acknowledged * 100.0
+                wrongly_acknowledged * 100.0,
+                report_wrong * 100.0
             );
             println!(
                 "{:<48} {:>8} {:>7} {:>10} {:>11} {:>7}",

@@ -22,13 +22,22 @@ use crate::domain::{Actor, CaseId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
 use crate::tickets::check::unacknowledged;
 
-/// The camera record's warnings for a keying of a camera case
-/// (`camera_record.rs`); other cases have no such record.
-pub fn camera_record_differs(case: &CaseRow, keyed: &Critical) -> Vec<FieldError> {
-    if case.source != crate::tickets::catalog::TicketKind::Camera {
-        return Vec::new();
-    }
-    super::camera_record::differs(case.violation_at, case.reported_article.as_deref(), keyed)
+/// The warnings of a keying that differs from the case's own record
+/// (`camera_record.rs`): the camera's, or what the citizen reported.
+pub fn record_differs(case: &CaseRow, keyed: &Critical) -> Vec<FieldError> {
+    use super::camera_record::Record;
+    use crate::tickets::catalog::TicketKind;
+    let record = match case.source {
+        TicketKind::Camera => Record::Camera,
+        TicketKind::CitizenReport => Record::Report,
+        _ => return Vec::new(),
+    };
+    super::camera_record::differs(
+        record,
+        case.violation_at,
+        case.reported_article.as_deref(),
+        keyed,
+    )
 }
 
 /// Opens a step: the case is readable, the role does this step, the case
@@ -170,7 +179,7 @@ pub fn check_keying(
     let settled = settled_of(input, me);
     let judged = judge(conn, &case, &settled)?;
     let mut warnings = judged.verdict.warnings;
-    warnings.extend(camera_record_differs(&case, &settled.critical));
+    warnings.extend(record_differs(&case, &settled.critical));
     Ok((judged.verdict.errors, warnings))
 }
 
@@ -210,7 +219,7 @@ pub fn key(
         judged
             .verdict
             .warnings
-            .extend(camera_record_differs(&case, &settled.critical));
+            .extend(record_differs(&case, &settled.critical));
         let open: Vec<FieldError> = unacknowledged(&judged.verdict, &input.acknowledge)
             .into_iter()
             .cloned()

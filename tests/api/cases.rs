@@ -1612,6 +1612,78 @@ async fn a_keyed_time_or_article_the_camera_contradicts_must_be_acknowledged() {
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
+#[actix_web::test]
+async fn a_keyed_time_or_article_the_report_contradicts_is_questioned_and_may_be_confirmed() {
+    let w = World::new();
+    let app = &w.app;
+    let srv = app.service().await;
+    let admin = login(&srv, "HQA").await;
+    import_registry(&srv, &admin, REGISTRY).await;
+    let intake = login(&srv, "SUP-IN").await;
+    use chrono::Timelike;
+    let stated = (Utc::now() - Duration::hours(3))
+        .with_nanosecond(0)
+        .unwrap()
+        .with_second(0)
+        .unwrap();
+    let mut report = citizen_report(app, "CR-REC-01", stated);
+    report["article_code"] = json!("53-1");
+    let r = post(&srv, "/api/v1/cases", Some(&intake), report).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case = r.body.clone();
+    let id = case["id"].as_i64().unwrap();
+    let k1 = login(&srv, "K1").await;
+    let claimed = post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+    assert_eq!(claimed.body["id"], id, "{}", claimed.body);
+    let path = format!("/api/v1/cases/{id}/keying");
+    // The video shows two minutes later than the reporter wrote, and the
+    // keyer reads another article: both are questioned.
+    let mut seen = keying(&case, "ABC-1234");
+    seen["violation_at"] = json!((stated + Duration::minutes(2)).to_rfc3339());
+    seen["article_code"] = json!("56-1");
+    seen["fine"] = json!(900);
+    let r = post(&srv, &path, Some(&k1), seen.clone()).await;
+    assert_eq!(r.code(), "warnings_unacknowledged", "{}", r.body);
+    let codes: Vec<(String, String)> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("violation_at".into(), "report_differs".into()))
+            && codes.contains(&("article_code".into(), "report_differs".into())),
+        "{codes:?}"
+    );
+    // What the report says, keyed: no question.
+    let r = post(&srv, &path, Some(&k1), keying(&case, "ABC-1234")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "keyed");
+
+    // Another report; the keyer looks again and confirms what the video shows.
+    // Half an hour later: within six minutes it would be the same violation.
+    let stated = stated + Duration::minutes(30);
+    let mut report = citizen_report(app, "CR-REC-02", stated);
+    report["article_code"] = json!("53-1");
+    let case = post(&srv, "/api/v1/cases", Some(&intake), report)
+        .await
+        .body;
+    assert_eq!(case["status"], "received", "{case}");
+    let id = case["id"].as_i64().unwrap();
+    let claimed = post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+    assert_eq!(claimed.body["id"], id, "{} {}", claimed.status, claimed.body);
+    let mut seen = keying(&case, "ABC-1234");
+    seen["violation_at"] = json!((stated + Duration::minutes(2)).to_rfc3339());
+    seen["acknowledge"] = json!(["violation_at:report_differs"]);
+    let r = post(&srv, &format!("/api/v1/cases/{id}/keying"), Some(&k1), seen).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 /// The S3-compatible server of `EPATROL_TEST_S3_ENDPOINT` (e.g. moto's
 /// `http://127.0.0.1:9400`), with a bucket made for the test, or `None`
 /// (the test reports itself skipped) where no such server runs.
