@@ -25,7 +25,6 @@ pub mod queue;
 pub mod review;
 pub mod settle;
 pub mod status;
-pub mod step_turns;
 pub mod store;
 pub mod turnaround_counts;
 pub mod view;

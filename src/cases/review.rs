@@ -37,7 +37,6 @@ pub fn approve(
     input: &ApproveInput,
 ) -> ApiResult<ApprovedCase> {
     let at = now();
-    let _turn = super::step_turns::take(conn);
     write_txn(conn, |conn| -> ApiResult<ApiResult<ApprovedCase>> {
         let (case, me) = begin_step(conn, actor, id, Step::Review, at)?;
         next(case.status, Action::Approve)

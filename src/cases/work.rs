@@ -206,7 +206,6 @@ pub fn key(
         errors.add("make", "too_long", "at most 40 characters");
     }
     errors.into_result(())?;
-    let _turn = super::step_turns::take(conn);
     // The refusal is answered after the commit, so the near misses stay.
     write_txn(conn, |conn| -> ApiResult<ApiResult<CaseView>> {
         let (case, me) = begin_step(conn, actor, id, Step::Keying, at)?;
@@ -251,7 +250,6 @@ pub fn verify(
     let mut errors = FieldErrors::new();
     check_critical(input, &mut errors);
     errors.into_result(())?;
-    let _turn = super::step_turns::take(conn);
     write_txn(conn, |conn| {
         let (case, me) = begin_step(conn, actor, id, Step::Verification, at)?;
         let entries = store::entries_of(conn, id)?;
@@ -298,7 +296,6 @@ pub fn resolve(
     let mut errors = FieldErrors::new();
     check_critical(input, &mut errors);
     errors.into_result(())?;
-    let _turn = super::step_turns::take(conn);
     write_txn(conn, |conn| -> ApiResult<ApiResult<CaseView>> {
         let (case, me) = begin_step(conn, actor, id, Step::Resolution, at)?;
         let entries = store::entries_of(conn, id)?;
