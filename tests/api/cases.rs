@@ -1676,7 +1676,11 @@ async fn a_keyed_time_or_article_the_report_contradicts_is_questioned_and_may_be
     assert_eq!(case["status"], "received", "{case}");
     let id = case["id"].as_i64().unwrap();
     let claimed = post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
-    assert_eq!(claimed.body["id"], id, "{} {}", claimed.status, claimed.body);
+    assert_eq!(
+        claimed.body["id"], id,
+        "{} {}",
+        claimed.status, claimed.body
+    );
     let mut seen = keying(&case, "ABC-1234");
     seen["violation_at"] = json!((stated + Duration::minutes(2)).to_rfc3339());
     seen["acknowledge"] = json!(["violation_at:report_differs"]);
