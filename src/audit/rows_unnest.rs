@@ -7,7 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
+
+use crate::db::pg_arrays::UnnestArgs;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use super::store::AuditRow;
 
@@ -49,32 +51,22 @@ impl QueryFragment<Pg> for AuditRowsUnnest<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
             "INSERT INTO audit_log (seq, at, actor_id, action, object_type, object_id, \
-             unit_id, device, details, prev_hash, hash, mac_key) SELECT * FROM unnest(",
+             unit_id, device, details, prev_hash, hash, mac_key) SELECT * FROM ",
         );
-        out.push_bind_param::<Array<BigInt>, _>(&self.seq)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.at)?;
-        out.push_sql("::timestamp[], ");
-        out.push_bind_param::<Array<Nullable<BigInt>>, _>(&self.actor_id)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.action)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.object_type)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.object_id)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Nullable<BigInt>>, _>(&self.unit_id)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.device)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.details)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.prev_hash)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.hash)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.mac_key)?;
-        out.push_sql("::text[])");
+        let mut args = UnnestArgs::open(&mut out);
+        args.column::<BigInt, _>(&self.seq, "int8")?;
+        args.column::<Timestamp, _>(&self.at, "timestamp")?;
+        args.column::<Nullable<BigInt>, _>(&self.actor_id, "int8")?;
+        args.column::<Text, _>(&self.action, "text")?;
+        args.column::<Text, _>(&self.object_type, "text")?;
+        args.column::<Nullable<Text>, _>(&self.object_id, "text")?;
+        args.column::<Nullable<BigInt>, _>(&self.unit_id, "int8")?;
+        args.column::<Nullable<Text>, _>(&self.device, "text")?;
+        args.column::<Text, _>(&self.details, "text")?;
+        args.column::<Text, _>(&self.prev_hash, "text")?;
+        args.column::<Text, _>(&self.hash, "text")?;
+        args.column::<Nullable<Text>, _>(&self.mac_key, "text")?;
+        args.close();
         Ok(())
     }
 }

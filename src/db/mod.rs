@@ -4,6 +4,7 @@
 
 mod commit_hooks;
 pub mod literal_limit;
+pub mod pg_arrays;
 pub mod schema;
 pub mod stored_time;
 pub mod text_enum;

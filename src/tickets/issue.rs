@@ -42,9 +42,8 @@ pub fn issue(
     let issued = ApiError::retry_after_lost_race(|| {
         issue_once(conn, actor, ctx, input, officer, unit, &fingerprint)
     });
-    if let Err(refusal) = &issued
-        && let Some(errors) = super::near_miss::caught_errors(refusal)
-    {
+    // Only the rules' errors are mistakes caught; other refusals are not.
+    if let Err(ApiError::Validation(errors)) = &issued {
         super::near_miss::note_caught(conn, actor, &input.client_id, errors);
     }
     issued

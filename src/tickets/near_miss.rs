@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use crate::db::schema::ticket_near_misses;
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, UnitId, UserId};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiResult, FieldError};
 
 #[derive(Insertable)]
 #[diesel(table_name = ticket_near_misses)]
@@ -35,14 +35,6 @@ pub fn note_caught(conn: &mut DbConn, actor: &Actor, client_id: &str, errors: &[
     }
     if let Err(e) = insert(conn, officer, unit, client_id, errors) {
         tracing::warn!(error = %e, "near misses of a ticket were not recorded");
-    }
-}
-
-/// The rule errors of a refused issue; `None` for any other refusal.
-pub fn caught_errors(refusal: &ApiError) -> Option<&[FieldError]> {
-    match refusal {
-        ApiError::Validation(errors) => Some(errors),
-        _ => None,
     }
 }
 

@@ -122,7 +122,6 @@ async fn check_ins_and_authenticated_reads_are_not_parsed_again() {
 /// it). A connection lists only its own prepared statements.
 #[actix_web::test]
 async fn the_look_back_of_a_check_in_group_stays_prepared_on_postgres() {
-    use diesel::prelude::*;
     use epatrol::patrol::checkin::CheckinKind;
     use epatrol::patrol::store::{LookBack, Span, scans_around};
     if !TestDb::new().is_postgres() {
@@ -150,17 +149,26 @@ async fn the_look_back_of_a_check_in_group_stays_prepared_on_postgres() {
         let look_backs = vec![look_back; n];
         scans_around(&mut conn, &spans, &look_backs).unwrap();
     }
+    assert_eq!(
+        prepared_like(&mut conn, "WITH span AS%"),
+        1,
+        "the look-back is not kept prepared"
+    );
+}
+
+/// Statements this connection keeps prepared whose text is `LIKE` `pattern`.
+fn prepared_like(conn: &mut epatrol::db::DbConn, pattern: &str) -> i64 {
+    use diesel::prelude::*;
     #[derive(QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    let prepared: Count = diesel::sql_query(
-        "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'WITH span AS%'",
-    )
-    .get_result(&mut *conn)
-    .unwrap();
-    assert_eq!(prepared.n, 1, "the look-back is not kept prepared");
+    diesel::sql_query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE $1")
+        .bind::<diesel::sql_types::Text, _>(pattern)
+        .get_result::<Count>(conn)
+        .unwrap()
+        .n
 }
 
 #[actix_web::test]
@@ -215,20 +223,10 @@ async fn check_ins_and_their_audit_entries_are_inserted_by_statements_kept_prepa
             .collect();
         epatrol::audit::store::append_all(&mut conn, entries).unwrap();
     }
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
     for table in ["checkins", "audit_log"] {
-        let prepared: Count = diesel::sql_query(format!(
-            "SELECT count(*) AS n FROM pg_prepared_statements \
-             WHERE statement LIKE 'INSERT INTO {table} %'"
-        ))
-        .get_result(&mut *conn)
-        .unwrap();
         assert_eq!(
-            prepared.n, 1,
+            prepared_like(&mut conn, &format!("INSERT INTO {table} %")),
+            1,
             "inserts into {table} are not one prepared statement"
         );
     }

@@ -8,7 +8,9 @@ use chrono::NaiveDateTime;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text, Timestamp};
+
+use crate::db::pg_arrays::UnnestArgs;
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text, Timestamp};
 
 use super::checkin_queries::NewCheckin;
 use crate::domain::CheckinId;
@@ -79,48 +81,31 @@ impl QueryFragment<Pg> for CheckinsUnnest<'_> {
             "INSERT INTO checkins (client_id, officer_id, box_id, unit_id, kind, occurred_at, \
              time_source, device_time, received_at, lat, lon, accuracy_m, distance_m, \
              mock_location, status, flags, plan_id, device, request_fingerprint, \
-             clock_offset_ms) SELECT * FROM unnest(",
+             clock_offset_ms) SELECT * FROM ",
         );
-        out.push_bind_param::<Array<Text>, _>(&self.client_id)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<BigInt>, _>(&self.officer_id)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<BigInt>, _>(&self.box_id)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<BigInt>, _>(&self.unit_id)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.kind)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.occurred_at)?;
-        out.push_sql("::timestamp[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.time_source)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.device_time)?;
-        out.push_sql("::timestamp[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.received_at)?;
-        out.push_sql("::timestamp[], ");
-        out.push_bind_param::<Array<Double>, _>(&self.lat)?;
-        out.push_sql("::float8[], ");
-        out.push_bind_param::<Array<Double>, _>(&self.lon)?;
-        out.push_sql("::float8[], ");
-        out.push_bind_param::<Array<Double>, _>(&self.accuracy_m)?;
-        out.push_sql("::float8[], ");
-        out.push_bind_param::<Array<Double>, _>(&self.distance_m)?;
-        out.push_sql("::float8[], ");
-        out.push_bind_param::<Array<Bool>, _>(&self.mock_location)?;
-        out.push_sql("::bool[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.status)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.flags)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Nullable<BigInt>>, _>(&self.plan_id)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.device)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.request_fingerprint)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Nullable<BigInt>>, _>(&self.clock_offset_ms)?;
-        out.push_sql("::int8[]) ON CONFLICT (client_id) DO NOTHING RETURNING id, client_id");
+        let mut args = UnnestArgs::open(&mut out);
+        args.column::<Text, _>(&self.client_id, "text")?;
+        args.column::<BigInt, _>(&self.officer_id, "int8")?;
+        args.column::<BigInt, _>(&self.box_id, "int8")?;
+        args.column::<BigInt, _>(&self.unit_id, "int8")?;
+        args.column::<Text, _>(&self.kind, "text")?;
+        args.column::<Timestamp, _>(&self.occurred_at, "timestamp")?;
+        args.column::<Text, _>(&self.time_source, "text")?;
+        args.column::<Timestamp, _>(&self.device_time, "timestamp")?;
+        args.column::<Timestamp, _>(&self.received_at, "timestamp")?;
+        args.column::<Double, _>(&self.lat, "float8")?;
+        args.column::<Double, _>(&self.lon, "float8")?;
+        args.column::<Double, _>(&self.accuracy_m, "float8")?;
+        args.column::<Double, _>(&self.distance_m, "float8")?;
+        args.column::<Bool, _>(&self.mock_location, "bool")?;
+        args.column::<Text, _>(&self.status, "text")?;
+        args.column::<Text, _>(&self.flags, "text")?;
+        args.column::<Nullable<BigInt>, _>(&self.plan_id, "int8")?;
+        args.column::<Nullable<Text>, _>(&self.device, "text")?;
+        args.column::<Nullable<Text>, _>(&self.request_fingerprint, "text")?;
+        args.column::<Nullable<BigInt>, _>(&self.clock_offset_ms, "int8")?;
+        args.close();
+        out.push_sql(" ON CONFLICT (client_id) DO NOTHING RETURNING id, client_id");
         Ok(())
     }
 }

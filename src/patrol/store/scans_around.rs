@@ -96,24 +96,23 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ScansAround {
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        use diesel::sql_types::{Array, BigInt, Text, Timestamp};
-        out.push_sql("WITH span AS (SELECT * FROM unnest(");
-        out.push_bind_param::<Array<BigInt>, _>(&self.officers)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.earliest)?;
-        out.push_sql("::timestamp[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.latest)?;
-        out.push_sql("::timestamp[]) AS s(officer, lo, hi)), look AS (SELECT * FROM unnest(");
-        out.push_bind_param::<Array<BigInt>, _>(&self.look_officers)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<BigInt>, _>(&self.look_boxes)?;
-        out.push_sql("::int8[], ");
-        out.push_bind_param::<Array<Text>, _>(&self.look_kinds)?;
-        out.push_sql("::text[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.since)?;
-        out.push_sql("::timestamp[], ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.until)?;
-        out.push_sql("::timestamp[]) AS l(officer, box, kind, since, until)) ");
+        use crate::db::pg_arrays::UnnestArgs;
+        use diesel::sql_types::{BigInt, Text, Timestamp};
+        out.push_sql("WITH span AS (SELECT * FROM ");
+        let mut args = UnnestArgs::open(&mut out);
+        args.column::<BigInt, _>(&self.officers, "int8")?;
+        args.column::<Timestamp, _>(&self.earliest, "timestamp")?;
+        args.column::<Timestamp, _>(&self.latest, "timestamp")?;
+        args.close();
+        out.push_sql(" AS s(officer, lo, hi)), look AS (SELECT * FROM ");
+        let mut args = UnnestArgs::open(&mut out);
+        args.column::<BigInt, _>(&self.look_officers, "int8")?;
+        args.column::<BigInt, _>(&self.look_boxes, "int8")?;
+        args.column::<Text, _>(&self.look_kinds, "text")?;
+        args.column::<Timestamp, _>(&self.since, "timestamp")?;
+        args.column::<Timestamp, _>(&self.until, "timestamp")?;
+        args.close();
+        out.push_sql(" AS l(officer, box, kind, since, until)) ");
         for part in [
             "SELECT c.* FROM span CROSS JOIN LATERAL ((SELECT ",
             SCAN_COLUMNS,
