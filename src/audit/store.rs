@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::chain::{Break, GENESIS, Link, Verifier};
+use crate::db::fixed_chunks::{Chunk, fixed_chunks};
 use crate::db::schema::audit_log;
 use crate::db::{DbConn, now};
 use crate::domain::{UnitId, UserId};
@@ -153,17 +154,19 @@ pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<
         prev_hash = row.hash.clone();
         rows.push(row);
     }
-    if let DbConn::Pg(pg) = conn {
-        super::rows_unnest::AuditRowsUnnest::new(&rows).execute(pg)?;
-        return Ok(Some(seq));
-    }
-    // 12 columns: 1000 rows stay under SQLite's bind limit.
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(1000));
-        let chunk = std::mem::replace(&mut rows, rest);
-        crate::each_backend!(conn, |c| diesel::insert_into(audit_log::table)
-            .values(chunk)
-            .execute(c))?;
+    match conn {
+        DbConn::Pg(pg) => {
+            super::rows_unnest::AuditRowsUnnest::new(&rows).execute(pg)?;
+        }
+        DbConn::Sqlite(c) => {
+            for chunk in fixed_chunks::<_, 64>(rows) {
+                let insert = diesel::insert_into(audit_log::table);
+                match chunk {
+                    Chunk::Full(rows) => insert.values(rows).execute(c)?,
+                    Chunk::One(row) => insert.values(row).execute(c)?,
+                };
+            }
+        }
     }
     Ok(Some(seq))
 }

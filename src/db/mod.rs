@@ -3,6 +3,8 @@
 //! migrations embedded per backend, and the write-transaction helper.
 
 mod commit_hooks;
+pub mod fixed_chunks;
+pub mod json_in;
 pub mod literal_limit;
 pub mod pg_arrays;
 pub mod schema;
@@ -89,9 +91,13 @@ impl r2d2::ManageConnection for DbManager {
                     SqliteSync::Normal => "NORMAL",
                 };
                 // busy_timeout lets writers queue instead of failing at once;
-                // foreign keys are off by default in SQLite.
+                // foreign keys are off by default in SQLite. A statement that
+                // changes several rows keeps a journal to undo itself; in a
+                // file that cost a write for every page it touched, and it
+                // is never read after a crash (the WAL is), so it stays in
+                // memory.
                 conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync};"
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY;"
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
@@ -121,8 +127,14 @@ pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Pool> {
         }
         make_private(path)?;
     }
+    // Checking a connection out of the pool tests it with a statement. A
+    // PostgreSQL connection can break between requests; one to a local
+    // SQLite file cannot, and there the test was a statement parsed anew on
+    // every request.
+    let test_on_check_out = manager.kind == DatabaseKind::Postgres;
     let pool = r2d2::Pool::builder()
         .max_size(settings.db_pool_size)
+        .test_on_check_out(test_on_check_out)
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
         .context("opening the database (EPATROL_DATABASE_URL)")?;

@@ -8,6 +8,8 @@ use diesel::prelude::*;
 
 use super::BoxRow;
 use crate::db::DbConn;
+use crate::db::fixed_chunks::{Chunk, fixed_chunks};
+use crate::db::json_in::json_in;
 use crate::db::schema::{checkin_reviews, checkins, patrol_boxes, units, users};
 use crate::domain::{BoxId, CheckinId, PlanId, UnitId, UserId};
 use crate::org::store::UnitRow;
@@ -57,9 +59,9 @@ pub struct NewCheckin {
     pub clock_offset_ms: Option<i64>,
 }
 
-/// Rows inserted by one statement at most: 23 values each, well under both
-/// databases' limits on bound parameters.
-const INSERT_CHUNK: usize = 256;
+/// Rows of SQLite's larger insert statement: 20 values each, well under
+/// its limit on bound parameters.
+const INSERT_CHUNK: usize = 64;
 
 /// A check-in as a bulk insert binds it: the row's text by reference, its
 /// times as [`StoredTime`](crate::db::stored_time::StoredTime).
@@ -121,29 +123,43 @@ impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
 /// Inserts check-ins, skipping any whose client id exists (an identical
 /// upload racing this one: the other row is the answer). Returns the id of
 /// each row inserted, by client id. On PostgreSQL one statement of fixed
-/// text; on SQLite several rows per statement.
+/// text; on SQLite statements of two fixed texts ([`fixed_chunks`]).
 pub fn insert_checkins(
     conn: &mut DbConn,
     rows: &[NewCheckin],
 ) -> QueryResult<Vec<(CheckinId, String)>> {
-    if let DbConn::Pg(pg) = conn {
-        return super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg);
-    }
+    let c = match conn {
+        DbConn::Pg(pg) => return super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg),
+        DbConn::Sqlite(c) => c,
+    };
     let mut inserted = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let values: Vec<CheckinInsert<'_>> = chunk.iter().map(CheckinInsert::from).collect();
-        let mut ids = crate::each_backend!(conn, |c| diesel::insert_into(checkins::table)
-            .values(values)
-            .on_conflict(checkins::client_id)
-            .do_nothing()
-            .returning((checkins::id, checkins::client_id))
-            .get_results(c))?;
+    for chunk in fixed_chunks::<_, INSERT_CHUNK>(rows.iter().map(CheckinInsert::from)) {
+        let mut ids = match chunk {
+            Chunk::Full(rows) => diesel::insert_into(checkins::table)
+                .values(rows)
+                .on_conflict(checkins::client_id)
+                .do_nothing()
+                .returning((checkins::id, checkins::client_id))
+                .get_results(c)?,
+            Chunk::One(row) => diesel::insert_into(checkins::table)
+                .values(row)
+                .on_conflict(checkins::client_id)
+                .do_nothing()
+                .returning((checkins::id, checkins::client_id))
+                .get_results(c)?,
+        };
         inserted.append(&mut ids);
     }
     Ok(inserted)
 }
 
 pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CheckinRow>> {
+    if let DbConn::Sqlite(c) = conn {
+        return checkins::table
+            .filter(json_in(checkins::client_id, ids)?)
+            .select(CheckinRow::as_select())
+            .load(c);
+    }
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
         let mut rows = checkins::table
@@ -252,6 +268,12 @@ pub fn badges(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, Str
 }
 
 pub fn boxes_by_ids(conn: &mut DbConn, ids: &[BoxId]) -> QueryResult<Vec<BoxRow>> {
+    if let DbConn::Sqlite(c) = conn {
+        return patrol_boxes::table
+            .filter(json_in(patrol_boxes::id, ids)?)
+            .select(BoxRow::as_select())
+            .load(c);
+    }
     patrol_boxes::table
         .filter(patrol_boxes::id.eq_any(ids))
         .select(BoxRow::as_select())

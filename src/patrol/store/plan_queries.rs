@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::db::json_in::json_in;
 use crate::db::schema::{
     patrol_boxes, patrol_plan_boxes, patrol_plan_officers, patrol_plans, units, users,
 };
@@ -144,6 +145,19 @@ pub fn plans_of_officers_at_boxes(
     officers: &[UserId],
     boxes: &[BoxId],
 ) -> QueryResult<Vec<(UserId, BoxId, PlanRow)>> {
+    if let DbConn::Sqlite(c) = conn {
+        return patrol_plans::table
+            .inner_join(patrol_plan_officers::table)
+            .inner_join(patrol_plan_boxes::table)
+            .filter(json_in(patrol_plan_officers::user_id, officers)?)
+            .filter(json_in(patrol_plan_boxes::box_id, boxes)?)
+            .select((
+                patrol_plan_officers::user_id,
+                patrol_plan_boxes::box_id,
+                PlanRow::as_select(),
+            ))
+            .load(c);
+    }
     patrol_plans::table
         .inner_join(patrol_plan_officers::table)
         .inner_join(patrol_plan_boxes::table)
