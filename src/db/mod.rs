@@ -261,6 +261,27 @@ where
 /// read back equals the value written (the audit chain depends on it).
 pub use crate::clock::{now, truncate_micros};
 
+/// On PostgreSQL the check-in writers' statements run with plans made
+/// once, not for each run's values (`generic`; or back to PostgreSQL's
+/// choice). Their plans are the same whatever the values (index lookups by
+/// id, client id, officer and time), but for statements bound to arrays
+/// PostgreSQL kept making a custom plan on every run, reading the tables'
+/// statistics each time: 4,400–4,600 check-ins/s with plans made once
+/// against 3,560–3,650 (docs/performance.md). The setting is the
+/// connection's, so it is taken off before the connection goes back to the
+/// pool. Nothing on SQLite, which plans a statement once when preparing it.
+pub fn plan_generically(conn: &mut DbConn, generic: bool) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Pg(pg) = conn {
+        pg.batch_execute(if generic {
+            "SET plan_cache_mode = force_generic_plan"
+        } else {
+            "RESET plan_cache_mode"
+        })?;
+    }
+    Ok(())
+}
+
 /// Whether the database answers; for `/readyz`.
 pub fn ping(pool: &Pool) -> anyhow::Result<()> {
     let mut conn = pool.get()?;

@@ -355,3 +355,69 @@ async fn check_ins_and_their_audit_entries_are_inserted_by_statements_kept_prepa
         .unwrap();
     assert!(stored >= 6, "{stored}");
 }
+
+/// Plans made for one run's values and counted by PostgreSQL, for the
+/// statements this connection keeps prepared whose text is `LIKE` `pattern`:
+/// (generic plans, custom plans).
+fn plans_like(conn: &mut epatrol::db::DbConn, pattern: &str) -> (i64, i64) {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Plans {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        generic: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        custom: i64,
+    }
+    let p = diesel::sql_query(
+        "SELECT COALESCE(sum(generic_plans), 0)::int8 AS generic, COALESCE(sum(custom_plans), 0)::int8 AS custom \
+         FROM pg_prepared_statements WHERE statement LIKE $1",
+    )
+    .bind::<diesel::sql_types::Text, _>(pattern)
+    .get_result::<Plans>(conn)
+    .unwrap();
+    (p.generic, p.custom)
+}
+
+/// The check-in writers' connections plan each statement once: PostgreSQL
+/// would otherwise plan the first five runs of every statement for their
+/// values, and keep doing so for some bound to arrays.
+#[actix_web::test]
+async fn the_check_in_writers_statements_are_planned_once_on_postgres() {
+    use diesel::prelude::*;
+    use epatrol::patrol::store::checkins_by_client_ids;
+    if !TestDb::new().is_postgres() {
+        eprintln!("skipped: plan counts are PostgreSQL's");
+        return;
+    }
+    let w = world().await;
+    let lookups = |conn: &mut epatrol::db::DbConn| {
+        for n in 1..=8 {
+            let ids: Vec<String> = (0..n).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+            assert!(checkins_by_client_ids(conn, &ids).unwrap().is_empty());
+        }
+        plans_like(conn, "%\"client_id\" = ANY(%")
+    };
+    let mut writers = w.app.state.pool.get().unwrap();
+    let mut others = w.app.state.pool.get().unwrap();
+    epatrol::db::plan_generically(&mut writers, true).unwrap();
+    let (generic, custom) = lookups(&mut writers);
+    assert_eq!(custom, 0, "a writer's statement was planned for its values");
+    assert!(generic >= 1, "the lookup was not kept prepared");
+    let (_, custom) = lookups(&mut others);
+    assert!(
+        custom >= 5,
+        "the count of plans does not tell the two apart"
+    );
+
+    // Back to PostgreSQL's choice before the connection goes back.
+    epatrol::db::plan_generically(&mut writers, false).unwrap();
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        plan_cache_mode: String,
+    }
+    let mode: Mode = diesel::sql_query("SHOW plan_cache_mode")
+        .get_result(&mut *writers)
+        .unwrap();
+    assert_eq!(mode.plan_cache_mode, "auto");
+}

@@ -15,7 +15,7 @@ use tokio::sync::oneshot;
 use super::input::{CheckinInput, CheckinResult};
 use super::upload::{Scan, record_scans};
 use crate::admission::Admitted;
-use crate::db::{DbConn, Pool, PooledConn, write_txn};
+use crate::db::{DbConn, Pool, PooledConn, plan_generically, write_txn};
 use crate::domain::{Actor, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::signing::SigningKeys;
@@ -121,7 +121,14 @@ fn write_groups(context: &WriterContext, jobs: &Mutex<Receiver<Job>>) {
     while let Some(mut group) = next_group(jobs) {
         let conn = match held.take() {
             Some(c) => Ok(c),
-            None => context.pool.get(),
+            None => context
+                .pool
+                .get()
+                .map_err(|e| e.to_string())
+                .and_then(|mut c| {
+                    plan_generically(&mut c, true).map_err(|e| e.to_string())?;
+                    Ok(c)
+                }),
         };
         let results = match conn {
             Ok(mut conn) => {
@@ -130,6 +137,9 @@ fn write_groups(context: &WriterContext, jobs: &Mutex<Receiver<Job>>) {
                     .scope(|| write_group(&mut conn, &context.keys, &mut group));
                 if results.iter().all(Result::is_ok) {
                     held = Some(conn);
+                } else {
+                    // Back to the pool as it came, if it still answers.
+                    let _ = plan_generically(&mut conn, false);
                 }
                 results
             }
