@@ -10,6 +10,7 @@
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
+use diesel::r2d2::R2D2Connection;
 use tokio::sync::oneshot;
 
 use super::input::{CheckinInput, CheckinResult};
@@ -115,43 +116,74 @@ fn next_group(jobs: &Mutex<Receiver<Job>>) -> Option<Vec<Job>> {
 /// Each writer keeps its connection from group to group: taking one from
 /// the pool checks it with a round trip, which on PostgreSQL cost as much
 /// as a statement of every group. A group that meets any error gives its
-/// connection up, so a broken one is replaced by the next group.
+/// connection up. If the connection was lost (the database restarted, a
+/// network cut, the backend ended), the uploads that failed are written
+/// once more on a fresh one rather than answered with an error: the
+/// handheld would only send them again. Any whose commit went through
+/// before the loss are then found by client id and answered as replays.
 fn write_groups(context: &WriterContext, jobs: &Mutex<Receiver<Job>>) {
     let mut held: Option<PooledConn> = None;
     while let Some(mut group) = next_group(jobs) {
-        let conn = match held.take() {
-            Some(c) => Ok(c),
-            None => context
-                .pool
-                .get()
-                .map_err(|e| e.to_string())
-                .and_then(|mut c| {
-                    plan_generically(&mut c, true).map_err(|e| e.to_string())?;
-                    Ok(c)
-                }),
-        };
-        let results = match conn {
-            Ok(mut conn) => {
-                let results = context
-                    .clock
-                    .scope(|| write_group(&mut conn, &context.keys, &mut group));
-                if results.iter().all(Result::is_ok) {
-                    held = Some(conn);
-                } else {
-                    // Back to the pool as it came, if it still answers.
-                    let _ = plan_generically(&mut conn, false);
-                }
-                results
-            }
-            Err(e) => group
-                .iter()
-                .map(|_| Err(ApiError::Unavailable(format!("database: {e}"))))
-                .collect(),
-        };
-        for (job, result) in group.into_iter().zip(results) {
+        let (results, lost) = write_on_held(context, &mut held, &mut group);
+        let mut answers: Vec<(Job, ApiResult<CheckinResult>)> =
+            group.into_iter().zip(results).collect();
+        if lost {
+            tracing::warn!("the check-in writer's connection was lost; writing its uploads again");
+            let (failed, done): (Vec<_>, Vec<_>) =
+                answers.into_iter().partition(|(_, r)| r.is_err());
+            let mut again: Vec<Job> = failed.into_iter().map(|(job, _)| job).collect();
+            let (results, _) = write_on_held(context, &mut held, &mut again);
+            answers = done;
+            answers.extend(again.into_iter().zip(results));
+        }
+        for (job, result) in answers {
             // An upload whose client went away is committed all the same.
             let _ = job.reply.send(result);
         }
+    }
+}
+
+/// Writes `group` on the held connection or a fresh one, keeping it if
+/// every upload was written; and whether the connection was lost.
+fn write_on_held(
+    context: &WriterContext,
+    held: &mut Option<PooledConn>,
+    group: &mut [Job],
+) -> (Vec<ApiResult<CheckinResult>>, bool) {
+    let conn = match held.take() {
+        Some(c) => Ok(c),
+        None => context
+            .pool
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|mut c| {
+                plan_generically(&mut c, true).map_err(|e| e.to_string())?;
+                Ok(c)
+            }),
+    };
+    match conn {
+        Ok(mut conn) => {
+            let results = context
+                .clock
+                .scope(|| write_group(&mut conn, &context.keys, group));
+            if results.iter().all(Result::is_ok) {
+                *held = Some(conn);
+                return (results, false);
+            }
+            let lost = conn.is_broken();
+            if !lost {
+                // Back to the pool as it came.
+                let _ = plan_generically(&mut conn, false);
+            }
+            (results, lost)
+        }
+        Err(e) => (
+            group
+                .iter()
+                .map(|_| Err(ApiError::Unavailable(format!("database: {e}"))))
+                .collect(),
+            false,
+        ),
     }
 }
 
