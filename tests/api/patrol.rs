@@ -88,6 +88,20 @@ fn flags(r: &Value) -> Vec<String> {
 
 /// A plan for the officer over B1, B2 and the dwell box, running all day
 /// every day around now, created (as far as the rules know) a week ago.
+/// A scan at B1 by the world's officer `ago` seconds ago, uploaded alone.
+pub async fn check_in_ago<S, B>(w: &World, srv: &S, ago: i64) -> Resp
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let body = scan_ago(&w.app, w.b1, B1, Duration::seconds(ago));
+    post(srv, "/api/v1/checkins", Some(&w.officer), body).await
+}
+
 pub async fn plan_all_day(
     w: &World,
     srv: &impl actix_web::dev::Service<

@@ -533,7 +533,7 @@ async fn every_error_answer_is_a_problem_even_before_a_handler_runs() {
 /// fresh connection; the handheld is answered 201, not an error.
 #[actix_web::test]
 async fn check_ins_survive_the_writers_losing_their_connection() {
-    use crate::patrol::{B1, officer_id, plan_all_day, scan_ago, world};
+    use crate::patrol::{check_in_ago, officer_id, plan_all_day, world};
     use diesel::prelude::*;
     if !TestDb::new().is_postgres() {
         eprintln!("skipped: an SQLite connection to a local file is not lost");
@@ -542,24 +542,13 @@ async fn check_ins_survive_the_writers_losing_their_connection() {
     let w = world().await;
     let srv = w.app.service().await;
     plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
-    let check_in = |ago| {
-        let body = scan_ago(&w.app, w.b1, B1, chrono::Duration::seconds(ago));
-        let srv = &srv;
-        let token = w.officer.clone();
-        async move { post(srv, "/api/v1/checkins", Some(&token), body).await }
-    };
     for round in 0..3 {
-        let r = check_in(900 - round * 100).await;
+        let r = check_in_ago(&w, &srv, 900 - round * 100).await;
         assert_eq!(r.status, 201, "{}", r.body);
         // End every other backend of the test's database: the writers'
         // held connections among them.
         let mut conn = w.app.conn();
-        #[derive(QueryableByName)]
-        struct Ended {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        let ended: Ended = diesel::sql_query(
+        let ended: Count = diesel::sql_query(
             "SELECT count(pg_terminate_backend(pid))::int8 AS n FROM pg_stat_activity \
              WHERE datname = current_database() AND pid <> pg_backend_pid()",
         )
@@ -567,7 +556,7 @@ async fn check_ins_survive_the_writers_losing_their_connection() {
         .unwrap();
         assert!(ended.n >= 1);
         drop(conn);
-        let r = check_in(850 - round * 100).await;
+        let r = check_in_ago(&w, &srv, 850 - round * 100).await;
         assert_eq!(r.status, 201, "after the connection was lost: {}", r.body);
     }
 }

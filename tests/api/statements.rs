@@ -9,7 +9,7 @@
 
 #![allow(unsafe_code)]
 use crate::common::*;
-use crate::patrol::{B1, officer_id, plan_all_day, scan_ago, world};
+use crate::patrol::{B1, check_in_ago, officer_id, plan_all_day, scan_ago, world};
 use libsqlite3_sys as ffi;
 use serde_json::json;
 use std::collections::HashMap;
@@ -172,12 +172,6 @@ async fn check_ins_and_authenticated_reads_are_not_parsed_again() {
     let w = world().await;
     let srv = w.app.service().await;
     plan_all_day(&w, &srv, vec![officer_id(&w.app, "O1101")]).await;
-    let check_in = |ago| {
-        let body = scan_ago(&w.app, w.b1, B1, chrono::Duration::seconds(ago));
-        let srv = &srv;
-        let token = w.officer.clone();
-        async move { post(srv, "/api/v1/checkins", Some(&token), body).await }
-    };
     // A batch long enough for the many-row insert and some single rows.
     let batch = |from: i64| {
         let items: Vec<_> = (0..70)
@@ -204,13 +198,13 @@ async fn check_ins_and_authenticated_reads_are_not_parsed_again() {
     // Every statement is prepared once while warming up; the pool may hand
     // out any of its connections, so warm them all.
     for i in 0..16 {
-        assert_eq!(check_in(7200 - i).await.status, 201);
+        assert_eq!(check_in_ago(&w, &srv, 7200 - i).await.status, 201);
         assert_eq!(get(&srv, "/api/v1/me", &w.officer).await.status, 200);
     }
     batch(7000).await;
     let before = counts(&w.app.db.url);
     for i in 0..20 {
-        assert_eq!(check_in(300 - i).await.status, 201);
+        assert_eq!(check_in_ago(&w, &srv, 300 - i).await.status, 201);
         assert_eq!(get(&srv, "/api/v1/me", &w.officer).await.status, 200);
         assert_eq!(get(&srv, "/api/v1/me", &w.sup).await.status, 200);
     }
@@ -276,11 +270,6 @@ async fn the_look_back_of_a_check_in_group_stays_prepared_on_postgres() {
 /// Statements this connection keeps prepared whose text is `LIKE` `pattern`.
 fn prepared_like(conn: &mut epatrol::db::DbConn, pattern: &str) -> i64 {
     use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
     diesel::sql_query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE $1")
         .bind::<diesel::sql_types::Text, _>(pattern)
         .get_result::<Count>(conn)

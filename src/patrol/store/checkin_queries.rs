@@ -132,21 +132,23 @@ pub fn insert_checkins(
         DbConn::Pg(pg) => return super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg),
         DbConn::Sqlite(c) => c,
     };
+    // The same statement for an array of rows and for one row, whose types
+    // differ.
+    macro_rules! insert {
+        ($values:expr) => {
+            diesel::insert_into(checkins::table)
+                .values($values)
+                .on_conflict(checkins::client_id)
+                .do_nothing()
+                .returning((checkins::id, checkins::client_id))
+                .get_results(c)?
+        };
+    }
     let mut inserted = Vec::with_capacity(rows.len());
     for chunk in fixed_chunks::<_, INSERT_CHUNK>(rows.iter().map(CheckinInsert::from)) {
         let mut ids = match chunk {
-            Chunk::Full(rows) => diesel::insert_into(checkins::table)
-                .values(rows)
-                .on_conflict(checkins::client_id)
-                .do_nothing()
-                .returning((checkins::id, checkins::client_id))
-                .get_results(c)?,
-            Chunk::One(row) => diesel::insert_into(checkins::table)
-                .values(row)
-                .on_conflict(checkins::client_id)
-                .do_nothing()
-                .returning((checkins::id, checkins::client_id))
-                .get_results(c)?,
+            Chunk::Full(rows) => insert!(rows),
+            Chunk::One(row) => insert!(row),
         };
         inserted.append(&mut ids);
     }
@@ -160,15 +162,12 @@ pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<
             .select(CheckinRow::as_select())
             .load(c);
     }
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let mut rows = checkins::table
-            .filter(checkins::client_id.eq_any(chunk))
-            .select(CheckinRow::as_select())
-            .load(conn)?;
-        out.append(&mut rows);
-    }
-    Ok(out)
+    // PostgreSQL binds the list as one array (`= ANY($1)`), whatever its
+    // length.
+    checkins::table
+        .filter(checkins::client_id.eq_any(ids))
+        .select(CheckinRow::as_select())
+        .load(conn)
 }
 
 pub fn checkin_by_client_id(conn: &mut DbConn, client_id: &str) -> QueryResult<Option<CheckinRow>> {

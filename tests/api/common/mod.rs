@@ -322,3 +322,10 @@ where
         .unwrap()
         .to_owned()
 }
+
+/// One count read by SQL that names it `n`.
+#[derive(diesel::QueryableByName)]
+pub struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+}
