@@ -7,6 +7,7 @@
 //!   cargo run --release --example ceiling -- pg-commit --url postgres://... [--clients 8] [--secs 10]
 //!   cargo run --release --example ceiling -- pg-batch --url postgres://... [--rows 1000] [--count 10]
 //!   cargo run --release --example ceiling -- same-rows [--url postgres://...] [--rows 1000] [--count 10]
+//!   cargo run --release --example ceiling -- same-row-commit --template DB [--url postgres://...] [--clients 8] [--per-commit 1] [--secs 10]
 //!
 //! `hello` is a bare actix-web server answering `GET /` with a few bytes,
 //! with as many workers as epatrol uses; load it with the same client
@@ -20,12 +21,15 @@
 //! INSERTs with the values written into the SQL (client ids are random
 //! UUIDs, as handhelds send): SQLite by default,
 //! PostgreSQL with `--url` (a database of its own is made and dropped).
+//! `same-row-commit` is described in [`same_row`].
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+
+mod same_row;
 
 fn arg(args: &[String], name: &str, default: &str) -> String {
     args.iter()
@@ -341,6 +345,15 @@ fn main() {
             arg(&args, "--rows", "1000").parse().unwrap(),
             arg(&args, "--count", "10").parse().unwrap(),
         ),
-        _ => panic!("hello, sqlite-commit, sqlite-batch, pg-commit, pg-batch or same-rows"),
+        Some("same-row-commit") => same_row::run(
+            &url,
+            &arg(&args, "--template", "benchtpl"),
+            arg(&args, "--clients", "8").parse().unwrap(),
+            arg(&args, "--per-commit", "1").parse().unwrap(),
+            secs,
+        ),
+        _ => panic!(
+            "hello, sqlite-commit, sqlite-batch, pg-commit, pg-batch, same-rows or same-row-commit"
+        ),
     }
 }
