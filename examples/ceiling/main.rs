@@ -49,20 +49,61 @@ fn insert_sql(id: i64) -> String {
     )
 }
 
-fn rate(label: &str, n: u64, elapsed: Duration) {
+fn rate(label: &str, n: u64, unit: &str, elapsed: Duration) {
     println!(
-        "{label}: {n} commits in {:.1} s = {:.0}/s",
+        "{label}: {n} {unit} in {:.1} s = {:.0}/s",
         elapsed.as_secs_f64(),
         n as f64 / elapsed.as_secs_f64()
     );
 }
 
-fn sqlite_commit(secs: f64) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ceiling.db");
+/// Stands for a row's hashes and fingerprint, of their length.
+const HEX: &str = "9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f";
+
+/// A fresh SQLite file with epatrol's settings.
+fn sqlite_file(path: &std::path::Path) -> SqliteConnection {
     let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
     conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
         .unwrap();
+    conn
+}
+
+/// A PostgreSQL database of the run's own beside `url`'s (a copy of
+/// `template` when given), dropped when this is.
+struct ScratchDatabase {
+    admin: PgConnection,
+    name: String,
+    url: String,
+}
+
+impl ScratchDatabase {
+    fn create(url: &str, template: Option<&str>) -> Self {
+        let name = format!("ceiling_{}", std::process::id());
+        let mut admin = PgConnection::establish(url).unwrap();
+        let copy = template
+            .map(|t| format!(" TEMPLATE {t}"))
+            .unwrap_or_default();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}{copy}"))
+            .unwrap();
+        let (base, _) = url.rsplit_once('/').unwrap();
+        let url = format!("{base}/{name}");
+        ScratchDatabase { admin, name, url }
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        let _ = self
+            .admin
+            .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", self.name));
+    }
+}
+
+fn sqlite_commit(secs: f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ceiling.db");
+    let mut conn = sqlite_file(&path);
     conn.batch_execute(ROW_TABLE).unwrap();
     let until = Instant::now() + Duration::from_secs_f64(secs);
     let start = Instant::now();
@@ -78,6 +119,7 @@ fn sqlite_commit(secs: f64) {
     rate(
         "SQLite one-row INSERT+COMMIT, WAL, synchronous=FULL",
         n,
+        "commits",
         start.elapsed(),
     );
 }
@@ -108,6 +150,7 @@ fn pg_commit(url: &str, clients: usize, secs: f64) {
     rate(
         &format!("PostgreSQL one-row INSERT (autocommit), {clients} clients"),
         n,
+        "commits",
         start.elapsed(),
     );
 }
@@ -177,9 +220,7 @@ fn report_batches(label: &str, mut times: Vec<Duration>) {
 fn sqlite_batch(rows: i64, count: usize) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ceiling.db");
-    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-    conn.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-        .unwrap();
+    let mut conn = sqlite_file(&path);
     conn.batch_execute(ROW_TABLE).unwrap();
     let mut times = Vec::new();
     for b in 0..count as i64 {
@@ -198,7 +239,7 @@ fn sqlite_batch(rows: i64, count: usize) {
 }
 
 #[derive(QueryableByName)]
-struct BoxIds {
+pub(crate) struct BoxIds {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     id: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -206,7 +247,7 @@ struct BoxIds {
 }
 
 #[derive(QueryableByName)]
-struct Id {
+pub(crate) struct Id {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     id: i64,
 }
@@ -214,14 +255,10 @@ struct Id {
 fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = epatrol::config::Settings::embedded(dir.path().to_path_buf());
-    let database = format!("ceiling_{}", std::process::id());
-    if let Some(url) = pg_url {
-        let mut admin = PgConnection::establish(url).unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {database}"))
-            .unwrap();
-        let (base, _) = url.rsplit_once('/').unwrap();
-        settings.database_url = format!("{base}/{database}");
+    // Dropped after the block's pool is.
+    let scratch = pg_url.map(|url| ScratchDatabase::create(url, None));
+    if let Some(db) = &scratch {
+        settings.database_url = db.url.clone();
     }
     {
         let pool = epatrol::open_database(&settings).unwrap();
@@ -241,7 +278,7 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
             .get_result::<Id>(&mut conn)
             .unwrap()
             .id;
-        let hex = "9f".repeat(32);
+        let hex = HEX;
         let mut times = Vec::new();
         for b in 0..count as i64 {
             let checkins: Vec<String> = (0..rows)
@@ -289,12 +326,6 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
             ),
             times,
         );
-    }
-    if let Some(url) = pg_url {
-        let mut admin = PgConnection::establish(url).unwrap();
-        admin
-            .batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"))
-            .unwrap();
     }
 }
 

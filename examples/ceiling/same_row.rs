@@ -13,80 +13,61 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-#[derive(QueryableByName)]
-struct Officer {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-}
-
-#[derive(QueryableByName)]
-struct PatrolBox {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    unit_id: i64,
-}
+use super::{BoxIds, HEX, Id, ScratchDatabase};
 
 pub fn run(url: &str, template: &str, clients: usize, per_commit: usize, secs: f64) {
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let database = format!("ceiling_{}", std::process::id());
-    let mut admin = PgConnection::establish(url).unwrap();
-    admin
-        .batch_execute(&format!("CREATE DATABASE {database} TEMPLATE {template}"))
-        .unwrap();
-    let db_url = format!("{base}/{database}");
-    {
-        let mut conn = PgConnection::establish(&db_url).unwrap();
-        conn.batch_execute("ANALYZE").unwrap();
-        let officers: Vec<Officer> =
-            diesel::sql_query("SELECT id FROM users WHERE role = 'officer' ORDER BY id")
-                .load(&mut conn)
-                .unwrap();
-        let boxes: Vec<PatrolBox> =
-            diesel::sql_query("SELECT id, unit_id FROM patrol_boxes ORDER BY id LIMIT 64")
-                .load(&mut conn)
-                .unwrap();
-        let officers: Vec<i64> = officers.into_iter().map(|o| o.id).collect();
-        let boxes: Vec<(i64, i64)> = boxes.into_iter().map(|b| (b.id, b.unit_id)).collect();
-        let until = Instant::now() + Duration::from_secs_f64(secs);
-        let start = Instant::now();
-        let threads: Vec<_> = (0..clients)
-            .map(|c| {
-                let (db_url, officers, boxes) = (db_url.clone(), officers.clone(), boxes.clone());
-                std::thread::spawn(move || {
-                    let mut conn = PgConnection::establish(&db_url).unwrap();
-                    let mut n = 0usize;
-                    while Instant::now() < until {
-                        let mut sql = String::from("BEGIN;");
-                        for _ in 0..per_commit {
-                            // Sequence numbers far above the chain's, apart per client.
-                            let seq = (1i64 << 40) + ((c as i64) << 32) + n as i64;
-                            let officer = *officers.get((c + n) % officers.len()).unwrap();
-                            let (bx, unit) = *boxes.get(n % boxes.len()).unwrap();
-                            sql.push_str(&checkin_sql(seq, officer, bx, unit));
-                            n += 1;
-                        }
-                        sql.push_str("COMMIT;");
-                        conn.batch_execute(&sql).unwrap();
+    let scratch = ScratchDatabase::create(url, Some(template));
+    let db_url = scratch.url.clone();
+    let mut conn = PgConnection::establish(&db_url).unwrap();
+    conn.batch_execute("ANALYZE").unwrap();
+    let officers: Vec<Id> =
+        diesel::sql_query("SELECT id FROM users WHERE role = 'officer' ORDER BY id")
+            .load(&mut conn)
+            .unwrap();
+    let boxes: Vec<BoxIds> =
+        diesel::sql_query("SELECT id, unit_id FROM patrol_boxes ORDER BY id LIMIT 64")
+            .load(&mut conn)
+            .unwrap();
+    let officers: Vec<i64> = officers.into_iter().map(|o| o.id).collect();
+    let boxes: Vec<(i64, i64)> = boxes.into_iter().map(|b| (b.id, b.unit_id)).collect();
+    let until = Instant::now() + Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let (db_url, officers, boxes) = (db_url.clone(), officers.clone(), boxes.clone());
+            std::thread::spawn(move || {
+                let mut conn = PgConnection::establish(&db_url).unwrap();
+                let mut n = 0usize;
+                while Instant::now() < until {
+                    let mut sql = String::from("BEGIN;");
+                    for _ in 0..per_commit {
+                        // Sequence numbers far above the chain's, apart per client.
+                        let seq = (1i64 << 40) + ((c as i64) << 32) + n as i64;
+                        let officer = *officers.get((c + n) % officers.len()).unwrap();
+                        let (bx, unit) = *boxes.get(n % boxes.len()).unwrap();
+                        sql.push_str(&checkin_sql(seq, officer, bx, unit));
+                        n += 1;
                     }
-                    n as u64
-                })
+                    sql.push_str("COMMIT;");
+                    conn.batch_execute(&sql).unwrap();
+                }
+                n as u64
             })
-            .collect();
-        let n: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
-        let secs = start.elapsed().as_secs_f64();
-        println!(
-            "PostgreSQL check-in rows with their audit rows, {per_commit} of each per transaction, {clients} clients: {n} check-ins in {secs:.1} s = {:.0}/s",
-            n as f64 / secs
-        );
-    }
-    admin
-        .batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"))
-        .unwrap();
+        })
+        .collect();
+    let n: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    super::rate(
+        &format!(
+            "PostgreSQL check-in rows with their audit rows, {per_commit} of each per transaction, {clients} clients"
+        ),
+        n,
+        "check-ins",
+        start.elapsed(),
+    );
 }
 
 fn checkin_sql(seq: i64, officer: i64, bx: i64, unit: i64) -> String {
-    let hex = "9f".repeat(32);
+    let hex = HEX;
     format!(
         "INSERT INTO checkins (client_id, officer_id, box_id, unit_id, kind, occurred_at, time_source, device_time, received_at, lat, lon, accuracy_m, distance_m, mock_location, status, flags, plan_id, device, request_fingerprint, clock_offset_ms) \
          VALUES ('{}', {officer}, {bx}, {unit}, 'visit', LOCALTIMESTAMP, 'monotonic', LOCALTIMESTAMP, LOCALTIMESTAMP, 22.9917, 120.2047, 6.0, 3.2, FALSE, 'accepted', '', NULL, 'ceiling', '{hex}', NULL); \
