@@ -24,6 +24,7 @@ mod org;
 mod patrol;
 mod printing;
 mod robustness;
+mod round_trips;
 mod snapshots;
 mod statements;
 mod tickets;

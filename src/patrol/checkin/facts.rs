@@ -39,16 +39,13 @@ impl Known {
     pub fn boxes_and_keys(conn: &mut DbConn, box_ids: &[BoxId]) -> ApiResult<Known> {
         let mut known = Known::default();
         let ids = distinct(box_ids.iter().copied());
-        if !ids.is_empty() {
-            for b in store::boxes_by_ids(conn, &ids)? {
-                known.boxes.insert(b.id, b);
-            }
+        if ids.is_empty() {
+            // No box to scan at, and so no code key to check.
+            return Ok(known);
         }
-        for (version, _, retired) in store::key_versions(conn)? {
-            if retired.is_none() {
-                known.keys_in_force.insert(version);
-            }
-        }
+        let (boxes, keys) = store::boxes_and_keys_in_force(conn, &ids)?;
+        known.boxes = boxes.into_iter().map(|b| (b.id, b)).collect();
+        known.keys_in_force = keys.into_iter().collect();
         Ok(known)
     }
 

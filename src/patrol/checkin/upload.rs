@@ -23,6 +23,7 @@ use super::input::{
 };
 use super::judge;
 use crate::audit::Entry;
+use crate::audit::store::ChainLock;
 use crate::db::{DbConn, now};
 use crate::domain::{Actor, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -156,7 +157,7 @@ pub fn record_scans(
         answers.push(answer);
     }
 
-    let stored_rows = insert(conn, rows)?;
+    let (stored_rows, chain_lock) = insert(conn, rows)?;
     let mut audit = Vec::with_capacity(trail.len());
     for t in trail {
         match t {
@@ -180,7 +181,7 @@ pub fn record_scans(
             }
         }
     }
-    crate::audit::store::append_all(conn, audit)?;
+    crate::audit::store::append_all_with(conn, audit, chain_lock)?;
 
     let mut results = Vec::with_capacity(answers.len());
     for (scan, answer) in scans.iter().zip(answers) {
@@ -314,12 +315,17 @@ fn judge_scan(
 
 /// Inserts the new rows; each comes back with its id and whether this call
 /// inserted it (`false`: an identical upload racing this one got there
-/// first, and its row is returned instead).
-fn insert(conn: &mut DbConn, rows: Vec<NewCheckin>) -> ApiResult<Vec<(CheckinRow, bool)>> {
+/// first, and its row is returned instead); and whether the audit chain's
+/// lock is held.
+fn insert(
+    conn: &mut DbConn,
+    rows: Vec<NewCheckin>,
+) -> ApiResult<(Vec<(CheckinRow, bool)>, ChainLock)> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), ChainLock::Take));
     }
-    let ids: HashMap<String, _> = store::insert_checkins(conn, &rows)?
+    let (ids, chain_lock) = store::insert_checkins(conn, &rows)?;
+    let ids: HashMap<String, _> = ids
         .into_iter()
         .map(|(id, client_id)| (client_id, id))
         .collect();
@@ -346,7 +352,7 @@ fn insert(conn: &mut DbConn, rows: Vec<NewCheckin>) -> ApiResult<Vec<(CheckinRow
             }
         }
     }
-    Ok(out)
+    Ok((out, chain_lock))
 }
 
 /// A new row neither inserted nor found: the transaction is given up.

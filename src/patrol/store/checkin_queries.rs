@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::BoxRow;
+use crate::audit::store::ChainLock;
 use crate::db::DbConn;
 use crate::db::fixed_chunks::{Chunk, fixed_chunks};
 use crate::db::json_in::json_in;
@@ -122,14 +123,18 @@ impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
 
 /// Inserts check-ins, skipping any whose client id exists (an identical
 /// upload racing this one: the other row is the answer). Returns the id of
-/// each row inserted, by client id. On PostgreSQL one statement of fixed
-/// text; on SQLite statements of two fixed texts ([`fixed_chunks`]).
+/// each row inserted, by client id, and whether the audit chain's lock is
+/// now held. On PostgreSQL one statement of fixed text, which takes the
+/// lock too; on SQLite statements of two fixed texts ([`fixed_chunks`]).
 pub fn insert_checkins(
     conn: &mut DbConn,
     rows: &[NewCheckin],
-) -> QueryResult<Vec<(CheckinId, String)>> {
+) -> QueryResult<(Vec<(CheckinId, String)>, ChainLock)> {
     let c = match conn {
-        DbConn::Pg(pg) => return super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg),
+        DbConn::Pg(pg) => {
+            let ids = super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg)?;
+            return Ok((ids, ChainLock::Held));
+        }
         DbConn::Sqlite(c) => c,
     };
     // The same statement for an array of rows and for one row, whose types
@@ -152,7 +157,7 @@ pub fn insert_checkins(
         };
         inserted.append(&mut ids);
     }
-    Ok(inserted)
+    Ok((inserted, ChainLock::Take))
 }
 
 pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CheckinRow>> {
@@ -277,6 +282,42 @@ pub fn boxes_by_ids(conn: &mut DbConn, ids: &[BoxId]) -> QueryResult<Vec<BoxRow>
         .filter(patrol_boxes::id.eq_any(ids))
         .select(BoxRow::as_select())
         .load(conn)
+}
+
+/// The boxes among `ids`, and the versions of the code keys in force. On
+/// PostgreSQL one statement: a check-in group pays a round trip for every
+/// statement, and the keys matter only once a box is known, so they come
+/// with each box row (none without one). SQLite, in process, reads both
+/// apart.
+pub fn boxes_and_keys_in_force(
+    conn: &mut DbConn,
+    ids: &[BoxId],
+) -> QueryResult<(Vec<BoxRow>, Vec<i32>)> {
+    let pg = match conn {
+        DbConn::Pg(pg) => pg,
+        DbConn::Sqlite(_) => {
+            let boxes = boxes_by_ids(conn, ids)?;
+            let keys = super::key_versions(conn)?
+                .into_iter()
+                .filter(|(_, _, retired)| retired.is_none())
+                .map(|(version, _, _)| version)
+                .collect();
+            return Ok((boxes, keys));
+        }
+    };
+    use diesel::sql_types::{Array, Integer, Nullable};
+    let keys_in_force = diesel::dsl::sql::<Nullable<Array<Integer>>>(
+        "(SELECT array_agg(version) FROM box_code_keys WHERE retired_at IS NULL)",
+    );
+    let rows: Vec<(BoxRow, Option<Vec<i32>>)> = patrol_boxes::table
+        .filter(patrol_boxes::id.eq_any(ids))
+        .select((BoxRow::as_select(), keys_in_force))
+        .load(pg)?;
+    let keys = rows
+        .first()
+        .and_then(|(_, keys)| keys.clone())
+        .unwrap_or_default();
+    Ok((rows.into_iter().map(|(b, _)| b).collect(), keys))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
