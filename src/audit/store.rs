@@ -114,44 +114,9 @@ pub fn append(conn: &mut DbConn, entry: Entry) -> QueryResult<i64> {
     append_all(conn, vec![entry]).map(|last| last.unwrap_or(0))
 }
 
-/// The call that takes the chain's lock on PostgreSQL, held until commit.
-macro_rules! take_chain_lock {
-    () => {
-        "pg_advisory_xact_lock(80110001)"
-    };
-}
-
-/// A condition that takes the chain's lock, for the `WHERE` of the
-/// statement that writes the rows the chain records next. PostgreSQL
-/// evaluates it once, before any row (a one-time filter), so the lock is
-/// held after the statement even when it wrote nothing; then the append
-/// needs no round trip of its own to take it ([`ChainLock::Held`]).
-pub const TAKE_CHAIN_LOCK: &str = concat!("(SELECT ", take_chain_lock!(), ") IS NOT NULL");
-
-/// Whether the caller's transaction holds the chain's lock already.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChainLock {
-    Take,
-    /// Taken by an earlier statement of this transaction with
-    /// [`TAKE_CHAIN_LOCK`]; only ever on PostgreSQL.
-    Held,
-}
-
 /// Appends several entries in order with one lock, one read of the chain's
 /// head and batched inserts; returns the last sequence number.
 pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<i64>> {
-    append_all_with(conn, entries, ChainLock::Take)
-}
-
-/// [`append_all`], taking the chain's lock unless `lock` says it is held.
-/// The head is read by a statement after the lock was granted: under read
-/// committed each statement sees what was committed before it began, and
-/// so the previous appender's rows.
-pub fn append_all_with(
-    conn: &mut DbConn,
-    entries: Vec<Entry>,
-    lock: ChainLock,
-) -> QueryResult<Option<i64>> {
     if entries.is_empty() {
         return Ok(None);
     }
@@ -159,10 +124,8 @@ pub fn append_all_with(
     let key = super::key::current().ok_or_else(|| {
         diesel::result::Error::QueryBuilderError("the audit key is not loaded".into())
     })?;
-    if let DbConn::Pg(pg) = conn
-        && lock == ChainLock::Take
-    {
-        diesel::sql_query(concat!("SELECT ", take_chain_lock!())).execute(pg)?;
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(80110001)").execute(pg)?;
     }
     let last = head(conn)?;
     let (mut seq, mut prev_hash) = match last {

@@ -320,10 +320,10 @@ async fn check_ins_and_their_audit_entries_are_inserted_by_statements_kept_prepa
     };
     for n in 1..=3 {
         let rows: Vec<NewCheckin> = (0..n).map(row).collect();
-        let (inserted, _) = insert_checkins(&mut conn, &rows).unwrap();
+        let inserted = insert_checkins(&mut conn, &rows).unwrap();
         assert_eq!(inserted.len(), n);
         // The same rows again are skipped, not inserted twice.
-        assert!(insert_checkins(&mut conn, &rows).unwrap().0.is_empty());
+        assert!(insert_checkins(&mut conn, &rows).unwrap().is_empty());
         let entries = (0..n)
             .map(|i| epatrol::audit::Entry::new("test.entry", "test").object(i))
             .collect();

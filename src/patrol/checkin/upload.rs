@@ -23,7 +23,6 @@ use super::input::{
 };
 use super::judge;
 use crate::audit::Entry;
-use crate::audit::store::ChainLock;
 use crate::db::{DbConn, now};
 use crate::domain::{Actor, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -157,7 +156,7 @@ pub fn record_scans(
         answers.push(answer);
     }
 
-    let (stored_rows, chain_lock) = insert(conn, rows)?;
+    let stored_rows = insert(conn, rows)?;
     let mut audit = Vec::with_capacity(trail.len());
     for t in trail {
         match t {
@@ -181,7 +180,7 @@ pub fn record_scans(
             }
         }
     }
-    crate::audit::store::append_all_with(conn, audit, chain_lock)?;
+    crate::audit::store::append_all(conn, audit)?;
 
     let mut results = Vec::with_capacity(answers.len());
     for (scan, answer) in scans.iter().zip(answers) {
@@ -315,17 +314,12 @@ fn judge_scan(
 
 /// Inserts the new rows; each comes back with its id and whether this call
 /// inserted it (`false`: an identical upload racing this one got there
-/// first, and its row is returned instead); and whether the audit chain's
-/// lock is held.
-fn insert(
-    conn: &mut DbConn,
-    rows: Vec<NewCheckin>,
-) -> ApiResult<(Vec<(CheckinRow, bool)>, ChainLock)> {
+/// first, and its row is returned instead).
+fn insert(conn: &mut DbConn, rows: Vec<NewCheckin>) -> ApiResult<Vec<(CheckinRow, bool)>> {
     if rows.is_empty() {
-        return Ok((Vec::new(), ChainLock::Take));
+        return Ok(Vec::new());
     }
-    let (ids, chain_lock) = store::insert_checkins(conn, &rows)?;
-    let ids: HashMap<String, _> = ids
+    let ids: HashMap<String, _> = store::insert_checkins(conn, &rows)?
         .into_iter()
         .map(|(id, client_id)| (client_id, id))
         .collect();
@@ -352,7 +346,7 @@ fn insert(
             }
         }
     }
-    Ok((out, chain_lock))
+    Ok(out)
 }
 
 /// A new row neither inserted nor found: the transaction is given up.

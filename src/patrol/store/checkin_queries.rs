@@ -7,7 +7,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::BoxRow;
-use crate::audit::store::ChainLock;
 use crate::db::DbConn;
 use crate::db::fixed_chunks::{Chunk, fixed_chunks};
 use crate::db::json_in::json_in;
@@ -123,18 +122,14 @@ impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
 
 /// Inserts check-ins, skipping any whose client id exists (an identical
 /// upload racing this one: the other row is the answer). Returns the id of
-/// each row inserted, by client id, and whether the audit chain's lock is
-/// now held. On PostgreSQL one statement of fixed text, which takes the
-/// lock too; on SQLite statements of two fixed texts ([`fixed_chunks`]).
+/// each row inserted, by client id. On PostgreSQL one statement of fixed
+/// text; on SQLite statements of two fixed texts ([`fixed_chunks`]).
 pub fn insert_checkins(
     conn: &mut DbConn,
     rows: &[NewCheckin],
-) -> QueryResult<(Vec<(CheckinId, String)>, ChainLock)> {
+) -> QueryResult<Vec<(CheckinId, String)>> {
     let c = match conn {
-        DbConn::Pg(pg) => {
-            let ids = super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg)?;
-            return Ok((ids, ChainLock::Held));
-        }
+        DbConn::Pg(pg) => return super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg),
         DbConn::Sqlite(c) => c,
     };
     // The same statement for an array of rows and for one row, whose types
@@ -157,7 +152,7 @@ pub fn insert_checkins(
         };
         inserted.append(&mut ids);
     }
-    Ok((inserted, ChainLock::Take))
+    Ok(inserted)
 }
 
 pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CheckinRow>> {

@@ -105,9 +105,6 @@ impl QueryFragment<Pg> for CheckinsUnnest<'_> {
         args.column::<Nullable<Text>, _>(&self.request_fingerprint, "text")?;
         args.column::<Nullable<BigInt>, _>(&self.clock_offset_ms, "int8")?;
         args.close();
-        // The chain's lock, for the audit entries of these rows.
-        out.push_sql(" WHERE ");
-        out.push_sql(crate::audit::store::TAKE_CHAIN_LOCK);
         out.push_sql(" ON CONFLICT (client_id) DO NOTHING RETURNING id, client_id");
         Ok(())
     }
