@@ -10,7 +10,7 @@ use super::BoxRow;
 use crate::db::DbConn;
 use crate::db::fixed_chunks::{Chunk, fixed_chunks};
 use crate::db::json_in::json_in;
-use crate::db::schema::{checkin_reviews, checkins, patrol_boxes, units, users};
+use crate::db::schema::{box_code_keys, checkin_reviews, checkins, patrol_boxes, units, users};
 use crate::domain::{BoxId, CheckinId, PlanId, UnitId, UserId};
 use crate::org::store::UnitRow;
 
@@ -279,6 +279,16 @@ pub fn boxes_by_ids(conn: &mut DbConn, ids: &[BoxId]) -> QueryResult<Vec<BoxRow>
         .load(conn)
 }
 
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// PostgreSQL's `array_agg`: the values of the rows as one array, or
+    /// NULL over none.
+    #[aggregate]
+    fn array_agg<ST: diesel::sql_types::SingleValue>(
+        expr: ST,
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Array<ST>>;
+}
+
 /// The boxes among `ids`, and the versions of the code keys in force. On
 /// PostgreSQL one statement: a check-in group pays a round trip for every
 /// statement, and the keys matter only once a box is known, so they come
@@ -288,31 +298,28 @@ pub fn boxes_and_keys_in_force(
     conn: &mut DbConn,
     ids: &[BoxId],
 ) -> QueryResult<(Vec<BoxRow>, Vec<i32>)> {
+    let keys_in_force = box_code_keys::table.filter(box_code_keys::retired_at.is_null());
     let pg = match conn {
         DbConn::Pg(pg) => pg,
         DbConn::Sqlite(_) => {
             let boxes = boxes_by_ids(conn, ids)?;
-            let keys = super::key_versions(conn)?
-                .into_iter()
-                .filter(|(_, _, retired)| retired.is_none())
-                .map(|(version, _, _)| version)
-                .collect();
+            let keys = keys_in_force.select(box_code_keys::version).load(conn)?;
             return Ok((boxes, keys));
         }
     };
-    use diesel::sql_types::{Array, Integer, Nullable};
-    let keys_in_force = diesel::dsl::sql::<Nullable<Array<Integer>>>(
-        "(SELECT array_agg(version) FROM box_code_keys WHERE retired_at IS NULL)",
-    );
     let rows: Vec<(BoxRow, Option<Vec<i32>>)> = patrol_boxes::table
         .filter(patrol_boxes::id.eq_any(ids))
-        .select((BoxRow::as_select(), keys_in_force))
+        .select((
+            BoxRow::as_select(),
+            keys_in_force
+                .select(array_agg(box_code_keys::version))
+                .single_value(),
+        ))
         .load(pg)?;
-    let keys = rows
-        .first()
-        .and_then(|(_, keys)| keys.clone())
-        .unwrap_or_default();
-    Ok((rows.into_iter().map(|(b, _)| b).collect(), keys))
+    let (boxes, keys): (Vec<BoxRow>, Vec<_>) = rows.into_iter().unzip();
+    // Every row carries the same keys.
+    let keys = keys.into_iter().flatten().next().unwrap_or_default();
+    Ok((boxes, keys))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
