@@ -7,7 +7,9 @@
 //!   cargo run --release --example loadtest -- tickets   [--count 200]
 //!
 //! It signs in with the demo accounts (`serve --demo`), so point it at a
-//! demo city: `EPATROL_URL` (default http://127.0.0.1:8080). Single
+//! demo city (`--badges FILE [--password P]` sends as the officers listed
+//! one badge a line, e.g. those `generate patrol-history` made, instead of
+//! the four demo officers): `EPATROL_URL` (default http://127.0.0.1:8080). Single
 //! check-ins are sent on a fixed schedule, and each latency is measured
 //! from the moment the request was due, so a slow server cannot hide its
 //! queueing (no coordinated omission). A batch is a handheld's offline
@@ -128,14 +130,20 @@ const OFFICERS: [&str; 4] = ["O0111", "O0112", "O0121", "O0211"];
 /// Signs in as `badge`, waiting as told while five other sign-ins of the
 /// badge are being checked (the sending threads share four badges).
 fn login(conn: &mut Conn, badge: &str) -> String {
+    login_with(conn, badge, "epatrol-demo")
+}
+
+fn login_with(conn: &mut Conn, badge: &str, password: &str) -> String {
     loop {
         let (status, body) = conn.json(
             "POST",
             "/api/v1/auth/login",
             None,
-            Some(&json!({"badge": badge, "password": "epatrol-demo"})),
+            Some(&json!({"badge": badge, "password": password})),
         );
-        if status == 429 && body["code"] == "sign_in_busy" {
+        // Busy (five of the badge's sign-ins being checked) or the sign-ins
+        // from one address over their rate: both say to come back shortly.
+        if status == 429 {
             std::thread::sleep(Duration::from_secs(1));
             continue;
         }
@@ -237,7 +245,24 @@ fn main() {
     let admin = login(&mut conn, "A0001");
     let boxes = Arc::new(targets(&mut conn, &admin, 500));
     assert!(!boxes.is_empty(), "no boxes: run the server with --demo");
-    let officers = OFFICERS.map(|b| login(&mut conn, b));
+    // `--badges FILE --password P`: send as these officers instead (one
+    // badge a line), so that many connections are many officers, as in a
+    // fleet, rather than the four demo officers' scans many at a time.
+    let password = arg_str(&args, "--password", "epatrol-demo");
+    let badges: Vec<String> = match args.iter().position(|a| a == "--badges") {
+        Some(i) => std::fs::read_to_string(args.get(i + 1).expect("--badges FILE"))
+            .expect("the badges file")
+            .lines()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        None => OFFICERS.iter().map(|b| (*b).to_owned()).collect(),
+    };
+    let officers: Vec<String> = badges
+        .iter()
+        .map(|b| login_with(&mut conn, b, &password))
+        .collect();
 
     match mode.as_str() {
         "checkins" => {
@@ -257,7 +282,7 @@ fn main() {
                 .map(|c| {
                     let (addr, boxes, results) = (addr.clone(), boxes.clone(), results.clone());
                     let mut token = officers[c % officers.len()].clone();
-                    let badge = OFFICERS[c % OFFICERS.len()];
+                    let (badge, password) = (badges[c % badges.len()].clone(), password.clone());
                     std::thread::spawn(move || {
                         let mut conn = Conn::open(&addr);
                         let offset = interval.mul_f64(c as f64 / conns as f64);
@@ -284,7 +309,7 @@ fn main() {
                             // in again; a connection the server closed is
                             // opened again.
                             if status == 401 {
-                                token = login(&mut Conn::open(&addr), badge);
+                                token = login_with(&mut Conn::open(&addr), &badge, &password);
                             }
                             if status == 0 || status == 401 || status == 503 {
                                 conn = Conn::open(&addr);
