@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod contracts;
+pub mod cores;
 pub mod csv_import;
 pub mod db;
 pub mod domain;

@@ -266,14 +266,21 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
         let mut conn = pool.get().unwrap();
         let evidence = epatrol::evidence::dir::DirStore::new(dir.path().join("evidence"));
         epatrol::seed::demo(&mut conn, &evidence).unwrap();
-        let bx: BoxIds =
-            diesel::sql_query("SELECT id, unit_id FROM patrol_boxes ORDER BY id LIMIT 1")
-                .get_result(&mut conn)
+        // The rows a load-test batch stores (`loadtest batch`): the demo's
+        // boxes in turn, one officer a batch, scans 15 s apart going back
+        // in time, each batch before the previous one, judged as epatrol
+        // judges most of them (late scans off plan at boxes just scanned).
+        let boxes: Vec<BoxIds> =
+            diesel::sql_query("SELECT id, unit_id FROM patrol_boxes ORDER BY id")
+                .load(&mut conn)
                 .unwrap();
-        let officer: Id =
-            diesel::sql_query("SELECT id FROM users WHERE role = 'officer' ORDER BY id LIMIT 1")
-                .get_result(&mut conn)
+        let officers: Vec<Id> =
+            diesel::sql_query("SELECT id FROM users WHERE role = 'officer' ORDER BY id")
+                .load(&mut conn)
                 .unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let stored = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+        const FLAGS: &str = "time_unverified,not_on_plan,duplicate";
         let mut seq: i64 = diesel::sql_query("SELECT COALESCE(MAX(seq), 0) AS id FROM audit_log")
             .get_result::<Id>(&mut conn)
             .unwrap()
@@ -281,15 +288,18 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
         let hex = HEX;
         let mut times = Vec::new();
         for b in 0..count as i64 {
+            let officer = officers.get(b as usize % officers.len()).unwrap();
+            let row_box = |i: i64| boxes.get((b + i) as usize % boxes.len()).unwrap();
             let checkins: Vec<String> = (0..rows)
                 .map(|i| {
+                    let at = stored(now - chrono::Duration::seconds(((b + 1) * rows - i) * 15));
                     format!(
-                        "('{}', {}, {}, {}, 'visit', '2026-12-01 10:00:{:02}.123456', 'monotonic', '2026-12-01 10:00:00.123456', '2026-12-01 10:00:00.123456', 22.9917, 120.2047, 6.0, 3.2, FALSE, 'accepted', '', NULL, NULL, '{hex}', NULL)",
+                        "('{}', {}, {}, {}, 'visit', '{at}', 'device_clock', '{at}', '{}', 22.9917, 120.2047, 6.0, 3.2, FALSE, 'flagged', '{FLAGS}', NULL, NULL, '{hex}', NULL)",
                         uuid::Uuid::new_v4(),
                         officer.id,
-                        bx.id,
-                        bx.unit_id,
-                        i % 60
+                        row_box(i).id,
+                        row_box(i).unit_id,
+                        stored(now),
                     )
                 })
                 .collect();
@@ -297,11 +307,11 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
                 .map(|i| {
                     seq += 1;
                     format!(
-                        "({seq}, '2026-12-01 10:00:00.123456', {}, 'checkin.create', 'checkin', '{}', {}, NULL, '{{\"box_id\":{},\"flags\":\"\",\"status\":\"accepted\"}}', '{hex}', '{hex}', 'ceiling')",
+                        "({seq}, '2026-12-01 10:00:00.123456', {}, 'checkin.create', 'checkin', '{}', {}, NULL, '{{\"box_id\":{},\"flags\":\"{FLAGS}\",\"status\":\"flagged\"}}', '{hex}', '{hex}', 'ceiling')",
                         officer.id,
                         b * rows + i,
-                        bx.unit_id,
-                        bx.id
+                        row_box(i).unit_id,
+                        row_box(i).id
                     )
                 })
                 .collect();

@@ -619,6 +619,56 @@ async fn an_offline_batch_is_judged_item_by_item_and_replays_exactly() {
     assert_eq!(r.status, 422);
 }
 
+/// A full-size batch is read and its signatures checked on every core: each
+/// answer is still the answer to its own item, in order, whichever share
+/// of the items it fell in.
+#[actix_web::test]
+async fn a_large_batch_answers_each_item_in_its_place() {
+    let w = world().await;
+    let srv = w.app.service().await;
+    let n = 1000;
+    let forged_at = [3usize, 334, 667, 998];
+    let broken_at = [0usize, 500, 999];
+    let items: Vec<Value> = (0..n)
+        .map(|i| {
+            let mut s = scan_ago(&w.app, w.b1, B1, Duration::seconds((n - i) as i64 * 30));
+            s.as_object_mut().unwrap().remove("sent_monotonic");
+            if forged_at.contains(&i) {
+                s["payload"] = json!("EPB1.1.1.1.AAAAAAAAAAAAAAAAAAAAAA");
+            }
+            if broken_at.contains(&i) {
+                s["position"]["lat"] = json!("north");
+            }
+            s
+        })
+        .collect();
+    let client_ids: Vec<Value> = items.iter().map(|s| s["client_id"].clone()).collect();
+    let batch = consistent(
+        json!({"items": items, "sent_monotonic": {"boot_id": "boot-1", "elapsed_ms": 1_000}}),
+    );
+    let r = post(&srv, "/api/v1/checkins/batch", Some(&w.officer), batch).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let results = r.body["results"].as_array().unwrap();
+    assert_eq!(results.len(), n);
+    for (i, result) in results.iter().enumerate() {
+        assert_eq!(result["client_id"], client_ids[i], "item {i}");
+        let code = &result["error"]["code"];
+        if forged_at.contains(&i) {
+            assert_eq!(code, "bad_signature", "item {i}: {result}");
+        } else if broken_at.contains(&i) {
+            assert_eq!(code, "malformed_item", "item {i}: {result}");
+            assert_eq!(
+                result["error"]["errors"][0]["field"],
+                format!("items[{i}].position.lat"),
+                "item {i}: {result}"
+            );
+        } else {
+            assert_ne!(result["result"], "rejected", "item {i}: {result}");
+        }
+    }
+    assert_eq!(r.body["rejected"], forged_at.len() + broken_at.len());
+}
+
 /// A batch is read against the scans stored before it and within it, as if
 /// its scans had been uploaded one by one: one officer uploads a sequence
 /// singly, another the same sequence as batches, and every answer agrees.

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::input::{BatchResponse, CheckinInput, CheckinResult, Outcome, rejected};
-use super::upload::{Scan, record_scans};
+use super::upload::{Checked, Scan, check_all, record_scans};
 use crate::db::DbConn;
 use crate::domain::{Actor, UserId};
 use crate::error::{ApiResult, FieldError};
@@ -18,23 +18,19 @@ pub type Item = Result<CheckinInput, Vec<FieldError>>;
 /// Reads each item against the document's schema and into a scan; needs
 /// no storage, so it is done before the write transaction.
 pub fn read_items(items: &[serde_json::Value]) -> Vec<Item> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            let errors = crate::json_body::check_item(raw, "CheckinInput", &format!("items[{i}]"));
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-            CheckinInput::deserialize(raw).map_err(|e| {
-                vec![FieldError::new(
-                    format!("items[{i}]"),
-                    "invalid",
-                    e.to_string(),
-                )]
-            })
+    crate::cores::map(items, |i, raw| {
+        let errors = crate::json_body::check_item(raw, "CheckinInput", &format!("items[{i}]"));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        CheckinInput::deserialize(raw).map_err(|e| {
+            vec![FieldError::new(
+                format!("items[{i}]"),
+                "invalid",
+                e.to_string(),
+            )]
         })
-        .collect()
+    })
 }
 
 /// Who sent a batch.
@@ -44,16 +40,9 @@ pub struct Sender<'a> {
     pub sent: Option<&'a Monotonic>,
 }
 
-/// Records the scans of a batch in the caller's write transaction and
-/// answers each item in order.
-pub fn record_batch(
-    conn: &mut DbConn,
-    keys: &SigningKeys,
-    sender: &Sender<'_>,
-    raw: &[serde_json::Value],
-    items: &[Item],
-) -> ApiResult<BatchResponse> {
-    let scans: Vec<Scan<'_>> = items
+/// The scans of the items that are scans, in order.
+fn scans<'a>(sender: &Sender<'a>, items: &'a [Item]) -> Vec<Scan<'a>> {
+    items
         .iter()
         .filter_map(|item| item.as_ref().ok())
         .map(|input| Scan {
@@ -62,8 +51,25 @@ pub fn record_batch(
             input,
             sent: sender.sent,
         })
-        .collect();
-    let mut recorded = record_scans(conn, keys, &scans)?.into_iter();
+        .collect()
+}
+
+/// What the scans among `items` are before anything is read; needs no
+/// storage either, so it is found before the write transaction too.
+pub fn check_items(keys: &SigningKeys, sender: &Sender<'_>, items: &[Item]) -> Vec<Checked> {
+    check_all(keys, &scans(sender, items))
+}
+
+/// Records the scans of a batch in the caller's write transaction and
+/// answers each item in order; `checked` is [`check_items`] of `items`.
+pub fn record_batch(
+    conn: &mut DbConn,
+    sender: &Sender<'_>,
+    raw: &[serde_json::Value],
+    items: &[Item],
+    checked: Vec<Checked>,
+) -> ApiResult<BatchResponse> {
+    let mut recorded = record_scans(conn, &scans(sender, items), checked)?.into_iter();
     let mut results = Vec::with_capacity(items.len());
     for (i, (raw, item)) in raw.iter().zip(items).enumerate() {
         let mut result = match item {

@@ -14,7 +14,7 @@ use diesel::r2d2::R2D2Connection;
 use tokio::sync::oneshot;
 
 use super::input::{CheckinInput, CheckinResult};
-use super::upload::{Scan, record_scans};
+use super::upload::{Checked, Scan, check, record_scans};
 use crate::admission::Admitted;
 use crate::db::{DbConn, Pool, PooledConn, plan_generically, write_txn};
 use crate::domain::{Actor, UserId};
@@ -30,6 +30,9 @@ struct Job {
     actor: Actor,
     officer: UserId,
     input: CheckinInput,
+    /// What the scan is before anything is read, found by the sending
+    /// request rather than by the writer.
+    checked: Checked,
     admitted: Admitted,
     reply: oneshot::Sender<ApiResult<CheckinResult>>,
 }
@@ -45,6 +48,7 @@ pub struct WriterContext {
 
 pub struct GroupCommit {
     queue: SyncSender<Job>,
+    keys: Arc<SigningKeys>,
 }
 
 impl GroupCommit {
@@ -53,13 +57,14 @@ impl GroupCommit {
     pub fn start(context: WriterContext, writers: usize) -> anyhow::Result<Arc<Self>> {
         let (queue, jobs) = std::sync::mpsc::sync_channel(QUEUE);
         let jobs = Arc::new(Mutex::new(jobs));
+        let keys = context.keys.clone();
         for n in 0..writers.max(1) {
             let (context, jobs) = (context.clone(), jobs.clone());
             std::thread::Builder::new()
                 .name(format!("checkin-writer-{n}"))
                 .spawn(move || write_groups(&context, &jobs))?;
         }
-        Ok(Arc::new(GroupCommit { queue }))
+        Ok(Arc::new(GroupCommit { queue, keys }))
     }
 
     /// Records one scan with the others arriving now; answered once its
@@ -72,10 +77,20 @@ impl GroupCommit {
         admitted: Admitted,
     ) -> ApiResult<CheckinResult> {
         let (reply, answer) = oneshot::channel();
+        let checked = check(
+            &self.keys,
+            &Scan {
+                actor: &actor,
+                officer,
+                input: &input,
+                sent: None,
+            },
+        );
         let job = Job {
             actor,
             officer,
             input,
+            checked,
             admitted,
             reply,
         };
@@ -163,9 +178,7 @@ fn write_on_held(
     };
     match conn {
         Ok(mut conn) => {
-            let results = context
-                .clock
-                .scope(|| write_group(&mut conn, &context.keys, group));
+            let results = context.clock.scope(|| write_group(&mut conn, group));
             if results.iter().all(Result::is_ok) {
                 *held = Some(conn);
                 return (results, false);
@@ -187,16 +200,12 @@ fn write_on_held(
     }
 }
 
-fn write_group(
-    conn: &mut DbConn,
-    keys: &SigningKeys,
-    group: &mut [Job],
-) -> Vec<ApiResult<CheckinResult>> {
+fn write_group(conn: &mut DbConn, group: &mut [Job]) -> Vec<ApiResult<CheckinResult>> {
     for job in group.iter_mut() {
         job.admitted.writing();
     }
     if group.len() > 1 {
-        match write_txn(conn, |c| record_all(c, keys, group)) {
+        match write_txn(conn, |c| record_all(c, group)) {
             Ok(results) => return results.into_iter().map(Ok).collect(),
             Err(e) => {
                 tracing::warn!(error = %e, uploads = group.len(), "group of check-ins failed; recording them one by one")
@@ -206,7 +215,7 @@ fn write_group(
     group
         .iter()
         .map(|job| {
-            write_txn(conn, |c| record_all(c, keys, std::slice::from_ref(job))).and_then(|mut r| {
+            write_txn(conn, |c| record_all(c, std::slice::from_ref(job))).and_then(|mut r| {
                 r.pop()
                     .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no result")))
             })
@@ -216,7 +225,7 @@ fn write_group(
 
 /// Records every upload of the group in the caller's transaction, in
 /// arrival order, with one extension of the audit chain.
-fn record_all(c: &mut DbConn, keys: &SigningKeys, group: &[Job]) -> ApiResult<Vec<CheckinResult>> {
+fn record_all(c: &mut DbConn, group: &[Job]) -> ApiResult<Vec<CheckinResult>> {
     let scans: Vec<Scan<'_>> = group
         .iter()
         .map(|job| Scan {
@@ -226,5 +235,6 @@ fn record_all(c: &mut DbConn, keys: &SigningKeys, group: &[Job]) -> ApiResult<Ve
             sent: None,
         })
         .collect();
-    record_scans(c, keys, &scans)
+    let checked = group.iter().map(|job| job.checked.clone()).collect();
+    record_scans(c, &scans, checked)
 }

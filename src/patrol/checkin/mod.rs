@@ -19,11 +19,11 @@ pub mod judge;
 pub mod upload;
 pub mod view;
 
-pub use batch::{Sender, read_items, record_batch};
+pub use batch::{Sender, check_items, read_items, record_batch};
 pub use input::{
     BatchRequest, BatchResponse, CheckinInput, CheckinKind, CheckinResult, CheckinStatus,
     ItemError, MAX_BATCH, Outcome,
 };
 pub use judge::schedule_of;
-pub use upload::{Scan, record_scans};
+pub use upload::{Checked, Scan, record_scans};
 pub use view::{CheckinView, checkin_view, checkin_views};

@@ -6,7 +6,7 @@
 //!
 //! The scans are taken in four steps, so that their number costs rows, not
 //! round trips: what needs no storage (the shape, the code's signature, the
-//! fingerprint); one read each of the client ids already stored, the boxes
+//! fingerprint), found by the caller before the transaction; one read each of the client ids already stored, the boxes
 //! and the code keys; the plans and the officers' scans around these
 //! ([`super::facts`]); then each scan judged in order against what is held,
 //! which grows by every scan judged, and the new rows inserted several per
@@ -44,8 +44,12 @@ pub struct Scan<'a> {
     pub sent: Option<&'a Monotonic>,
 }
 
-/// What is known of a scan before anything is read.
-struct Checked {
+/// What is known of a scan before anything is read: the shape, the
+/// code's signature, the fingerprint. It needs no storage, so it is found
+/// before the write transaction ([`check`], [`check_all`]) rather than
+/// while the database waits on the writer.
+#[derive(Clone)]
+pub struct Checked {
     shape: Result<(), Vec<FieldError>>,
     fingerprint: String,
     code: Result<BoxCode, CodeError>,
@@ -73,13 +77,20 @@ enum Trail {
 /// Records `scans` in the caller's transaction, in order, and appends
 /// their audit entries. Rejections are answers, not errors: they are
 /// audited and the transaction goes on.
+/// `checked` holds what [`check`] found of each scan, in the same order.
 pub fn record_scans(
     conn: &mut DbConn,
-    keys: &SigningKeys,
     scans: &[Scan<'_>],
+    mut checked: Vec<Checked>,
 ) -> ApiResult<Vec<CheckinResult>> {
+    if checked.len() != scans.len() {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "{} scans, {} checked",
+            scans.len(),
+            checked.len()
+        )));
+    }
     let received_at = now();
-    let mut checked: Vec<Checked> = scans.iter().map(|s| check(keys, s)).collect();
 
     let client_ids: Vec<String> = scans.iter().map(|s| s.input.client_id.clone()).collect();
     let stored: HashMap<String, CheckinRow> = store::checkins_by_client_ids(conn, &client_ids)?
@@ -201,7 +212,8 @@ pub fn record_scans(
     Ok(results)
 }
 
-fn check(keys: &SigningKeys, scan: &Scan<'_>) -> Checked {
+/// What `scan` is before anything is read.
+pub fn check(keys: &SigningKeys, scan: &Scan<'_>) -> Checked {
     let sent = scan.input.sent_monotonic.as_ref().or(scan.sent);
     Checked {
         shape: validate(scan.input, sent),
@@ -209,6 +221,11 @@ fn check(keys: &SigningKeys, scan: &Scan<'_>) -> Checked {
         code: code::verify(keys, &scan.input.payload),
         timing: None,
     }
+}
+
+/// [`check`] of each scan, a batch's many on every core at once.
+pub fn check_all(keys: &SigningKeys, scans: &[Scan<'_>]) -> Vec<Checked> {
+    crate::cores::map(scans, |_, scan| check(keys, scan))
 }
 
 /// The handheld's wall clock at the scan, as stored.

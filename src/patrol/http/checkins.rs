@@ -106,9 +106,10 @@ pub async fn batch_checkins(
                 officer: caller.user_id,
                 sent: body.sent_monotonic.as_ref(),
             };
+            let checked = checkin::check_items(&keys, &sender, &items);
             write_txn(c, |c| {
                 admitted.writing();
-                checkin::record_batch(c, &keys, &sender, &body.items, &items)
+                checkin::record_batch(c, &sender, &body.items, &items, checked)
             })
         })
         .await?;
