@@ -127,12 +127,13 @@ impl Conn {
 /// The demo officers the check-ins are sent as.
 const OFFICERS: [&str; 4] = ["O0111", "O0112", "O0121", "O0211"];
 
-/// Signs in as `badge`, waiting as told while five other sign-ins of the
-/// badge are being checked (the sending threads share four badges).
+/// Signs in as the demo account `badge`.
 fn login(conn: &mut Conn, badge: &str) -> String {
     login_with(conn, badge, "epatrol-demo")
 }
 
+/// Signs in, waiting as told while the server is busy with other sign-ins
+/// (several sending threads may share one badge).
 fn login_with(conn: &mut Conn, badge: &str, password: &str) -> String {
     loop {
         let (status, body) = conn.json(

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::input::{BatchResponse, CheckinInput, CheckinResult, Outcome, rejected};
-use super::upload::{Checked, Scan, check_all, record_scans};
+use super::upload::{Checked, Scan, check, record_scans};
 use crate::db::DbConn;
 use crate::domain::{Actor, UserId};
 use crate::error::{ApiResult, FieldError};
@@ -40,24 +40,12 @@ pub struct Sender<'a> {
     pub sent: Option<&'a Monotonic>,
 }
 
-/// The scans of the items that are scans, in order.
-fn scans<'a>(sender: &Sender<'a>, items: &'a [Item]) -> Vec<Scan<'a>> {
-    items
-        .iter()
-        .filter_map(|item| item.as_ref().ok())
-        .map(|input| Scan {
-            actor: sender.actor,
-            officer: sender.officer,
-            input,
-            sent: sender.sent,
-        })
-        .collect()
-}
-
-/// What the scans among `items` are before anything is read; needs no
-/// storage either, so it is found before the write transaction too.
+/// What the scans among `items` are before anything is read, in order, a
+/// batch's many on every core at once; needs no storage either, so it is
+/// found before the write transaction too.
 pub fn check_items(keys: &SigningKeys, sender: &Sender<'_>, items: &[Item]) -> Vec<Checked> {
-    check_all(keys, &scans(sender, items))
+    let inputs: Vec<&CheckinInput> = items.iter().filter_map(|item| item.as_ref().ok()).collect();
+    crate::cores::map(&inputs, |_, input| check(keys, input, sender.sent))
 }
 
 /// Records the scans of a batch in the caller's write transaction and
@@ -67,9 +55,21 @@ pub fn record_batch(
     sender: &Sender<'_>,
     raw: &[serde_json::Value],
     items: &[Item],
-    checked: Vec<Checked>,
+    checked: &[Checked],
 ) -> ApiResult<BatchResponse> {
-    let mut recorded = record_scans(conn, &scans(sender, items), checked)?.into_iter();
+    let scans: Vec<Scan<'_>> = items
+        .iter()
+        .filter_map(|item| item.as_ref().ok())
+        .zip(checked)
+        .map(|(input, checked)| Scan {
+            actor: sender.actor,
+            officer: sender.officer,
+            input,
+            sent: sender.sent,
+            checked,
+        })
+        .collect();
+    let mut recorded = record_scans(conn, &scans)?.into_iter();
     let mut results = Vec::with_capacity(items.len());
     for (i, (raw, item)) in raw.iter().zip(items).enumerate() {
         let mut result = match item {

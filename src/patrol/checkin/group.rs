@@ -77,15 +77,7 @@ impl GroupCommit {
         admitted: Admitted,
     ) -> ApiResult<CheckinResult> {
         let (reply, answer) = oneshot::channel();
-        let checked = check(
-            &self.keys,
-            &Scan {
-                actor: &actor,
-                officer,
-                input: &input,
-                sent: None,
-            },
-        );
+        let checked = check(&self.keys, &input, None);
         let job = Job {
             actor,
             officer,
@@ -233,8 +225,8 @@ fn record_all(c: &mut DbConn, group: &[Job]) -> ApiResult<Vec<CheckinResult>> {
             officer: job.officer,
             input: &job.input,
             sent: None,
+            checked: &job.checked,
         })
         .collect();
-    let checked = group.iter().map(|job| job.checked.clone()).collect();
-    record_scans(c, &scans, checked)
+    record_scans(c, &scans)
 }

@@ -6,8 +6,8 @@
 //!
 //! The scans are taken in four steps, so that their number costs rows, not
 //! round trips: what needs no storage (the shape, the code's signature, the
-//! fingerprint), found by the caller before the transaction; one read each of the client ids already stored, the boxes
-//! and the code keys; the plans and the officers' scans around these
+//! fingerprint), found by the caller before the transaction; one read each
+//! of the client ids already stored, the boxes and the code keys; the plans and the officers' scans around these
 //! ([`super::facts`]); then each scan judged in order against what is held,
 //! which grows by every scan judged, and the new rows inserted several per
 //! statement with one extension of the audit chain.
@@ -42,19 +42,18 @@ pub struct Scan<'a> {
     /// The reading of the monotonic clock at sending, when the upload
     /// carries one for all its scans.
     pub sent: Option<&'a Monotonic>,
+    /// What [`check`] found of the scan.
+    pub checked: &'a Checked,
 }
 
 /// What is known of a scan before anything is read: the shape, the
 /// code's signature, the fingerprint. It needs no storage, so it is found
-/// before the write transaction ([`check`], [`check_all`]) rather than
-/// while the database waits on the writer.
-#[derive(Clone)]
+/// before the write transaction ([`check`]) rather than while the
+/// database waits on the writer.
 pub struct Checked {
     shape: Result<(), Vec<FieldError>>,
     fingerprint: String,
     code: Result<BoxCode, CodeError>,
-    /// When it happened, once its box is known to be in service.
-    timing: Option<ScanTime>,
 }
 
 /// Where a scan's answer comes from once the new rows are inserted.
@@ -77,19 +76,7 @@ enum Trail {
 /// Records `scans` in the caller's transaction, in order, and appends
 /// their audit entries. Rejections are answers, not errors: they are
 /// audited and the transaction goes on.
-/// `checked` holds what [`check`] found of each scan, in the same order.
-pub fn record_scans(
-    conn: &mut DbConn,
-    scans: &[Scan<'_>],
-    mut checked: Vec<Checked>,
-) -> ApiResult<Vec<CheckinResult>> {
-    if checked.len() != scans.len() {
-        return Err(ApiError::Internal(anyhow::anyhow!(
-            "{} scans, {} checked",
-            scans.len(),
-            checked.len()
-        )));
-    }
+pub fn record_scans(conn: &mut DbConn, scans: &[Scan<'_>]) -> ApiResult<Vec<CheckinResult>> {
     let received_at = now();
 
     let client_ids: Vec<String> = scans.iter().map(|s| s.input.client_id.clone()).collect();
@@ -97,27 +84,31 @@ pub fn record_scans(
         .into_iter()
         .map(|r| (r.client_id.clone(), r))
         .collect();
-    let box_ids: Vec<_> = checked
+    let box_ids: Vec<_> = scans
         .iter()
-        .filter_map(|c| c.code.as_ref().ok().map(|code| code.box_id))
+        .filter_map(|s| s.checked.code.as_ref().ok().map(|code| code.box_id))
         .collect();
     let mut known = Known::boxes_and_keys(conn, &box_ids)?;
 
     // When each scan in a box in service happened; then what is around them.
     let mut judged = Vec::new();
-    for (scan, c) in scans.iter().zip(checked.iter_mut()) {
-        let Ok(code) = &c.code else { continue };
-        if known.box_row(code.box_id).is_none() || c.shape.is_err() {
-            continue;
-        }
-        let timing = scan_time(received_at, scan);
-        judged.push(Judged {
-            officer: scan.officer,
-            box_id: code.box_id,
-            kind: scan.input.kind,
-            at: timing.occurred_at,
-        });
-        c.timing = Some(timing);
+    let mut timings: Vec<Option<ScanTime>> = Vec::with_capacity(scans.len());
+    for scan in scans {
+        let c = scan.checked;
+        let timing = match &c.code {
+            Ok(code) if known.box_row(code.box_id).is_some() && c.shape.is_ok() => {
+                let timing = scan_time(received_at, scan);
+                judged.push(Judged {
+                    officer: scan.officer,
+                    box_id: code.box_id,
+                    kind: scan.input.kind,
+                    at: timing.occurred_at,
+                });
+                Some(timing)
+            }
+            _ => None,
+        };
+        timings.push(timing);
     }
     known.load_around(conn, &judged)?;
 
@@ -127,24 +118,25 @@ pub fn record_scans(
     // The scan each new row came from.
     let mut row_scan: Vec<usize> = Vec::new();
     let mut new_by_client: HashMap<&str, usize> = HashMap::new();
-    for (i, (scan, c)) in scans.iter().zip(checked).enumerate() {
+    for (i, (scan, timing)) in scans.iter().zip(timings).enumerate() {
         let client_id = scan.input.client_id.as_str();
-        let answer = if let Err(errors) = c.shape {
+        let c = scan.checked;
+        let answer = if let Err(errors) = &c.shape {
             let mut r = rejected(
                 client_id,
                 "validation_failed",
                 "the scan is incomplete or malformed",
             );
             if let Some(e) = r.error.as_mut() {
-                e.errors = errors;
+                e.errors = errors.clone();
             }
             Answer::Ready(r)
         } else if let Some(existing) = stored.get(client_id) {
             Answer::Ready(replay(existing, scan.officer, &c.fingerprint))
         } else if let Some(&n) = new_by_client.get(client_id) {
-            Answer::SentAgain(n, c.fingerprint)
+            Answer::SentAgain(n, c.fingerprint.clone())
         } else {
-            match judge_scan(&mut known, scan, c, received_at) {
+            match judge_scan(&mut known, scan, timing, received_at) {
                 Ok(row) => {
                     rows.push(row);
                     row_scan.push(i);
@@ -212,20 +204,16 @@ pub fn record_scans(
     Ok(results)
 }
 
-/// What `scan` is before anything is read.
-pub fn check(keys: &SigningKeys, scan: &Scan<'_>) -> Checked {
-    let sent = scan.input.sent_monotonic.as_ref().or(scan.sent);
+/// What a scan is before anything is read; `sent` is the upload's
+/// reading of the monotonic clock at sending, when it carries one for all
+/// its scans.
+pub fn check(keys: &SigningKeys, input: &CheckinInput, sent: Option<&Monotonic>) -> Checked {
+    let sent = input.sent_monotonic.as_ref().or(sent);
     Checked {
-        shape: validate(scan.input, sent),
-        fingerprint: scan_fingerprint(scan.input),
-        code: code::verify(keys, &scan.input.payload),
-        timing: None,
+        shape: validate(input, sent),
+        fingerprint: scan_fingerprint(input),
+        code: code::verify(keys, &input.payload),
     }
-}
-
-/// [`check`] of each scan, a batch's many on every core at once.
-pub fn check_all(keys: &SigningKeys, scans: &[Scan<'_>]) -> Vec<Checked> {
-    crate::cores::map(scans, |_, scan| check(keys, scan))
 }
 
 /// The handheld's wall clock at the scan, as stored.
@@ -247,14 +235,15 @@ fn scan_time(received_at: NaiveDateTime, scan: &Scan<'_>) -> ScanTime {
 }
 
 /// Judges a scan whose shape is right: the row to store, or why it is
-/// refused.
+/// refused. `timing` is when it happened, known once its box is known to
+/// be in service.
 fn judge_scan(
     known: &mut Known,
     scan: &Scan<'_>,
-    c: Checked,
+    timing: Option<ScanTime>,
     received_at: NaiveDateTime,
 ) -> Result<NewCheckin, (&'static str, &'static str)> {
-    let code = match c.code {
+    let code = match &scan.checked.code {
         Ok(code) => code,
         Err(CodeError::Malformed) => {
             return Err(("malformed_code", "this is not a patrol box code"));
@@ -263,7 +252,7 @@ fn judge_scan(
             return Err(("bad_signature", "the code is forged or altered"));
         }
     };
-    let (Some(bx), Some(timing)) = (known.box_row(code.box_id).cloned(), c.timing) else {
+    let (Some(bx), Some(timing)) = (known.box_row(code.box_id).cloned(), timing) else {
         return Err(("unknown_box", "no such patrol box"));
     };
     if bx.retired_at.is_some() {
@@ -324,7 +313,7 @@ fn judge_scan(
         flags: stored_flags,
         plan_id: verdict.plan_id,
         device: scan.actor.device.clone(),
-        request_fingerprint: Some(c.fingerprint),
+        request_fingerprint: Some(scan.checked.fingerprint.clone()),
         clock_offset_ms: timing.clock_offset_ms,
     })
 }

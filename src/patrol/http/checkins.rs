@@ -109,7 +109,7 @@ pub async fn batch_checkins(
             let checked = checkin::check_items(&keys, &sender, &items);
             write_txn(c, |c| {
                 admitted.writing();
-                checkin::record_batch(c, &sender, &body.items, &items, checked)
+                checkin::record_batch(c, &sender, &body.items, &items, &checked)
             })
         })
         .await?;
