@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::chain::{Break, GENESIS, Link, Verifier};
-use crate::db::fixed_chunks::{Chunk, fixed_chunks};
+use crate::db::fixed_chunks::fixed_chunks;
 use crate::db::schema::audit_log;
 use crate::db::{DbConn, now};
 use crate::domain::{UnitId, UserId};
@@ -159,12 +159,10 @@ pub fn append_all(conn: &mut DbConn, entries: Vec<Entry>) -> QueryResult<Option<
             super::rows_unnest::AuditRowsUnnest::new(&rows).execute(pg)?;
         }
         DbConn::Sqlite(c) => {
-            for chunk in fixed_chunks::<_, 64>(rows) {
-                let insert = diesel::insert_into(audit_log::table);
-                match chunk {
-                    Chunk::Full(rows) => insert.values(rows).execute(c)?,
-                    Chunk::One(row) => insert.values(row).execute(c)?,
-                };
+            for chunk in fixed_chunks(rows) {
+                crate::each_chunk!(chunk, |rows| diesel::insert_into(audit_log::table)
+                    .values(rows)
+                    .execute(c)?);
             }
         }
     }

@@ -2,57 +2,112 @@
 //!
 //! A multi-row `INSERT` has a text of its own for each number of rows, and
 //! diesel keeps none of them prepared: on SQLite every group of check-ins
-//! had its inserts parsed and planned anew. Rows go instead `N` at a time as
-//! an array (one text, kept prepared) and the rest one at a time (another):
-//! a group of a few uploads runs the one-row statement a few times, as
-//! function calls rather than round trips, and a batch of a thousand
-//! mostly the `N`-row one.
+//! had its inserts parsed and planned anew. Rows go instead through
+//! statements of 512, 64, 8 and 1 rows, each size one text kept prepared,
+//! largest first: any number of rows takes at most `n / 512 + 21`
+//! statements, a batch of a thousand 13 and a group of a few uploads a
+//! few one-row calls.
+//!
+//! Fewer statements matter beyond their calls: inside a transaction SQLite
+//! copies each page a statement changes into that statement's journal the
+//! first time the statement touches it (so a failing statement can be
+//! undone alone), and the same hot index pages were copied again for each
+//! of the sixty statements a thousand rows took in chunks of 64.
 
-/// `N` rows for the `N`-row statement, or one left over.
+/// Rows for one statement: an array of one of the fixed sizes or a single
+/// row. Boxed, as diesel takes arrays of rows whose values are converted
+/// when bound by value (a reference to an array needs rows insertable by
+/// reference).
 #[derive(Debug, PartialEq)]
-pub enum Chunk<T, const N: usize> {
-    Full([T; N]),
+pub enum Chunk<T> {
+    Of512(Box<[T; 512]>),
+    Of64(Box<[T; 64]>),
+    Of8(Box<[T; 8]>),
     One(T),
 }
 
-/// The rows as full chunks of `N`, in order, then those left over one by
-/// one.
-pub fn fixed_chunks<T, const N: usize>(rows: impl IntoIterator<Item = T>) -> Vec<Chunk<T, N>> {
+/// The rows in order, in chunks of the largest sizes that fit.
+pub fn fixed_chunks<T>(rows: Vec<T>) -> Vec<Chunk<T>> {
+    let mut rows = rows.into_iter();
     let mut chunks = Vec::new();
-    let mut pending = Vec::with_capacity(N);
-    for row in rows {
-        pending.push(row);
-        if pending.len() == N {
-            let full = std::mem::replace(&mut pending, Vec::with_capacity(N));
-            match <[T; N]>::try_from(full) {
-                Ok(chunk) => chunks.push(Chunk::Full(chunk)),
-                Err(rest) => pending = rest,
-            }
+    take(&mut rows, &mut chunks, Chunk::Of512);
+    take(&mut rows, &mut chunks, Chunk::Of64);
+    take(&mut rows, &mut chunks, Chunk::Of8);
+    chunks.extend(rows.map(Chunk::One));
+    chunks
+}
+
+/// Appends as many whole arrays of `N` as the rows left hold.
+fn take<T, const N: usize>(
+    rows: &mut std::vec::IntoIter<T>,
+    chunks: &mut Vec<Chunk<T>>,
+    chunk: fn(Box<[T; N]>) -> Chunk<T>,
+) {
+    while rows.len() >= N {
+        match Box::<[T; N]>::try_from(rows.by_ref().take(N).collect::<Vec<T>>()) {
+            Ok(array) => chunks.push(chunk(array)),
+            // Not reached (there were N rows); kept in order all the same.
+            Err(short) => chunks.extend(short.into_iter().map(Chunk::One)),
         }
     }
-    chunks.extend(pending.into_iter().map(Chunk::One));
-    chunks
+}
+
+/// Runs `$body` with `$rows` bound to the chunk's rows, whatever its size:
+/// the statement is built once per size, since each is its own type.
+#[macro_export]
+macro_rules! each_chunk {
+    ($chunk:expr, |$rows:ident| $body:expr) => {
+        match $chunk {
+            $crate::db::fixed_chunks::Chunk::Of512($rows) => $body,
+            $crate::db::fixed_chunks::Chunk::Of64($rows) => $body,
+            $crate::db::fixed_chunks::Chunk::Of8($rows) => $body,
+            $crate::db::fixed_chunks::Chunk::One($rows) => $body,
+        }
+    };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn sizes(n: usize) -> Vec<usize> {
+        let chunks = fixed_chunks((0..n).collect());
+        // Each chunk starts where the previous one ended.
+        let mut next = 0;
+        let mut sizes = Vec::new();
+        for chunk in chunks {
+            let part: Vec<usize> = match chunk {
+                Chunk::Of512(a) => a.to_vec(),
+                Chunk::Of64(a) => a.to_vec(),
+                Chunk::Of8(a) => a.to_vec(),
+                Chunk::One(r) => vec![r],
+            };
+            assert_eq!(part.first(), Some(&next));
+            next += part.len();
+            sizes.push(part.len());
+        }
+        assert_eq!(next, n);
+        sizes
+    }
+
     #[test]
-    fn full_chunks_in_order_then_the_rest_one_by_one() {
+    fn largest_sizes_first_in_order() {
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(3), vec![1, 1, 1]);
+        assert_eq!(sizes(8), vec![8]);
+        assert_eq!(sizes(75), vec![64, 8, 1, 1, 1]);
         assert_eq!(
-            fixed_chunks::<_, 3>(1..=8),
-            vec![
-                Chunk::Full([1, 2, 3]),
-                Chunk::Full([4, 5, 6]),
-                Chunk::One(7),
-                Chunk::One(8)
-            ]
+            sizes(1000),
+            [vec![512], vec![64; 7], vec![8; 5]].concat(),
+            "a batch of a thousand in 13 statements"
         );
-        assert_eq!(
-            fixed_chunks::<_, 3>(1..=2),
-            vec![Chunk::One(1), Chunk::One(2)]
-        );
-        assert_eq!(fixed_chunks::<i32, 3>([]), vec![]);
+        assert_eq!(sizes(1024), vec![512, 512]);
+    }
+
+    #[test]
+    fn no_number_of_rows_takes_more_than_21_statements_beyond_the_512s() {
+        for n in 0..2_000 {
+            assert!(sizes(n).len() <= n / 512 + 21, "{n} rows");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! PostgreSQL (production), a pool that picks the backend by URL scheme,
 //! migrations embedded per backend, and the write-transaction helper.
 
+mod checkpointer;
 mod commit_hooks;
 pub mod fixed_chunks;
 pub mod json_in;
@@ -59,16 +60,27 @@ pub struct DbManager {
     url: String,
     kind: DatabaseKind,
     sqlite_sync: SqliteSync,
+    /// SQLite's checkpoints, taken off the writers' commits; shared by the
+    /// manager's clones, it stops with the last.
+    _checkpointer: Option<std::sync::Arc<checkpointer::Checkpointer>>,
 }
 
 impl DbManager {
     pub fn new(url: &str, sqlite_sync: SqliteSync) -> anyhow::Result<Self> {
         let kind = DatabaseKind::from_url(url)
             .map_err(|reason| anyhow::anyhow!("EPATROL_DATABASE_URL: {reason}"))?;
+        let checkpointer = match &kind {
+            DatabaseKind::Sqlite(path) => Some(std::sync::Arc::new(
+                checkpointer::Checkpointer::start(path)
+                    .context("starting the checkpoint thread")?,
+            )),
+            DatabaseKind::Postgres => None,
+        };
         Ok(DbManager {
             url: url.to_owned(),
             kind,
             sqlite_sync,
+            _checkpointer: checkpointer,
         })
     }
 }
@@ -95,9 +107,13 @@ impl r2d2::ManageConnection for DbManager {
                 // changes several rows keeps a journal to undo itself; in a
                 // file that cost a write for every page it touched, and it
                 // is never read after a crash (the WAL is), so it stays in
-                // memory.
+                // memory. Checkpoints are the checkpoint thread's; a writer
+                // takes one only past the backstop.
                 conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY;"
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY; \
+                     PRAGMA wal_autocheckpoint = {}; PRAGMA journal_size_limit = {};",
+                    checkpointer::BACKSTOP_PAGES,
+                    checkpointer::WAL_SIZE_LIMIT,
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))

@@ -669,6 +669,55 @@ async fn a_large_batch_answers_each_item_in_its_place() {
     assert_eq!(r.body["rejected"], forged_at.len() + broken_at.len());
 }
 
+/// Commits leave checkpoints to the checkpoint thread: the pages a batch
+/// adds reach the database file soon after, though it is far smaller than
+/// the WAL size at which a writer checkpoints by itself.
+#[actix_web::test]
+async fn the_wal_is_copied_into_the_database_by_its_own_thread() {
+    let w = world().await;
+    if w.app.db.is_postgres() {
+        return;
+    }
+    let srv = w.app.service().await;
+    let file = w.app.db.data_dir().join("test.db");
+    let size = || std::fs::metadata(&file).unwrap().len();
+    // Whatever the fixture's commits left to copy is copied first.
+    let mut settled = size();
+    for _ in 0..20 {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        let now = size();
+        if now == settled && now > 0 {
+            break;
+        }
+        settled = now;
+    }
+    let n = 300;
+    let items: Vec<Value> = (0..n)
+        .map(|i| {
+            let mut s = scan_ago(&w.app, w.b1, B1, Duration::seconds((n - i) as i64 * 30));
+            s.as_object_mut().unwrap().remove("sent_monotonic");
+            s
+        })
+        .collect();
+    let batch = consistent(
+        json!({"items": items, "sent_monotonic": {"boot_id": "boot-1", "elapsed_ms": 1_000}}),
+    );
+    let r = post(&srv, "/api/v1/checkins/batch", Some(&w.officer), batch).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut grown = false;
+    for _ in 0..100 {
+        if size() > settled {
+            grown = true;
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        grown,
+        "the database file stayed at {settled} bytes after the batch"
+    );
+}
+
 /// A batch is read against the scans stored before it and within it, as if
 /// its scans had been uploaded one by one: one officer uploads a sequence
 /// singly, another the same sequence as batches, and every answer agrees.

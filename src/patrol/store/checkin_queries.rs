@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::BoxRow;
 use crate::db::DbConn;
-use crate::db::fixed_chunks::{Chunk, fixed_chunks};
+use crate::db::fixed_chunks::fixed_chunks;
 use crate::db::json_in::json_in;
 use crate::db::schema::{box_code_keys, checkin_reviews, checkins, patrol_boxes, units, users};
 use crate::domain::{BoxId, CheckinId, PlanId, UnitId, UserId};
@@ -59,16 +59,15 @@ pub struct NewCheckin {
     pub clock_offset_ms: Option<i64>,
 }
 
-/// Rows of SQLite's larger insert statement: 20 values each, well under
-/// its limit on bound parameters.
-const INSERT_CHUNK: usize = 64;
-
-/// A check-in as a bulk insert binds it: the row's text by reference, its
-/// times as [`StoredTime`](crate::db::stored_time::StoredTime).
+/// A check-in as a bulk insert binds it, its times as
+/// [`StoredTime`](crate::db::stored_time::StoredTime). It owns its text:
+/// diesel knows a statement's text from its type alone only for types
+/// that borrow nothing, and otherwise builds the text on every run to look
+/// up its prepared copy.
 #[derive(Insertable)]
 #[diesel(table_name = checkins, treat_none_as_default_value = false)]
-struct CheckinInsert<'a> {
-    client_id: &'a str,
+struct CheckinInsert {
+    client_id: String,
     officer_id: UserId,
     box_id: BoxId,
     unit_id: UnitId,
@@ -86,17 +85,17 @@ struct CheckinInsert<'a> {
     distance_m: f64,
     mock_location: bool,
     status: CheckinStatus,
-    flags: &'a str,
+    flags: String,
     plan_id: Option<PlanId>,
-    device: Option<&'a str>,
-    request_fingerprint: Option<&'a str>,
+    device: Option<String>,
+    request_fingerprint: Option<String>,
     clock_offset_ms: Option<i64>,
 }
 
-impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
-    fn from(c: &'a NewCheckin) -> Self {
+impl From<&NewCheckin> for CheckinInsert {
+    fn from(c: &NewCheckin) -> Self {
         CheckinInsert {
-            client_id: &c.client_id,
+            client_id: c.client_id.clone(),
             officer_id: c.officer_id,
             box_id: c.box_id,
             unit_id: c.unit_id,
@@ -111,10 +110,10 @@ impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
             distance_m: c.distance_m,
             mock_location: c.mock_location,
             status: c.status,
-            flags: &c.flags,
+            flags: c.flags.clone(),
             plan_id: c.plan_id,
-            device: c.device.as_deref(),
-            request_fingerprint: c.request_fingerprint.as_deref(),
+            device: c.device.clone(),
+            request_fingerprint: c.request_fingerprint.clone(),
             clock_offset_ms: c.clock_offset_ms,
         }
     }
@@ -123,7 +122,17 @@ impl<'a> From<&'a NewCheckin> for CheckinInsert<'a> {
 /// Inserts check-ins, skipping any whose client id exists (an identical
 /// upload racing this one: the other row is the answer). Returns the id of
 /// each row inserted, by client id. On PostgreSQL one statement of fixed
-/// text; on SQLite statements of two fixed texts ([`fixed_chunks`]).
+/// text; on SQLite statements of four fixed texts ([`fixed_chunks`]).
+///
+/// On SQLite nothing can race: the caller holds the database's one write
+/// lock and has read the client ids stored in the same transaction, so
+/// the insert has no conflict clause (a conflict would fail the
+/// transaction). Nor does it return the new ids, which cost a sixth of the
+/// insert (SQLite keeps returned rows aside until the statement ends):
+/// an id of `AUTOINCREMENT` is larger than every id before it, so the rows
+/// get increasing ids in the order inserted, all above the largest before
+/// them, and when the largest after them is `n` higher they are exactly
+/// the `n` ids in between.
 pub fn insert_checkins(
     conn: &mut DbConn,
     rows: &[NewCheckin],
@@ -132,27 +141,43 @@ pub fn insert_checkins(
         DbConn::Pg(pg) => return super::checkins_unnest::CheckinsUnnest::new(rows).insert(pg),
         DbConn::Sqlite(c) => c,
     };
-    // The same statement for an array of rows and for one row, whose types
-    // differ.
-    macro_rules! insert {
-        ($values:expr) => {
-            diesel::insert_into(checkins::table)
-                .values($values)
-                .on_conflict(checkins::client_id)
-                .do_nothing()
-                .returning((checkins::id, checkins::client_id))
-                .get_results(c)?
-        };
+    let largest = |c: &mut SqliteConnection| -> QueryResult<i64> {
+        checkins::table
+            .select(diesel::dsl::max(checkins::id))
+            .get_result::<Option<CheckinId>>(c)
+            .map(|id| id.map_or(0, |id| id.0))
+    };
+    let before = largest(c)?;
+    // 20 values a row: the largest chunk binds 10,240, well under SQLite's
+    // limit of 32,766.
+    let values: Vec<CheckinInsert> = rows.iter().map(CheckinInsert::from).collect();
+    for chunk in fixed_chunks(values) {
+        crate::each_chunk!(chunk, |values| diesel::insert_into(checkins::table)
+            .values(values)
+            .execute(c)?);
     }
-    let mut inserted = Vec::with_capacity(rows.len());
-    for chunk in fixed_chunks::<_, INSERT_CHUNK>(rows.iter().map(CheckinInsert::from)) {
-        let mut ids = match chunk {
-            Chunk::Full(rows) => insert!(rows),
-            Chunk::One(row) => insert!(row),
-        };
-        inserted.append(&mut ids);
+    let n = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let ids: Vec<CheckinId> = if largest(c)? - before == n {
+        (before + 1..=before + n).map(CheckinId).collect()
+    } else {
+        // Ids skipped (the table's sequence ahead of its rows): read back,
+        // in the order given.
+        checkins::table
+            .select(checkins::id)
+            .filter(checkins::id.gt(before))
+            .order(checkins::id)
+            .load(c)?
+    };
+    if ids.len() != rows.len() {
+        return Err(diesel::result::Error::QueryBuilderError(
+            format!("{} check-ins inserted, {} ids found", rows.len(), ids.len()).into(),
+        ));
     }
-    Ok(inserted)
+    Ok(ids
+        .into_iter()
+        .zip(rows)
+        .map(|(id, row)| (id, row.client_id.clone()))
+        .collect())
 }
 
 pub fn checkins_by_client_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CheckinRow>> {
