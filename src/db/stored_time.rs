@@ -6,8 +6,6 @@
 //! whose text is the same, byte for byte, so that comparisons between
 //! stored and bound times keep working; PostgreSQL gets the value as is.
 
-use std::fmt::Write;
-
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use diesel::pg::Pg;
 use diesel::serialize::{self, IsNull, Output, ToSql};
@@ -26,35 +24,58 @@ impl From<NaiveDateTime> for StoredTime {
 
 /// `t` as chrono's `%F %T%.f` writes it.
 pub fn sqlite_text(t: &NaiveDateTime) -> String {
-    let year = t.year();
-    if !(0..=9999).contains(&year) {
+    if !(0..=9999).contains(&t.year()) {
         return t.format("%F %T%.f").to_string();
     }
-    // A leap second is written as second 60.
-    let second = t.second() + u32::from(t.nanosecond() >= 1_000_000_000);
     let mut s = String::with_capacity(29);
-    let _ = write!(
-        s,
-        "{year:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        second
-    );
+    push_date_time(&mut s, t, ' ');
     // The fraction in as few of 3, 6 or 9 digits as it needs (none when
     // whole).
     let nano = t.nanosecond() % 1_000_000_000;
-    let _ = if nano == 0 {
-        Ok(())
+    let fraction = if nano == 0 {
+        None
     } else if nano.is_multiple_of(1_000_000) {
-        write!(s, ".{:03}", nano / 1_000_000)
+        Some((nano / 1_000_000, 3))
     } else if nano.is_multiple_of(1_000) {
-        write!(s, ".{:06}", nano / 1_000)
+        Some((nano / 1_000, 6))
     } else {
-        write!(s, ".{nano:09}")
+        Some((nano, 9))
     };
+    if let Some((digits, width)) = fraction {
+        s.push('.');
+        push_digits(&mut s, digits, width);
+    }
     s
+}
+
+/// Appends `t`'s `YYYY-MM-DD`, `separator` and `HH:MM:SS` (a leap second
+/// as second 60), for a year of four digits. Written digit by digit: a
+/// batch of check-ins writes thousands of times, and the formatting
+/// machinery took more than the rest of the row's binding.
+pub(crate) fn push_date_time(s: &mut String, t: &NaiveDateTime, separator: char) {
+    push_digits(s, u32::try_from(t.year()).unwrap_or_default(), 4);
+    s.push('-');
+    push_digits(s, t.month(), 2);
+    s.push('-');
+    push_digits(s, t.day(), 2);
+    s.push(separator);
+    push_digits(s, t.hour(), 2);
+    s.push(':');
+    push_digits(s, t.minute(), 2);
+    s.push(':');
+    push_digits(
+        s,
+        t.second() + u32::from(t.nanosecond() >= 1_000_000_000),
+        2,
+    );
+}
+
+/// Appends the last `width` decimal digits of `n`, zero-padded.
+pub(crate) fn push_digits(s: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = n / 10u32.pow(place) % 10;
+        s.push(char::from_digit(digit, 10).unwrap_or('0'));
+    }
 }
 
 impl ToSql<Timestamp, Sqlite> for StoredTime {
