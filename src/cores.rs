@@ -49,6 +49,18 @@ where
     })
 }
 
+/// Frees `value` on another thread when there is a runtime to lend one:
+/// a batch's thousand parsed items take about a millisecond to free, which
+/// the handheld waiting for its answer need not wait for.
+pub fn drop_elsewhere<T: Send + 'static>(value: T) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn_blocking(move || drop(value));
+        }
+        Err(_) => drop(value),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,27 +25,62 @@ const MAX_DEPTH: usize = 32;
 /// (an OpenAPI document).
 pub fn check(value: &Value, schema: &Value, doc: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    Checker { doc }.check(value, schema, "", &mut errors, 0);
+    Checker { doc }.check(value, schema, &Path::Body, &mut errors, 0);
     errors
 }
 
 /// Every string in `value` that holds a character text must not hold.
 pub fn control_characters(value: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    walk_strings(value, "", None, &mut errors, 0);
+    walk_strings(value, &Path::Body, None, &mut errors, 0);
     errors
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+/// Where a value sits in the body, written out (`items[3].position.lat`)
+/// only for a value found wrong: a body that is right, a batch's thousand
+/// items, costs no text.
+enum Path<'a> {
+    Body,
+    Field(&'a Path<'a>, &'a str),
+    Item(&'a Path<'a>, usize),
 }
 
-fn field_name(path: &str) -> &str {
-    if path.is_empty() { "body" } else { path }
+impl Path<'_> {
+    /// The field's name in an answer; `body` for the body itself.
+    fn name(&self) -> String {
+        let text = self.text();
+        if text.is_empty() {
+            "body".to_owned()
+        } else {
+            text
+        }
+    }
+
+    /// The path written out, empty for the body itself.
+    fn text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Body => {}
+            Path::Field(parent, key) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Item(parent, i) => {
+                parent.write(out);
+                out.push('[');
+                out.push_str(itoa::Buffer::new().format(*i));
+                out.push(']');
+            }
+        }
+    }
 }
 
 /// Whether `c` may appear in text; `multiline` allows the newline.
@@ -61,7 +96,7 @@ pub fn allowed_char(c: char, multiline: bool) -> bool {
 
 fn walk_strings(
     value: &Value,
-    path: &str,
+    path: &Path<'_>,
     key: Option<&str>,
     errors: &mut Vec<FieldError>,
     depth: usize,
@@ -74,7 +109,7 @@ fn walk_strings(
             let multiline = key.is_some_and(|k| MULTILINE_FIELDS.contains(&k));
             if let Some(bad) = s.chars().find(|c| !allowed_char(*c, multiline)) {
                 errors.push(FieldError::new(
-                    field_name(path),
+                    path.name(),
                     "control_character",
                     format!("contains the control character U+{:04X}", u32::from(bad)),
                 ));
@@ -82,12 +117,12 @@ fn walk_strings(
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk_strings(item, &format!("{path}[{i}]"), key, errors, depth + 1);
+                walk_strings(item, &Path::Item(path, i), key, errors, depth + 1);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                walk_strings(v, &join(path, k), Some(k), errors, depth + 1);
+                walk_strings(v, &Path::Field(path, k), Some(k), errors, depth + 1);
             }
         }
         _ => {}
@@ -125,13 +160,13 @@ impl<'d> Checker<'d> {
         &self,
         value: &Value,
         schema: &'d Value,
-        path: &str,
+        path: &Path<'_>,
         errors: &mut Vec<FieldError>,
         depth: usize,
     ) {
         if depth > MAX_DEPTH {
             errors.push(FieldError::new(
-                field_name(path),
+                path.name(),
                 "too_deep",
                 "nested too deeply",
             ));
@@ -153,7 +188,7 @@ impl<'d> Checker<'d> {
             && !type_matches(value, types)
         {
             errors.push(FieldError::new(
-                field_name(path),
+                path.name(),
                 if value.is_null() { "required" } else { "type" },
                 format!("expected {}", describe(types)),
             ));
@@ -164,7 +199,7 @@ impl<'d> Checker<'d> {
         {
             let names: Vec<String> = options.iter().map(|o| o.to_string()).collect();
             errors.push(FieldError::new(
-                field_name(path),
+                path.name(),
                 "enum",
                 format!("one of {}", names.join(", ")),
             ));
@@ -176,13 +211,7 @@ impl<'d> Checker<'d> {
                 check_count(items.len(), schema, "minItems", "maxItems", path, errors);
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
-                        self.check(
-                            item,
-                            item_schema,
-                            &format!("{path}[{i}]"),
-                            errors,
-                            depth + 1,
-                        );
+                        self.check(item, item_schema, &Path::Item(path, i), errors, depth + 1);
                     }
                 }
             }
@@ -208,7 +237,7 @@ impl<'d> Checker<'d> {
         &self,
         value: &Value,
         branches: &'d [Value],
-        path: &str,
+        path: &Path<'_>,
         errors: &mut Vec<FieldError>,
         depth: usize,
     ) {
@@ -226,7 +255,7 @@ impl<'d> Checker<'d> {
         }
         errors.extend(best.unwrap_or_else(|| {
             vec![FieldError::new(
-                field_name(path),
+                path.name(),
                 "type",
                 "not any of the allowed forms",
             )]
@@ -237,7 +266,7 @@ impl<'d> Checker<'d> {
         &self,
         map: &serde_json::Map<String, Value>,
         schema: &'d Value,
-        path: &str,
+        path: &Path<'_>,
         errors: &mut Vec<FieldError>,
         depth: usize,
     ) {
@@ -245,18 +274,22 @@ impl<'d> Checker<'d> {
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
             for name in required.iter().filter_map(Value::as_str) {
                 if !map.contains_key(name) {
-                    errors.push(FieldError::new(join(path, name), "required", "required"));
+                    errors.push(FieldError::new(
+                        Path::Field(path, name).text(),
+                        "required",
+                        "required",
+                    ));
                 }
             }
         }
         for (key, v) in map {
-            let child = join(path, key);
+            let child = Path::Field(path, key);
             match properties.and_then(|p| p.get(key)) {
                 Some(property) => self.check(v, property, &child, errors, depth + 1),
                 None => match schema.get("additionalProperties") {
                     Some(Value::Bool(false)) => {
                         errors.push(FieldError::new(
-                            child,
+                            child.text(),
                             "unknown_field",
                             "not a field of this request",
                         ));
@@ -307,7 +340,7 @@ fn check_count(
     schema: &Value,
     min_key: &str,
     max_key: &str,
-    path: &str,
+    path: &Path<'_>,
     errors: &mut Vec<FieldError>,
 ) {
     let bound = |key: &str| schema.get(key).and_then(Value::as_u64);
@@ -315,7 +348,7 @@ fn check_count(
         && (n as u64) < min
     {
         errors.push(FieldError::new(
-            field_name(path),
+            path.name(),
             "too_short",
             format!("at least {min}"),
         ));
@@ -324,14 +357,14 @@ fn check_count(
         && (n as u64) > max
     {
         errors.push(FieldError::new(
-            field_name(path),
+            path.name(),
             "too_long",
             format!("at most {max}"),
         ));
     }
 }
 
-fn check_format(s: &str, schema: &Value, path: &str, errors: &mut Vec<FieldError>) {
+fn check_format(s: &str, schema: &Value, path: &Path<'_>, errors: &mut Vec<FieldError>) {
     let ok = match schema.get("format").and_then(Value::as_str) {
         Some("date-time") => chrono::DateTime::parse_from_rfc3339(s).is_ok(),
         Some("date") => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
@@ -342,26 +375,27 @@ fn check_format(s: &str, schema: &Value, path: &str, errors: &mut Vec<FieldError
             Some("date") => "a date, YYYY-MM-DD",
             _ => "an RFC 3339 time, e.g. 2026-11-27T14:05:00+08:00",
         };
-        errors.push(FieldError::new(field_name(path), "format", expected));
+        errors.push(FieldError::new(path.name(), "format", expected));
     }
 }
 
-fn check_number(n: &serde_json::Number, schema: &Value, path: &str, errors: &mut Vec<FieldError>) {
+fn check_number(
+    n: &serde_json::Number,
+    schema: &Value,
+    path: &Path<'_>,
+    errors: &mut Vec<FieldError>,
+) {
     let Some(x) = n.as_f64() else { return };
     let int32 = schema.get("format").and_then(Value::as_str) == Some("int32");
     if int32 && n.as_i64().is_none_or(|i| i32::try_from(i).is_err()) {
-        errors.push(FieldError::new(
-            field_name(path),
-            "out_of_range",
-            "too large",
-        ));
+        errors.push(FieldError::new(path.name(), "out_of_range", "too large"));
         return;
     }
     if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
         && x < min
     {
         errors.push(FieldError::new(
-            field_name(path),
+            path.name(),
             "out_of_range",
             format!("at least {min}"),
         ));
@@ -370,7 +404,7 @@ fn check_number(n: &serde_json::Number, schema: &Value, path: &str, errors: &mut
         && x > max
     {
         errors.push(FieldError::new(
-            field_name(path),
+            path.name(),
             "out_of_range",
             format!("at most {max}"),
         ));

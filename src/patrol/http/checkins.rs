@@ -107,10 +107,12 @@ pub async fn batch_checkins(
                 sent: body.sent_monotonic.as_ref(),
             };
             let checked = checkin::check_items(&keys, &sender, &items);
-            write_txn(c, |c| {
+            let response = write_txn(c, |c| {
                 admitted.writing();
                 checkin::record_batch(c, &sender, &body.items, &items, &checked)
-            })
+            });
+            crate::cores::drop_elsewhere((body, items, checked));
+            response
         })
         .await?;
     Ok(web::Json(response))
