@@ -410,3 +410,12 @@ async fn the_check_in_writers_statements_are_planned_once_on_postgres() {
         .unwrap();
     assert_eq!(mode.plan_cache_mode, "auto");
 }
+
+/// The bundled SQLite is built in multi-thread mode (`.cargo/config.toml`):
+/// no lock is taken around each call on a connection, which one thread uses
+/// at a time anyway.
+#[test]
+fn sqlite_takes_no_lock_per_call_on_a_connection() {
+    // SAFETY: a plain read of a compile-time setting.
+    assert_eq!(unsafe { ffi::sqlite3_threadsafe() }, 2);
+}
