@@ -669,6 +669,54 @@ async fn a_large_batch_answers_each_item_in_its_place() {
     assert_eq!(r.body["rejected"], forged_at.len() + broken_at.len());
 }
 
+/// Each answer's check-in id is the row stored for its scan: on SQLite the
+/// ids are worked out from the largest id before and after the insert, and
+/// read back when the table's sequence has run ahead of its rows.
+#[actix_web::test]
+async fn each_answer_names_the_row_stored_for_its_scan() {
+    use diesel::RunQueryDsl;
+    let w = world().await;
+    let srv = w.app.service().await;
+    let mut ago = 40_000;
+    for sequence_ahead in [false, true] {
+        if sequence_ahead {
+            let mut conn = w.app.state.pool.get().unwrap();
+            let bump = if w.app.db.is_postgres() {
+                "SELECT setval(pg_get_serial_sequence('checkins', 'id'), (SELECT max(id) FROM checkins) + 7)"
+            } else {
+                "UPDATE sqlite_sequence SET seq = seq + 7 WHERE name = 'checkins'"
+            };
+            diesel::sql_query(bump).execute(&mut *conn).unwrap();
+        }
+        let items: Vec<Value> = (0..75)
+            .map(|_| {
+                ago -= 30;
+                let mut s = scan_ago(&w.app, w.b1, B1, Duration::seconds(ago));
+                s.as_object_mut().unwrap().remove("sent_monotonic");
+                s
+            })
+            .collect();
+        let batch = consistent(
+            json!({"items": items, "sent_monotonic": {"boot_id": "boot-1", "elapsed_ms": 1_000}}),
+        );
+        let r = post(&srv, "/api/v1/checkins/batch", Some(&w.officer), batch).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let mut ids = std::collections::HashSet::new();
+        for (item, result) in items.iter().zip(r.body["results"].as_array().unwrap()) {
+            let id = result["checkin_id"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{result}"));
+            assert!(ids.insert(id), "id {id} answered twice");
+            let stored = get(&srv, &format!("/api/v1/checkins/{id}"), &w.officer).await;
+            assert_eq!(stored.status, 200, "{}", stored.body);
+            assert_eq!(
+                stored.body["client_id"], item["client_id"],
+                "sequence ahead: {sequence_ahead}"
+            );
+        }
+    }
+}
+
 /// Commits leave checkpoints to the checkpoint thread: the pages a batch
 /// adds reach the database file soon after, though it is far smaller than
 /// the WAL size at which a writer checkpoints by itself.
