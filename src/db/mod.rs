@@ -283,16 +283,31 @@ pub use crate::clock::{now, truncate_micros};
 /// id, client id, officer and time), but for statements bound to arrays
 /// PostgreSQL kept making a custom plan on every run, reading the tables'
 /// statistics each time: 4,400–4,600 check-ins/s with plans made once
-/// against 3,560–3,650 (docs/performance.md). The setting is the
-/// connection's, so it is taken off before the connection goes back to the
-/// pool. Nothing on SQLite, which plans a statement once when preparing it.
+/// against 3,560–3,650 (docs/performance.md).
+///
+/// A plan made once is made from the tables as they are then, and a writer
+/// keeps its connection, and so its plans, until the table is next
+/// analysed. On a new city's database, its check-ins table empty when the
+/// writers started, the planner chose sequential scans and kept them while
+/// the table grew: 32,131 of them in fifteen seconds, 784 check-ins/s where
+/// the same server did 2,952 with index lookups. The writers' statements
+/// are all meant as index lookups, so sequential scans are priced out of
+/// their plans (`enable_seqscan = off` makes them a last resort, not
+/// impossible). The price it puts on one left in place (the code keys in
+/// force, a table of a row or two) crossed the cost at which PostgreSQL
+/// compiles a query to machine code, 96 ms for a lookup of a millisecond;
+/// none of these is worth compiling (`jit = off`).
+///
+/// The settings are the connection's, so they are taken off before the
+/// connection goes back to the pool. Nothing on SQLite, which plans a
+/// statement once when preparing it, favouring indexes without statistics.
 pub fn plan_generically(conn: &mut DbConn, generic: bool) -> diesel::QueryResult<()> {
     use diesel::connection::SimpleConnection;
     if let DbConn::Pg(pg) = conn {
         pg.batch_execute(if generic {
-            "SET plan_cache_mode = force_generic_plan"
+            "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; SET jit = off"
         } else {
-            "RESET plan_cache_mode"
+            "RESET plan_cache_mode; RESET enable_seqscan; RESET jit"
         })?;
     }
     Ok(())

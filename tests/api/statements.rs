@@ -411,6 +411,85 @@ async fn the_check_in_writers_statements_are_planned_once_on_postgres() {
     assert_eq!(mode.plan_cache_mode, "auto");
 }
 
+/// A writer's plans are made once, from the tables as they are when it
+/// starts: on a new city's database, its check-ins table empty and
+/// analysed so, PostgreSQL chose sequential scans and kept them while the
+/// table grew. The writers' lookups read check-ins through their indexes
+/// whatever the statistics say (counted in the backend's own table
+/// statistics, which no other backend touches).
+#[actix_web::test]
+async fn a_writers_lookups_use_the_indexes_even_on_an_empty_table_on_postgres() {
+    use diesel::prelude::*;
+    use epatrol::patrol::checkin::CheckinKind;
+    use epatrol::patrol::store::{LookBack, Span, checkins_by_client_ids, scans_around};
+    if !TestDb::new().is_postgres() {
+        eprintln!("skipped: sequential scans are counted by PostgreSQL");
+        return;
+    }
+    let w = world().await;
+    let officer = epatrol::domain::UserId(officer_id(&w.app, "O1101"));
+    #[derive(QueryableByName)]
+    struct Scans {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        seq_scan: i64,
+    }
+    let lookups = |conn: &mut epatrol::db::DbConn| {
+        let now = epatrol::db::now();
+        let hour = chrono::Duration::hours(1);
+        let seq_scans = |conn: &mut epatrol::db::DbConn| {
+            diesel::sql_query(
+                "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'checkins'",
+            )
+            .get_result::<Scans>(conn)
+            .map(|s| s.seq_scan)
+        };
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            // What the backend has not yet reported counts too: the
+            // difference is these lookups'.
+            let before = seq_scans(conn)?;
+            for n in 1..=3 {
+                let ids: Vec<String> = (0..n).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+                checkins_by_client_ids(conn, &ids)?;
+                let spans = [Span {
+                    officer,
+                    earliest: now - hour,
+                    latest: now,
+                }];
+                let look_backs = [LookBack {
+                    officer,
+                    box_id: epatrol::domain::BoxId(w.b1),
+                    kind: CheckinKind::Visit,
+                    since: now - hour * 2,
+                    until: now - hour,
+                }];
+                scans_around(conn, &spans, &look_backs)?;
+            }
+            Ok(seq_scans(conn)? - before)
+        })
+        .unwrap()
+    };
+    let mut conn = w.app.state.pool.get().unwrap();
+    diesel::sql_query("TRUNCATE checkin_reviews, checkins")
+        .execute(&mut *conn)
+        .unwrap();
+    diesel::sql_query("ANALYZE checkins")
+        .execute(&mut *conn)
+        .unwrap();
+    // Planned for their values, the lookups of an empty table scan it all:
+    // the count tells the two apart.
+    assert!(lookups(&mut conn) > 0, "no sequential scan to avoid");
+    // Each statement planned anew under the writer's settings.
+    drop(conn);
+    let mut writer = w.app.state.pool.get().unwrap();
+    diesel::sql_query("DISCARD PLANS")
+        .execute(&mut *writer)
+        .unwrap();
+    epatrol::db::plan_generically(&mut writer, true).unwrap();
+    let scans = lookups(&mut writer);
+    epatrol::db::plan_generically(&mut writer, false).unwrap();
+    assert_eq!(scans, 0, "a writer's lookup scanned the check-ins table");
+}
+
 /// The bundled SQLite is built in multi-thread mode (`.cargo/config.toml`):
 /// no lock is taken around each call on a connection, which one thread uses
 /// at a time anyway.
