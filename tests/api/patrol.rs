@@ -688,20 +688,18 @@ async fn each_answer_names_the_row_stored_for_its_scan() {
             };
             diesel::sql_query(bump).execute(&mut *conn).unwrap();
         }
-        let items: Vec<Value> = (0..75)
-            .map(|_| {
-                ago -= 30;
-                let mut s = scan_ago(&w.app, w.b1, B1, Duration::seconds(ago));
-                s.as_object_mut().unwrap().remove("sent_monotonic");
-                s
-            })
-            .collect();
-        let batch = consistent(
-            json!({"items": items, "sent_monotonic": {"boot_id": "boot-1", "elapsed_ms": 1_000}}),
-        );
-        let r = post(&srv, "/api/v1/checkins/batch", Some(&w.officer), batch).await;
+        let batch = batch_at_b1(&w, (0..75).map(|i| ago - i * 30));
+        ago -= 75 * 30;
+        let r = post(
+            &srv,
+            "/api/v1/checkins/batch",
+            Some(&w.officer),
+            batch.clone(),
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.body);
         let mut ids = std::collections::HashSet::new();
+        let items = batch["items"].as_array().unwrap();
         for (item, result) in items.iter().zip(r.body["results"].as_array().unwrap()) {
             let id = result["checkin_id"]
                 .as_i64()
@@ -739,17 +737,7 @@ async fn the_wal_is_copied_into_the_database_by_its_own_thread() {
         }
         settled = now;
     }
-    let n = 300;
-    let items: Vec<Value> = (0..n)
-        .map(|i| {
-            let mut s = scan_ago(&w.app, w.b1, B1, Duration::seconds((n - i) as i64 * 30));
-            s.as_object_mut().unwrap().remove("sent_monotonic");
-            s
-        })
-        .collect();
-    let batch = consistent(
-        json!({"items": items, "sent_monotonic": {"boot_id": "boot-1", "elapsed_ms": 1_000}}),
-    );
+    let batch = batch_at_b1(&w, (1..=300).rev().map(|i| i * 30));
     let r = post(&srv, "/api/v1/checkins/batch", Some(&w.officer), batch).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let mut grown = false;
@@ -907,6 +895,20 @@ fn consistent(mut batch: Value) -> Value {
         }
     }
     batch
+}
+
+/// An offline batch of scans at box 1, each the given number of seconds
+/// ago, its clock readings consistent.
+fn batch_at_b1(w: &World, seconds_ago: impl IntoIterator<Item = i64>) -> Value {
+    let items: Vec<Value> = seconds_ago
+        .into_iter()
+        .map(|ago| {
+            let mut s = scan_ago(&w.app, w.b1, B1, Duration::seconds(ago));
+            s.as_object_mut().unwrap().remove("sent_monotonic");
+            s
+        })
+        .collect();
+    consistent(json!({ "items": items }))
 }
 
 #[actix_web::test]
