@@ -12,7 +12,7 @@
 //! copies each page a statement changes into that statement's journal the
 //! first time the statement touches it (so a failing statement can be
 //! undone alone), and the same hot index pages were copied again for each
-//! of the sixty statements a thousand rows took in chunks of 64.
+//! of the 55 statements a thousand rows took in chunks of 64 and of one.
 
 /// Rows for one statement: an array of one of the fixed sizes or a single
 /// row. Boxed, as diesel takes arrays of rows whose values are converted

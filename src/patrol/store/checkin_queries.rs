@@ -161,7 +161,7 @@ pub fn insert_checkins(
         (before + 1..=before + n).map(CheckinId).collect()
     } else {
         // Ids skipped (the table's sequence ahead of its rows): read back,
-        // in the order given.
+        // increasing as the rows were inserted.
         checkins::table
             .select(checkins::id)
             .filter(checkins::id.gt(before))
