@@ -199,6 +199,23 @@ pub enum CatalogCommand {
     /// assets/catalog/violations.json): new versions are added, open ones may
     /// be closed with an end date, loaded versions are never rewritten.
     Load { file: std::path::PathBuf },
+    /// Every loaded version with its status (confirmed / unconfirmed), the
+    /// amendment that made it, its sources and the words relied on; the
+    /// citizen-report lists, the timing rules, and what is still missing.
+    Report {
+        /// The day whose versions count as in force (default: today, Taiwan).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        /// `text` for people, `json` for tools.
+        #[arg(long, default_value = "text")]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]

@@ -59,6 +59,27 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 report.added, report.closed, report.unchanged
             );
         }
+        Command::Catalog(CatalogCommand::Report { on, format }) => {
+            let pool = epatrol::open_database(&settings)?;
+            let mut conn = pool.get()?;
+            epatrol::tickets::catalog_store::ensure_loaded(&mut conn).map_err(api)?;
+            let loaded = epatrol::tickets::catalog_store::everything(&mut conn).map_err(api)?;
+            let today =
+                on.unwrap_or_else(|| epatrol::domain::time::taiwan_date(epatrol::db::now()));
+            match format {
+                ReportFormat::Text => print!(
+                    "{}",
+                    epatrol::tickets::catalog::report::text(&loaded, today)
+                ),
+                ReportFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "summary": epatrol::tickets::catalog::report::summary(&loaded, today),
+                        "catalog": loaded,
+                    }))?
+                ),
+            }
+        }
         Command::Simulate(SimulateCommand::Keying {
             cases,
             error_rate,

@@ -155,8 +155,14 @@ pub fn seed(
             }
         } else {
             let plate = format!("MKB-{:03}", 201 + (n - 24));
-            let article = if n % 2 == 0 { "45-1-13" } else { "48-2" };
-            (plate, article, None, "民眾檢舉")
+            // What citizens may report since 2024-06-30 (§7-1): a scooter
+            // through a red light, a rider without a helmet.
+            let (article, caption) = if n % 2 == 0 {
+                ("53-1", "民眾檢舉：闖紅燈")
+            } else {
+                ("31-6", "民眾檢舉：未戴安全帽")
+            };
+            (plate, article, None, caption)
         };
         let input = CaseInput {
             client_id: format!("DEMO-{}-{:04}", if camera { "CAM" } else { "CR" }, n + 1),

@@ -1,26 +1,28 @@
-//! The legal gates a case passes before anyone keys it, as plain functions
-//! over the rules in force (catalog data with effective dates):
+//! The legal gates a case passes, as plain functions over the rules in
+//! force (catalog data with effective dates):
 //!
 //! - nothing is ticketed past the Article 90 period, counted in whole
-//!   Taiwan days (`domain::time`);
+//!   Taiwan days the way that ends it earlier (`domain::time`);
 //! - a citizen report must come in within the Article 7-1 window;
-//! - citizens may report only the articles the catalog opens to them;
-//! - repeated reports of the same vehicle and violation within the merge
-//!   window are one violation.
+//! - citizens may report only what the §7-1 list of the violation day has;
+//! - a second ticket for the same vehicle and provision is lawful only as
+//!   the Act words it: §7-1 III for citizen reports (six minutes *and* no
+//!   intersection passed), §85-1 II for camera cases (speeding and §33: six
+//!   km, six minutes or an intersection, tunnels excepted; parking: every
+//!   two hours). The system cannot see intersections or tunnels, so a
+//!   repeat it cannot decide is held for the reviewer, who records what
+//!   happened; it is never merged silently.
 
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::status::CloseReason;
-use crate::domain::time::{self, Period};
-use crate::tickets::catalog::TicketKind;
-
-/// Minutes within which repeated reports of the same vehicle and article
-/// are one violation, when the catalog in force has no
-/// `repeat_report_merge_minutes` rule (catalogs loaded before the rule
-/// was added).
-pub const DEFAULT_MERGE_MINUTES: i32 = 6;
+use crate::domain::time::taiwan_date;
+use crate::tickets::catalog::{RepeatGroup, TicketKind};
+use crate::tickets::validate;
 
 /// What the gates need to know of a case.
 #[derive(Debug, Clone)]
@@ -30,9 +32,9 @@ pub struct Intake<'a> {
     pub violation_at: NaiveDateTime,
     /// UTC; when the case reached the police.
     pub received_at: NaiveDateTime,
-    /// The ticket kinds of the article the report names, if it names one
-    /// in force on the violation day (`Some(&[])` when it names an article
-    /// not in force then).
+    /// The ticket kinds of the article the report names on the violation
+    /// day (citizen_report among them when the §7-1 list has it), if it
+    /// names one (`Some(&[])` when it names one not in force then).
     pub reported_article_kinds: Option<&'a [TicketKind]>,
 }
 
@@ -42,8 +44,7 @@ pub fn ticketing_deadline(
     violation_at: NaiveDateTime,
     rules: &HashMap<String, i32>,
 ) -> Option<NaiveDate> {
-    let months = u32::try_from(*rules.get("ticketing_deadline_months")?).ok()?;
-    time::last_day(time::taiwan_date(violation_at), Period::Months(months))
+    validate::ticketing_deadline(taiwan_date(violation_at), None, rules)
 }
 
 /// Why a case cannot become a ticket whatever is keyed, or `None` when it
@@ -57,17 +58,8 @@ pub fn not_actionable(
         return Some(CloseReason::OutOfTime);
     }
     if intake.source == TicketKind::CitizenReport {
-        let window = rules
-            .get("citizen_report_window_days")
-            .and_then(|d| u32::try_from(*d).ok());
-        let in_time = window.is_some_and(|days| {
-            time::within(
-                time::taiwan_date(intake.violation_at),
-                Period::Days(days),
-                time::taiwan_date(intake.received_at),
-            )
-        });
-        if !in_time {
+        let last = validate::report_window_end(taiwan_date(intake.violation_at), rules);
+        if last.is_none_or(|last| taiwan_date(intake.received_at) > last) {
             return Some(CloseReason::ReportTooLate);
         }
         if let Some(kinds) = intake.reported_article_kinds
@@ -79,18 +71,137 @@ pub fn not_actionable(
     None
 }
 
-/// The merge window in force, in minutes.
-pub fn merge_minutes(rules: &HashMap<String, i32>) -> i32 {
-    rules
-        .get("repeat_report_merge_minutes")
-        .copied()
-        .unwrap_or(DEFAULT_MERGE_MINUTES)
+/// Which limit on ticketing the same vehicle again applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepeatRule {
+    /// §7-1 III: citizen reports of the same provision within `minutes`
+    /// and without passing an intersection are one violation. Also held,
+    /// by the same test, for camera cases the Act gives no rule for.
+    SameAct { minutes: i32 },
+    /// §85-1 II(1): speeding and §33 again only `km` apart, `minutes`
+    /// apart or past an intersection; in a tunnel the limit does not apply.
+    Speed { minutes: i32, km: i32 },
+    /// §85-1 II(2): parking again only every `minutes`.
+    Parking { minutes: i32 },
 }
 
-/// Whether two violations of the same vehicle and article at these times
-/// are one violation.
-pub fn same_violation(a: NaiveDateTime, b: NaiveDateTime, merge_minutes: i32) -> bool {
-    (a - b).num_seconds().abs() <= i64::from(merge_minutes) * 60
+impl RepeatRule {
+    /// How far apart in time two cases must be for the rule to let the
+    /// second through without more.
+    pub fn minutes(self) -> i32 {
+        match self {
+            RepeatRule::SameAct { minutes }
+            | RepeatRule::Speed { minutes, .. }
+            | RepeatRule::Parking { minutes } => minutes,
+        }
+    }
+
+    /// The paragraph, as the reviewer is told.
+    pub fn basis(self) -> &'static str {
+        match self {
+            RepeatRule::SameAct { .. } => "§7-1 III",
+            RepeatRule::Speed { .. } => "§85-1 II(1)",
+            RepeatRule::Parking { .. } => "§85-1 II(2)",
+        }
+    }
+}
+
+/// The rule in force for a case of this source and provision; `None` when
+/// the rules in force have none.
+pub fn repeat_rule(
+    source: TicketKind,
+    group: Option<RepeatGroup>,
+    rules: &HashMap<String, i32>,
+) -> Option<RepeatRule> {
+    let get = |k: &str| rules.get(k).copied();
+    match (source, group) {
+        (TicketKind::Camera, Some(RepeatGroup::Speed)) => Some(RepeatRule::Speed {
+            minutes: get("camera_speed_repeat_minutes")?,
+            km: get("camera_speed_repeat_km")?,
+        }),
+        (TicketKind::Camera, Some(RepeatGroup::Parking)) => Some(RepeatRule::Parking {
+            minutes: get("camera_parking_repeat_minutes")?,
+        }),
+        _ => Some(RepeatRule::SameAct {
+            minutes: get("citizen_repeat_minutes")?,
+        }),
+    }
+}
+
+/// What the reviewer records of a repeat the system cannot decide.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatFinding {
+    /// Whether the vehicle passed an intersection between the two.
+    pub intersection_passed: bool,
+    /// Whether the later violation was in a tunnel (§85-1 II(1) proviso).
+    #[serde(default)]
+    pub in_tunnel: bool,
+}
+
+/// Whether a second ticket for the same vehicle and provision is lawful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepeatVerdict {
+    /// Far enough apart, or the finding says so.
+    Lawful,
+    /// One violation, or too soon: close it as a duplicate.
+    Unlawful,
+    /// Only the reviewer can tell: an intersection, a tunnel.
+    NeedsFinding,
+}
+
+/// Judges a case `gap_minutes` after (or before) one already ticketed,
+/// `distance_km` apart where both positions are known.
+pub fn judge_repeat(
+    rule: RepeatRule,
+    gap_minutes: i64,
+    distance_km: Option<f64>,
+    finding: Option<&RepeatFinding>,
+) -> RepeatVerdict {
+    let gap = gap_minutes.abs();
+    match rule {
+        // "相隔未逾六分鐘": six minutes or less is within.
+        RepeatRule::SameAct { minutes } => {
+            if gap > i64::from(minutes) {
+                RepeatVerdict::Lawful
+            } else {
+                match finding {
+                    None => RepeatVerdict::NeedsFinding,
+                    Some(f) if f.intersection_passed => RepeatVerdict::Lawful,
+                    Some(_) => RepeatVerdict::Unlawful,
+                }
+            }
+        }
+        // "相隔六分鐘以上 / 相距六公里以上": six or more lets it through.
+        RepeatRule::Speed { minutes, km } => {
+            if gap >= i64::from(minutes) || distance_km.is_some_and(|d| d >= f64::from(km)) {
+                RepeatVerdict::Lawful
+            } else {
+                match finding {
+                    None => RepeatVerdict::NeedsFinding,
+                    Some(f) if f.intersection_passed || f.in_tunnel => RepeatVerdict::Lawful,
+                    Some(_) => RepeatVerdict::Unlawful,
+                }
+            }
+        }
+        // "每逾二小時": only once the two hours are past.
+        RepeatRule::Parking { minutes } => {
+            if gap > i64::from(minutes) {
+                RepeatVerdict::Lawful
+            } else {
+                RepeatVerdict::Unlawful
+            }
+        }
+    }
+}
+
+/// Great-circle distance in km between two WGS84 positions.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
 /// Days left until the deadline, counted from `today` (0: the last day).
@@ -99,110 +210,4 @@ pub fn days_left(deadline: NaiveDate, today: NaiveDate) -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rules() -> HashMap<String, i32> {
-        [
-            ("ticketing_deadline_months".to_owned(), 2),
-            ("citizen_report_window_days".to_owned(), 7),
-        ]
-        .into_iter()
-        .collect()
-    }
-
-    fn utc(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn intake(source: TicketKind, violation: &str, received: &str) -> Intake<'static> {
-        Intake {
-            source,
-            violation_at: utc(violation),
-            received_at: utc(received),
-            reported_article_kinds: None,
-        }
-    }
-
-    #[test]
-    fn article_90_counts_whole_taiwan_days() {
-        // 2026-09-10 23:30 Taiwan is 15:30 UTC; the day is not counted, so
-        // the two months run 09-11 … 11-10.
-        let late_evening = utc("2026-09-10 15:30");
-        assert_eq!(
-            ticketing_deadline(late_evening, &rules()),
-            Some(d("2026-11-10"))
-        );
-        let i = intake(TicketKind::Camera, "2026-09-10 15:30", "2026-09-11 01:00");
-        assert_eq!(not_actionable(&i, &rules(), d("2026-11-10")), None);
-        assert_eq!(
-            not_actionable(&i, &rules(), d("2026-11-11")),
-            Some(CloseReason::OutOfTime)
-        );
-        // 16:30 UTC is already the next Taiwan day: one day more.
-        assert_eq!(
-            ticketing_deadline(utc("2026-09-10 16:30"), &rules()),
-            Some(d("2026-11-11"))
-        );
-    }
-
-    #[test]
-    fn no_deadline_rule_means_nothing_is_ticketed() {
-        let i = intake(TicketKind::Camera, "2026-09-10 01:00", "2026-09-10 02:00");
-        assert_eq!(
-            not_actionable(&i, &HashMap::new(), d("2026-09-10")),
-            Some(CloseReason::OutOfTime)
-        );
-    }
-
-    #[test]
-    fn citizen_reports_within_seven_days_of_articles_open_to_citizens() {
-        // Violation on the 1st (Taiwan): the 2nd … 8th are the window.
-        let ok = intake(
-            TicketKind::CitizenReport,
-            "2026-11-01 02:00",
-            "2026-11-08 15:59",
-        );
-        assert_eq!(not_actionable(&ok, &rules(), d("2026-11-09")), None);
-        let late = intake(
-            TicketKind::CitizenReport,
-            "2026-11-01 02:00",
-            "2026-11-08 16:00",
-        );
-        assert_eq!(
-            not_actionable(&late, &rules(), d("2026-11-09")),
-            Some(CloseReason::ReportTooLate)
-        );
-        // A camera case has no reporting window.
-        let camera = intake(TicketKind::Camera, "2026-11-01 02:00", "2026-11-20 02:00");
-        assert_eq!(not_actionable(&camera, &rules(), d("2026-11-20")), None);
-
-        let on_the_spot_only = [TicketKind::OnTheSpot];
-        let mut drunk = ok.clone();
-        drunk.reported_article_kinds = Some(&on_the_spot_only);
-        assert_eq!(
-            not_actionable(&drunk, &rules(), d("2026-11-09")),
-            Some(CloseReason::NotReportable)
-        );
-        let open = [TicketKind::Camera, TicketKind::CitizenReport];
-        let mut red_light = ok;
-        red_light.reported_article_kinds = Some(&open);
-        assert_eq!(not_actionable(&red_light, &rules(), d("2026-11-09")), None);
-    }
-
-    #[test]
-    fn six_minutes_either_way_are_one_violation() {
-        let a = utc("2026-11-01 02:00");
-        assert!(same_violation(a, utc("2026-11-01 02:06"), 6));
-        assert!(same_violation(utc("2026-11-01 02:06"), a, 6));
-        assert!(!same_violation(a, utc("2026-11-01 02:07"), 6));
-        assert_eq!(merge_minutes(&rules()), DEFAULT_MERGE_MINUTES);
-        let mut amended = rules();
-        amended.insert("repeat_report_merge_minutes".into(), 10);
-        assert_eq!(merge_minutes(&amended), 10);
-    }
-}
+mod tests;

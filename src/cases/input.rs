@@ -112,6 +112,11 @@ pub struct CriticalInput {
 pub struct ApproveInput {
     #[serde(default)]
     pub acknowledge: Vec<String>,
+    /// What the reviewer found of a repeat the system cannot decide: the
+    /// same vehicle and provision ticketed minutes before (§7-1 III,
+    /// §85-1 II).
+    #[serde(default)]
+    pub repeat: Option<super::gates::RepeatFinding>,
 }
 
 /// Sending a case back to keying.

@@ -246,9 +246,18 @@ pub(super) fn insert(
         &rules,
         taiwan_date(at),
     );
-    let duplicate_of = match (gate, &plate, &article_code) {
-        (None, Some(p), Some(a)) => {
-            let window = chrono::Duration::minutes(i64::from(gates::merge_minutes(&rules)));
+    // A case naming the same vehicle and provision as another within the
+    // repeat window is marked, not merged: whether it is one violation is
+    // decided at review, where an intersection or a tunnel can be told
+    // (`gates`).
+    let rule = gates::repeat_rule(
+        input.source,
+        article.as_ref().and_then(|a| a.repeat_group),
+        &rules,
+    );
+    let duplicate_of = match (gate, &plate, &article_code, rule) {
+        (None, Some(p), Some(a), Some(rule)) => {
+            let window = chrono::Duration::minutes(i64::from(rule.minutes()));
             store::same_violation_candidates(
                 conn,
                 None,
@@ -262,7 +271,7 @@ pub(super) fn insert(
         }
         _ => None,
     };
-    let close = gate.or(duplicate_of.map(|_| CloseReason::Duplicate));
+    let close = gate;
     let id = store::insert_case(
         conn,
         &NewCase {

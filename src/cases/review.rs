@@ -27,6 +27,93 @@ pub struct ApprovedCase {
     pub ticket: TicketView,
 }
 
+/// Whether this case may be ticketed beside those already ticketed for
+/// the same vehicle and provision (`gates`): a refusal says which case and
+/// which paragraph; a repeat only the reviewer can decide asks for their
+/// finding (`repeat` of the approval).
+fn repeat_gate(
+    conn: &mut DbConn,
+    case: &store::CaseRow,
+    values: &super::settle::Settled,
+    rules: &std::collections::HashMap<String, i32>,
+    finding: Option<&gates::RepeatFinding>,
+) -> ApiResult<ApiResult<()>> {
+    let day = taiwan_date(values.critical.violation_at);
+    let group = crate::tickets::check::article_on(conn, &values.critical.article_code, day)?
+        .and_then(|a| a.repeat_group);
+    let Some(rule) = gates::repeat_rule(case.source, group, rules) else {
+        return Ok(Ok(()));
+    };
+    let window = chrono::Duration::minutes(i64::from(rule.minutes()));
+    let candidates = store::same_violation_candidates(
+        conn,
+        Some(case.id),
+        &values.critical.plate,
+        &values.critical.article_code,
+        values.critical.violation_at - window,
+        values.critical.violation_at + window,
+    )?;
+    for other in candidates {
+        let Some((o, _)) = store::case_by_id(conn, other)? else {
+            continue;
+        };
+        if o.status != CaseStatus::Ticketed {
+            continue;
+        }
+        let theirs = settled(&store::entries_of(conn, other)?)
+            .map(|s| s.critical.violation_at)
+            .unwrap_or(o.violation_at);
+        let gap = (values.critical.violation_at - theirs).num_minutes();
+        let distance = case
+            .lat
+            .zip(case.lon)
+            .zip(o.lat.zip(o.lon))
+            .map(|(a, b)| gates::distance_km(a, b));
+        match gates::judge_repeat(rule, gap, distance, finding) {
+            gates::RepeatVerdict::Lawful => {}
+            gates::RepeatVerdict::Unlawful => {
+                return Ok(Err(ApiError::conflict(
+                    "duplicate_violation",
+                    format!(
+                        "case {other} was already ticketed for this vehicle and provision {} minutes apart: one violation under {}; close this one as a duplicate",
+                        gap.abs(),
+                        rule.basis()
+                    ),
+                )));
+            }
+            gates::RepeatVerdict::NeedsFinding => {
+                return Ok(Err(ApiError::conflict(
+                    "repeat_needs_finding",
+                    format!(
+                        "case {other} was ticketed for this vehicle and provision {} minutes apart: under {} say whether an intersection was passed (and for speeding whether it was in a tunnel) in `repeat`",
+                        gap.abs(),
+                        rule.basis()
+                    ),
+                )));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// The warnings the reviewer of a verified case will be asked to
+/// acknowledge (those the keyer did not), so the review screen can show
+/// them at once. Empty for a case not verified.
+pub fn open_warnings(conn: &mut DbConn, actor: &Actor, id: CaseId) -> ApiResult<Vec<FieldError>> {
+    let (case, _) = get_readable(conn, actor, id)?;
+    if case.status != CaseStatus::Verified {
+        return Ok(Vec::new());
+    }
+    let Some(values) = settled(&store::entries_of(conn, id)?) else {
+        return Ok(Vec::new());
+    };
+    let judged = judge(conn, &case, &values)?;
+    Ok(unacknowledged(&judged.verdict, &values.acknowledge)
+        .into_iter()
+        .cloned()
+        .collect())
+}
+
 /// Approves a verified case and issues its ticket, to the registered
 /// owner, by the reviewer, for the case's unit.
 pub fn approve(
@@ -63,27 +150,8 @@ pub fn approve(
                 ),
             )));
         }
-        let window = chrono::Duration::minutes(i64::from(gates::merge_minutes(&rules)));
-        let repeats = store::same_violation_candidates(
-            conn,
-            Some(id),
-            &values.critical.plate,
-            &values.critical.article_code,
-            values.critical.violation_at - window,
-            values.critical.violation_at + window,
-        )?;
-        for other in repeats {
-            if let Some((o, _)) = store::case_by_id(conn, other)?
-                && o.status == CaseStatus::Ticketed
-            {
-                return Ok(Err(ApiError::conflict(
-                    "duplicate_violation",
-                    format!(
-                        "case {other} was already ticketed for this vehicle and article within {} minutes: close this one as a duplicate",
-                        gates::merge_minutes(&rules)
-                    ),
-                )));
-            }
+        if let Err(e) = repeat_gate(conn, &case, &values, &rules, input.repeat.as_ref())? {
+            return Ok(Err(e));
         }
         let judged = judge(conn, &case, &values)?;
         if !judged.verdict.errors.is_empty() {
@@ -157,7 +225,7 @@ pub fn approve(
                 .audit("case.approve", "case")
                 .object(id)
                 .unit(case.unit_id)
-                .details(serde_json::json!({"ticket": ticket.number})),
+                .details(serde_json::json!({"ticket": ticket.number, "repeat": input.repeat})),
         )?;
         let (row, _) = get_readable(conn, actor, id)?;
         Ok(Ok(ApprovedCase {

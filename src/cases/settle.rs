@@ -13,7 +13,7 @@ use crate::domain::UserId;
 use crate::domain::time::taiwan_date;
 use crate::error::{ApiResult, FieldError};
 use crate::registry::check::Registered;
-use crate::tickets::input::{Signature, SignatureStatus, Spot, TicketInput};
+use crate::tickets::input::{Recipient, Signature, SignatureStatus, Speed, Spot, TicketInput};
 use crate::tickets::validate::{Person, Verdict};
 
 /// The values a ticket would be issued with: the keying, with the critical
@@ -114,11 +114,23 @@ pub fn ticket_input(
         article_code: s.critical.article_code.clone(),
         facts: s.facts.clone(),
         fine: s.fine,
+        // The camera's own record of the speed, as the evidence shows it.
+        speed: case
+            .speed_limit
+            .zip(case.measured_speed)
+            .map(|(limit_kmh, measured_kmh)| Speed {
+                limit_kmh,
+                measured_kmh,
+            }),
+        crash: None,
         driver: None,
         owner,
+        guardian: None,
+        recipient: Some(Recipient::Owner),
         signature: Signature {
             status: SignatureStatus::NotApplicable,
             reason: None,
+            handed_over_at: None,
         },
         acknowledge,
     }
@@ -135,8 +147,11 @@ pub struct CaseVerdict {
 
 pub fn judge(conn: &mut DbConn, case: &CaseRow, s: &Settled) -> ApiResult<CaseVerdict> {
     let day = taiwan_date(s.critical.violation_at);
-    let record = crate::registry::store::in_force(conn, &s.critical.plate, day)?;
-    let owner = record.as_ref().map(|r| Person {
+    let records = crate::registry::store::in_force_by_class(conn, &s.critical.plate, day)?;
+    let record = records
+        .iter()
+        .find(|r| r.vehicle_class == s.critical.vehicle_class);
+    let owner = record.map(|r| Person {
         name: r.owner_name.clone(),
         sex: None,
         birth_date: None,
@@ -150,15 +165,15 @@ pub fn judge(conn: &mut DbConn, case: &CaseRow, s: &Settled) -> ApiResult<CaseVe
         // why there is none, once.
         verdict.errors.retain(|e| e.field != "owner");
     }
-    let registered = record.as_ref().map(|r| Registered {
-        vehicle_class: r.vehicle_class,
-        make: &r.make,
-    });
-    let rv = crate::registry::check::check(
-        s.critical.vehicle_class,
-        s.make.as_deref(),
-        registered.as_ref(),
-    );
+    let registered: Vec<Registered<'_>> = records
+        .iter()
+        .map(|r| Registered {
+            vehicle_class: r.vehicle_class,
+            make: &r.make,
+        })
+        .collect();
+    let rv =
+        crate::registry::check::check(s.critical.vehicle_class, s.make.as_deref(), &registered);
     verdict.errors.extend(rv.errors.iter().cloned());
     verdict.warnings.extend(rv.warnings);
     Ok(CaseVerdict {

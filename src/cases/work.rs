@@ -177,10 +177,20 @@ pub fn check_keying(
         .ok_or(ApiError::Forbidden("role_not_allowed"))?;
     let (case, _) = get_readable(conn, actor, id)?;
     let settled = settled_of(input, me);
-    let judged = judge(conn, &case, &settled)?;
+    let mut judged = judge(conn, &case, &settled)?;
+    reviewers_only(&mut judged.verdict);
     let mut warnings = judged.verdict.warnings;
     warnings.extend(record_differs(&case, &settled.critical));
     Ok((judged.verdict.errors, warnings))
+}
+
+/// Whether the law a case is judged by has been confirmed by the legal
+/// office is the police reviewer's to acknowledge at approval ("the
+/// officer or reviewer"); vendor staff key what the evidence shows, and are
+/// not asked.
+fn reviewers_only(v: &mut crate::tickets::validate::Verdict) {
+    v.warnings
+        .retain(|w| !(w.field == "article_code" && w.code == "unconfirmed"));
 }
 
 /// 一打: keys every field. Mistakes the rules or the registry catch are
@@ -215,6 +225,7 @@ pub fn key(
             store::insert_near_misses(conn, &near_misses_of(&case, me, &judged, at))?;
             return Ok(Err(ApiError::Validation(judged.verdict.errors)));
         }
+        reviewers_only(&mut judged.verdict);
         judged
             .verdict
             .warnings

@@ -85,6 +85,9 @@ pub struct Settings {
     pub public_url_configured: bool,
     /// Letters before every ticket number of this city.
     pub ticket_prefix: String,
+    /// The city's traffic adjudication authority (交通事件裁決單位): where
+    /// recipients of tickets under §§12–68 respond (應到案處所).
+    pub adjudication_office: String,
     /// A tile server's URL template (`https://…/{z}/{x}/{y}.png`) drawn
     /// under the console's maps; none: a plain background, no internet.
     pub map_tiles: Option<String>,
@@ -128,6 +131,7 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_DATABASE_URL",
     "EPATROL_BIND",
     "EPATROL_DATA_DIR",
+    "EPATROL_ADJUDICATION_OFFICE",
     "EPATROL_JWT_SECRET",
     "EPATROL_BOX_CODE_SECRET",
     "EPATROL_AUDIT_KEY",
@@ -203,6 +207,7 @@ impl Settings {
             public_url: "http://127.0.0.1:8080".into(),
             public_url_configured: false,
             ticket_prefix: "TN".into(),
+            adjudication_office: "臺南市政府交通局交通事件裁決中心".into(),
             map_tiles: None,
             fonts: Vec::new(),
             // A station's handhelds may share one address at shift change.
@@ -320,6 +325,15 @@ impl Settings {
         if let Some(v) = get("EPATROL_MAP_TILES") {
             crate::console::tiles::check_template(&v).map_err(|e| bad("EPATROL_MAP_TILES", e))?;
             settings.map_tiles = Some(v);
+        }
+        if let Some(v) = get("EPATROL_ADJUDICATION_OFFICE") {
+            if v.chars().count() > 60 || v.chars().any(char::is_control) {
+                return Err(bad(
+                    "EPATROL_ADJUDICATION_OFFICE",
+                    "the authority's name as printed, up to 60 characters",
+                ));
+            }
+            settings.adjudication_office = v;
         }
         if let Some(v) = get("EPATROL_TICKET_PREFIX") {
             if v.len() != 2 || !v.chars().all(|c| c.is_ascii_uppercase()) {

@@ -203,6 +203,13 @@ diesel::table! {
         effective_from -> Date,
         effective_to -> Nullable<Date>,
         created_at -> Timestamp,
+        amendment -> Text,
+        status -> Text,
+        cites -> Text,
+        note -> Nullable<Text>,
+        repeat_group -> Nullable<Text>,
+        speed_from -> Nullable<Integer>,
+        speed_to -> Nullable<Integer>,
     }
 }
 
@@ -212,6 +219,7 @@ diesel::table! {
         vehicle_class -> Text,
         min_fine -> Integer,
         max_fine -> Integer,
+        schedule -> Nullable<Text>,
     }
 }
 
@@ -223,6 +231,32 @@ diesel::table! {
         effective_from -> Date,
         effective_to -> Nullable<Date>,
         created_at -> Timestamp,
+        status -> Text,
+        cites -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    citizen_report_lists (effective_from) {
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        amendment -> Text,
+        cites -> Text,
+        codes -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalog_editions (id) {
+        id -> BigInt,
+        edition -> Text,
+        note -> Text,
+        sources -> Text,
+        notices -> Text,
+        loaded_at -> Timestamp,
     }
 }
 
@@ -279,6 +313,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_notices (ticket_id) {
+        ticket_id -> BigInt,
+        recipient -> Text,
+        handed_over_at -> Nullable<Timestamp>,
+        speed_limit -> Nullable<Integer>,
+        measured_speed -> Nullable<Integer>,
+        crash -> Bool,
+        appraisal_concluded_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     ticket_people (ticket_id, role) {
         ticket_id -> BigInt,
         role -> Text,
@@ -303,6 +349,7 @@ diesel::table! {
 
 diesel::joinable!(tickets -> units (unit_id));
 diesel::joinable!(ticket_people -> tickets (ticket_id));
+diesel::joinable!(ticket_notices -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(violation_fines -> violation_articles (article_id));
 diesel::joinable!(checkin_reviews -> checkins (checkin_id));
@@ -331,6 +378,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     checkins,
     checkin_reviews,
     violation_articles,
+    citizen_report_lists,
+    ticket_notices,
+    catalog_editions,
     violation_fines,
     legal_rules,
     ticket_serial_counter,

@@ -3,16 +3,22 @@
 //! saving since 1979).
 //!
 //! Legal periods in days and months are counted as the Administrative
-//! Procedure Act (行政程序法) §48 says: the day of the event is not counted
-//! (§48 II), a period of months ends on the day before the corresponding
-//! day of the last month, or on that month's last day when it has no
-//! corresponding day (§48 III), and the period ends at the end of its last
-//! day. So the hour of the event never matters: two violations on the same
-//! Taiwan day always get the same verdict.
+//! Procedure Act (行政程序法) §48 says, and where its paragraphs disagree,
+//! the way that can never let a ticket through on a day the law no longer
+//! allows (`docs/legal-periods.md` has the texts and the reasoning):
 //!
-//! §48 IV (a last day falling on a weekend or holiday moves to the next
-//! working day) is not applied: it needs the official holiday calendar, and
-//! §48 V excludes it for periods that bear on penalties to the people.
+//! - §48 II: the day of the event is not counted; §48 III: a period of
+//!   months ends the day before the corresponding day of the last month, or
+//!   that month's last day when it has none.
+//! - §48 V: for periods that bear on a penalty the first day is counted as
+//!   a whole day whatever the hour, and a last day on a holiday is not
+//!   moved — unless §48 II or IV is more favourable to the person.
+//!
+//! Both periods here (Article 90's ticketing period, §7-1's reporting
+//! window) bear on a penalty, and for both the person is better off the
+//! sooner they end; §48 V gives the earlier end, so [`last_day`] takes the
+//! earlier of the two countings. The hour of the event never matters: two
+//! violations on the same Taiwan day get the same verdict.
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
 
@@ -81,10 +87,27 @@ pub enum Period {
     Months(u32),
 }
 
-/// The last day of a period that runs from the day of an event (§48: the
-/// event's own day is not counted). `None` only past the calendar's end.
-pub fn last_day(event_day: NaiveDate, period: Period) -> Option<NaiveDate> {
-    let first = event_day.succ_opt()?;
+/// How the first day of a period is counted (行政程序法 §48).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// §48 II: the day of the event is not counted.
+    StartDayExcluded,
+    /// §48 V: a period bearing on a penalty counts its first day as a
+    /// whole day.
+    StartDayCounted,
+}
+
+/// The last day of a period from an event on `event_day`, counted one way.
+/// `None` only past the calendar's end.
+pub fn last_day_counting(
+    event_day: NaiveDate,
+    period: Period,
+    counting: Counting,
+) -> Option<NaiveDate> {
+    let first = match counting {
+        Counting::StartDayExcluded => event_day.succ_opt()?,
+        Counting::StartDayCounted => event_day,
+    };
     match period {
         Period::Days(n) => first.checked_add_signed(Duration::days(i64::from(n) - 1)),
         Period::Months(n) => {
@@ -98,6 +121,14 @@ pub fn last_day(event_day: NaiveDate, period: Period) -> Option<NaiveDate> {
             }
         }
     }
+}
+
+/// The last day of a period bearing on a penalty: the earlier of the two
+/// countings, never moved for a holiday (§48 V).
+pub fn last_day(event_day: NaiveDate, period: Period) -> Option<NaiveDate> {
+    let counted = last_day_counting(event_day, period, Counting::StartDayCounted)?;
+    let excluded = last_day_counting(event_day, period, Counting::StartDayExcluded)?;
+    Some(counted.min(excluded))
 }
 
 /// Whether `day` is still within a period that began with an event on
@@ -143,40 +174,72 @@ mod tests {
     }
 
     #[test]
-    fn days_do_not_count_the_event_day() {
-        // Seven days from a violation on the 20th: the 21st … the 27th.
+    fn the_two_countings_of_section_48() {
+        use Counting::*;
+        // §48 II: seven days from the 20th are the 21st … the 27th.
         assert_eq!(
-            last_day(d("2026-11-20"), Period::Days(7)),
+            last_day_counting(d("2026-11-20"), Period::Days(7), StartDayExcluded),
             Some(d("2026-11-27"))
         );
-        assert!(within(d("2026-11-20"), Period::Days(7), d("2026-11-27")));
-        assert!(!within(d("2026-11-20"), Period::Days(7), d("2026-11-28")));
+        // §48 V: the 20th is the first of the seven: the 20th … the 26th.
+        assert_eq!(
+            last_day_counting(d("2026-11-20"), Period::Days(7), StartDayCounted),
+            Some(d("2026-11-26"))
+        );
+        assert_eq!(
+            last_day_counting(d("2026-11-20"), Period::Months(2), StartDayExcluded),
+            Some(d("2027-01-20"))
+        );
+        assert_eq!(
+            last_day_counting(d("2026-11-20"), Period::Months(2), StartDayCounted),
+            Some(d("2027-01-19"))
+        );
     }
 
     #[test]
-    fn months_end_the_day_before_the_corresponding_day() {
+    fn penalty_periods_end_on_the_earlier_day() {
+        // Seven days (§7-1): a violation on the 20th may be reported up to
+        // the 26th, never on the 27th.
+        assert_eq!(
+            last_day(d("2026-11-20"), Period::Days(7)),
+            Some(d("2026-11-26"))
+        );
+        assert!(within(d("2026-11-20"), Period::Days(7), d("2026-11-26")));
+        assert!(!within(d("2026-11-20"), Period::Days(7), d("2026-11-27")));
+        // Two months (Art. 90) from 11-20: the last day is 01-19.
         assert_eq!(
             last_day(d("2026-11-20"), Period::Months(2)),
-            Some(d("2027-01-20"))
+            Some(d("2027-01-19"))
         );
-        // The period starts on 12-31; February has no 31st: its last day ends it.
+    }
+
+    #[test]
+    fn months_end_the_day_before_the_corresponding_day_or_at_a_short_months_end() {
+        // From 12-31 (counted): February has no 31st: its last day ends it.
+        assert_eq!(
+            last_day(d("2026-12-31"), Period::Months(2)),
+            Some(d("2027-02-28"))
+        );
+        assert_eq!(
+            last_day(d("2027-12-31"), Period::Months(2)),
+            Some(d("2028-02-29"))
+        );
+        // From 12-30 counted, 2027-02-30 does not exist (02-28); not counted,
+        // from 12-31, the same: 02-28 either way.
         assert_eq!(
             last_day(d("2026-12-30"), Period::Months(2)),
             Some(d("2027-02-28"))
         );
+        // From 11-30 counted: 01-29; not counted (from 12-01): 01-31. The
+        // earlier wins.
         assert_eq!(
-            last_day(d("2027-12-30"), Period::Months(2)),
-            Some(d("2028-02-29"))
+            last_day(d("2026-11-30"), Period::Months(2)),
+            Some(d("2027-01-29"))
         );
-        // Starts 12-29; 2027 has no 02-29.
+        // A last day on a holiday is not moved: 2027-01-01 is 開國紀念日.
         assert_eq!(
-            last_day(d("2026-12-28"), Period::Months(2)),
-            Some(d("2027-02-28"))
-        );
-        // Starts on the 1st of a month: ends on the last day of the month before.
-        assert_eq!(
-            last_day(d("2026-10-31"), Period::Months(2)),
-            Some(d("2026-12-31"))
+            last_day(d("2026-11-02"), Period::Months(2)),
+            Some(d("2027-01-01"))
         );
     }
 }

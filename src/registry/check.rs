@@ -22,34 +22,36 @@ pub struct RegistryVerdict {
 /// ticket: it would go to the wrong owner or carry the wrong fine. A make
 /// that differs is a warning: makes are spelt many ways, but a real
 /// difference usually means a misread plate.
+///
+/// The registry is keyed on plate and class together: `records` are the
+/// plate's records in force, one per class, and the keyed class picks one.
 pub fn check(
     keyed_class: VehicleClass,
     keyed_make: Option<&str>,
-    record: Option<&Registered<'_>>,
+    records: &[Registered<'_>],
 ) -> RegistryVerdict {
     let mut v = RegistryVerdict::default();
-    let Some(record) = record else {
+    if records.is_empty() {
         v.errors.push(FieldError::new(
             "plate",
             "not_registered",
             "no vehicle is registered under this plate on the violation day: check the plate against the evidence",
         ).with_zh("違規當日此車牌查無登記車輛：請對照證據確認車牌"));
         return v;
-    };
-    if record.vehicle_class != keyed_class {
+    }
+    let Some(record) = records.iter().find(|r| r.vehicle_class == keyed_class) else {
+        let classes: Vec<&str> = records.iter().map(|r| r.vehicle_class.as_str()).collect();
+        let zh: Vec<&str> = records.iter().map(|r| r.vehicle_class.label_zh()).collect();
         v.errors.push(
             FieldError::new(
                 "vehicle_class",
                 "registry_mismatch",
-                format!(
-                    "the registry says {} ({})",
-                    record.vehicle_class.as_str(),
-                    record.vehicle_class.label_zh()
-                ),
+                format!("the registry has this plate as {}", classes.join(", ")),
             )
-            .with_zh(format!("車籍登記為{}", record.vehicle_class.label_zh())),
+            .with_zh(format!("車籍登記為{}", zh.join("、"))),
         );
-    }
+        return v;
+    };
     if let Some(make) = keyed_make.map(str::trim).filter(|m| !m.is_empty())
         && !same_make(make, record.make)
     {
@@ -88,25 +90,49 @@ mod tests {
 
     #[test]
     fn unregistered_plates_and_wrong_classes_stop_the_ticket() {
-        let v = check(VehicleClass::Car, None, None);
+        let v = check(VehicleClass::Car, None, &[]);
         assert_eq!(v.errors.len(), 1);
         assert_eq!(v.errors[0].code, "not_registered");
-        let v = check(VehicleClass::Motorcycle, None, Some(&car()));
+        let v = check(VehicleClass::Motorcycle, None, &[car()]);
         assert_eq!(v.errors[0].field, "vehicle_class");
         assert!(v.warnings.is_empty());
     }
 
     #[test]
+    fn one_plate_in_two_classes_is_told_apart_by_the_keyed_class() {
+        let scooter = Registered {
+            vehicle_class: VehicleClass::Motorcycle,
+            make: "KYMCO",
+        };
+        let both = [car(), scooter];
+        assert_eq!(
+            check(VehicleClass::Motorcycle, Some("KYMCO"), &both),
+            RegistryVerdict::default()
+        );
+        assert_eq!(
+            check(VehicleClass::Car, Some("TOYOTA"), &both),
+            RegistryVerdict::default()
+        );
+        let v = check(VehicleClass::Car, Some("KYMCO"), &both);
+        assert_eq!(
+            v.warnings[0].code, "registry_mismatch",
+            "the car record's make is TOYOTA"
+        );
+        let v = check(VehicleClass::LargeVehicle, None, &both);
+        assert_eq!(v.errors[0].code, "registry_mismatch");
+    }
+
+    #[test]
     fn a_different_make_is_a_warning_and_spelling_is_no_difference() {
         assert_eq!(
-            check(VehicleClass::Car, Some("Toyota"), Some(&car())),
+            check(VehicleClass::Car, Some("Toyota"), &[car()]),
             RegistryVerdict::default()
         );
         assert_eq!(
-            check(VehicleClass::Car, Some(" toyo-ta "), Some(&car())),
+            check(VehicleClass::Car, Some(" toyo-ta "), &[car()]),
             RegistryVerdict::default()
         );
-        let v = check(VehicleClass::Car, Some("HONDA"), Some(&car()));
+        let v = check(VehicleClass::Car, Some("HONDA"), &[car()]);
         assert!(v.errors.is_empty());
         assert_eq!(v.warnings[0].code, "registry_mismatch");
     }

@@ -44,6 +44,9 @@ pub async fn import_registry(
 pub struct RegistryQuery {
     /// The day the record must be in force (default: today, Taiwan).
     pub on: Option<NaiveDate>,
+    /// Which class's record: one plate may be registered in two classes.
+    /// Needed only when it is.
+    pub vehicle_class: Option<VehicleClass>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,6 +70,7 @@ pub struct RegistryRecord {
     responses(
         (status = 200, description = "The record in force", body = RegistryRecord),
         (status = 404, description = "Not registered on that day", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`plate_in_several_classes`: give vehicle_class", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/registry/{plate}")]
@@ -80,14 +84,21 @@ pub async fn lookup_plate(
     if plate.is_empty() || plate.chars().count() > 12 {
         return Err(ApiError::NotFound("vehicle"));
     }
-    let on = query.into_inner().on;
-    let row = state
+    let RegistryQuery { on, vehicle_class } = query.into_inner();
+    let mut rows = state
         .db(move |c| {
             let day = on.unwrap_or_else(|| taiwan_date(now()));
-            Ok(store::in_force(c, &plate, day)?)
+            Ok(store::in_force_by_class(c, &plate, day)?)
         })
-        .await?
-        .ok_or(ApiError::NotFound("vehicle"))?;
+        .await?;
+    rows.retain(|r| vehicle_class.is_none_or(|c| r.vehicle_class == c));
+    if rows.len() > 1 {
+        return Err(ApiError::conflict(
+            "plate_in_several_classes",
+            "this plate is registered in several vehicle classes: say which with vehicle_class",
+        ));
+    }
+    let row = rows.pop().ok_or(ApiError::NotFound("vehicle"))?;
     Ok(web::Json(RegistryRecord {
         plate: row.plate,
         vehicle_class: row.vehicle_class,

@@ -47,13 +47,15 @@ fn parse_row(n: usize, row: ImportRow, errors: &mut FieldErrors) -> Option<NewRe
     if class.is_none() {
         errors.add(f("vehicle_class"), "unknown", "not a vehicle class");
     }
-    let plate = class.and_then(|c| match Plate::parse(&row.plate, c) {
+    // The registry is what says a plate's class: any plate shape is taken
+    // for any class (`tickets::plate` says why).
+    let plate = match Plate::parse(&row.plate) {
         Ok(p) => Some(p),
         Err(_) => {
-            errors.add(f("plate"), "format", "not a plate of this vehicle class");
+            errors.add(f("plate"), "format", "not a plate number");
             None
         }
-    });
+    };
     let id = match NationalId::parse(&row.owner_national_id) {
         Ok((id, _)) => Some(id),
         Err(_) => {
@@ -127,11 +129,11 @@ pub fn import_csv(
         match record {
             Ok(row) => {
                 if let Some(r) = parse_row(n, row, &mut errors) {
-                    if !seen.insert((r.plate.clone(), r.effective_from)) {
+                    if !seen.insert((r.plate.clone(), r.vehicle_class, r.effective_from)) {
                         errors.add(
                             format!("rows[{n}].plate"),
                             "duplicate",
-                            "the plate appears twice in the file for the same date",
+                            "the plate appears twice in the file for the same class and date",
                         );
                     }
                     rows.push((n, r));
@@ -151,11 +153,11 @@ pub fn import_csv(
         let plates: Vec<String> = rows.iter().map(|(_, r)| r.plate.clone()).collect();
         let there = store::existing(conn, &plates)?;
         for (n, r) in &rows {
-            if there.contains(&(r.plate.clone(), r.effective_from)) {
+            if there.contains(&(r.plate.clone(), r.vehicle_class, r.effective_from)) {
                 errors.add(
                     format!("rows[{n}].plate"),
                     "taken",
-                    "a record of this plate from this date is already imported",
+                    "a record of this plate and class from this date is already imported",
                 );
             }
         }

@@ -1,6 +1,5 @@
 //! Queries on the vehicle registry.
 
-use crate::db::LiteralLimitDsl;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -37,13 +36,16 @@ pub struct NewRegistryRow {
     pub imported_at: NaiveDateTime,
 }
 
-/// The record of `plate` (printed form) in force on `day`.
-pub fn in_force(
+/// The records of `plate` (printed form) in force on `day`, one per
+/// vehicle class: one plate string may be registered in two classes (an
+/// old scooter plate and a car plate of the same letters and digits), and
+/// the keyed class says which is meant.
+pub fn in_force_by_class(
     conn: &mut DbConn,
     plate: &str,
     day: NaiveDate,
-) -> QueryResult<Option<RegistryRow>> {
-    vehicle_registry::table
+) -> QueryResult<Vec<RegistryRow>> {
+    let rows: Vec<RegistryRow> = vehicle_registry::table
         .filter(vehicle_registry::plate.eq(plate))
         .filter(vehicle_registry::effective_from.le(day))
         .order((
@@ -51,8 +53,14 @@ pub fn in_force(
             vehicle_registry::id.desc(),
         ))
         .select(RegistryRow::as_select())
-        .first_row(conn)
-        .optional()
+        .load(conn)?;
+    let mut latest: Vec<RegistryRow> = Vec::new();
+    for r in rows {
+        if !latest.iter().any(|l| l.vehicle_class == r.vehicle_class) {
+            latest.push(r);
+        }
+    }
+    Ok(latest)
 }
 
 /// Adds rows, in chunks under both databases' bind limits.
@@ -73,16 +81,21 @@ pub fn insert_all(
     Ok(())
 }
 
-/// Which of `keys` (plate, effective_from) are already in the registry.
+/// Which (plate, class, effective_from) of these plates are already in
+/// the registry.
 pub fn existing(
     conn: &mut DbConn,
     plates: &[String],
-) -> QueryResult<std::collections::HashSet<(String, NaiveDate)>> {
+) -> QueryResult<std::collections::HashSet<(String, VehicleClass, NaiveDate)>> {
     let mut found = std::collections::HashSet::new();
     for chunk in plates.chunks(500) {
-        let rows: Vec<(String, NaiveDate)> = vehicle_registry::table
+        let rows: Vec<(String, VehicleClass, NaiveDate)> = vehicle_registry::table
             .filter(vehicle_registry::plate.eq_any(chunk))
-            .select((vehicle_registry::plate, vehicle_registry::effective_from))
+            .select((
+                vehicle_registry::plate,
+                vehicle_registry::vehicle_class,
+                vehicle_registry::effective_from,
+            ))
             .load(conn)?;
         found.extend(rows);
     }

@@ -94,8 +94,8 @@ fn truth(n: u32, rng: &mut StdRng) -> Truth {
     let (vehicle_class, article) = match n % 5 {
         0 | 1 => (VehicleClass::Car, "53-1"),
         2 => (VehicleClass::Car, "40"),
-        3 => (VehicleClass::LargeVehicle, "56-1"),
-        _ => (VehicleClass::HeavyMotorcycle, "48-1"),
+        3 => (VehicleClass::LargeVehicle, "56-1-4"),
+        _ => (VehicleClass::HeavyMotorcycle, "48-1-2"),
     };
     Truth {
         critical: Critical {
@@ -335,7 +335,7 @@ fn double_entry(
         }
         let record = registry_of(t, &settled, spec.registry_density, rng);
         // The keyer typed the make seen on the evidence: the true one.
-        let verdict = registry_check(settled.vehicle_class, Some(t.make), record.as_ref());
+        let verdict = registry_check(settled.vehicle_class, Some(t.make), record.as_slice());
         if verdict.errors.is_empty() && verdict.warnings.is_empty() {
             return settled;
         }

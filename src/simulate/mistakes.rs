@@ -110,7 +110,9 @@ pub fn mistype_class(class: VehicleClass, rng: &mut impl Rng) -> VehicleClass {
 }
 
 /// Articles keyers confuse with each other (neighbours in the code list).
-const ARTICLES: [&str; 6] = ["53-1", "56-1", "55-1", "40", "48-1", "48-2"];
+const ARTICLES: [&str; 7] = [
+    "53-1", "53-2", "56-1-4", "55-1-2", "40", "48-1-2", "48-1-2t",
+];
 
 pub fn mistype_article(article: &str, rng: &mut impl Rng) -> String {
     let i = ARTICLES.iter().position(|a| *a == article).unwrap_or(0);

@@ -1,5 +1,7 @@
 //! Loading the violation catalog into the database and reading the
-//! versions in force.
+//! versions in force. A loaded version is never rewritten: an amendment
+//! closes it (an end date) and adds the next one. Versions withdrawn as
+//! demonstration data stay, and are never read as law.
 
 use std::collections::BTreeMap;
 
@@ -8,10 +10,15 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::catalog::{self, ArticleVersion, CatalogFile, LegalRule, TicketKind};
+use super::catalog::{
+    self, ArticleVersion, CatalogFile, Citation, Fine, LegalRule, ListedCode, Notice, RepeatGroup,
+    ReportingList, Source, Status, TicketKind, reporting,
+};
 use super::plate::VehicleClass;
-use crate::db::schema::{legal_rules, violation_articles, violation_fines};
-use crate::db::{DbConn, now, write_txn};
+use crate::db::schema::{
+    catalog_editions, citizen_report_lists, legal_rules, violation_articles, violation_fines,
+};
+use crate::db::{DbConn, LiteralLimitDsl, now, write_txn};
 use crate::domain::Actor;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 
@@ -26,11 +33,18 @@ struct ArticleRow {
     ticket_kinds: String,
     effective_from: NaiveDate,
     effective_to: Option<NaiveDate>,
+    amendment: String,
+    status: String,
+    cites: String,
+    note: Option<String>,
+    repeat_group: Option<String>,
+    speed_from: Option<i32>,
+    speed_to: Option<i32>,
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct LoadReport {
-    /// New versions added.
+    /// New versions (articles, citizen-report lists, rules) added.
     pub added: usize,
     /// Versions given an end date (an amendment took over).
     pub closed: usize,
@@ -46,9 +60,24 @@ pub struct ArticleQuery {
     pub ticket_kind: Option<TicketKind>,
 }
 
+fn json<T: Serialize>(v: &T) -> ApiResult<String> {
+    serde_json::to_string(v).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// A column written by `json`; a damaged one reads as empty rather than
+/// failing every request that touches the catalog.
+fn parsed<T: for<'de> Deserialize<'de> + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn not_withdrawn() -> diesel::dsl::NotEq<violation_articles::status, &'static str> {
+    violation_articles::status.ne(Status::Withdrawn.as_str())
+}
+
 fn versions_of(conn: &mut DbConn, code: &str) -> QueryResult<Vec<ArticleVersion>> {
     let rows: Vec<ArticleRow> = violation_articles::table
         .filter(violation_articles::code.eq(code))
+        .filter(not_withdrawn())
         .select(ArticleRow::as_select())
         .load(conn)?;
     with_fines(conn, rows)
@@ -56,13 +85,14 @@ fn versions_of(conn: &mut DbConn, code: &str) -> QueryResult<Vec<ArticleVersion>
 
 fn with_fines(conn: &mut DbConn, rows: Vec<ArticleRow>) -> QueryResult<Vec<ArticleVersion>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let fines: Vec<(i64, String, i32, i32)> = violation_fines::table
+    let fines: Vec<(i64, String, i32, i32, Option<String>)> = violation_fines::table
         .filter(violation_fines::article_id.eq_any(&ids))
         .select((
             violation_fines::article_id,
             violation_fines::vehicle_class,
             violation_fines::min_fine,
             violation_fines::max_fine,
+            violation_fines::schedule,
         ))
         .load(conn)?;
     Ok(rows
@@ -71,7 +101,18 @@ fn with_fines(conn: &mut DbConn, rows: Vec<ArticleRow>) -> QueryResult<Vec<Artic
             fines: fines
                 .iter()
                 .filter(|f| f.0 == r.id)
-                .filter_map(|f| VehicleClass::parse(&f.1).map(|c| (c, [f.2, f.3])))
+                .filter_map(|f| {
+                    VehicleClass::parse(&f.1).map(|c| {
+                        let schedule = f.4.as_deref().and_then(|s| serde_json::from_str(s).ok());
+                        (
+                            c,
+                            Fine {
+                                range: [f.2, f.3],
+                                schedule,
+                            },
+                        )
+                    })
+                })
                 .collect::<BTreeMap<_, _>>(),
             code: r.code,
             article: r.article,
@@ -82,10 +123,415 @@ fn with_fines(conn: &mut DbConn, rows: Vec<ArticleRow>) -> QueryResult<Vec<Artic
                 .split(',')
                 .filter_map(TicketKind::parse)
                 .collect(),
+            repeat_group: r.repeat_group.as_deref().and_then(RepeatGroup::parse),
+            speed_over: r.speed_from.map(|from| (from, r.speed_to)),
             effective_from: r.effective_from,
             effective_to: r.effective_to,
+            amendment: r.amendment,
+            status: Status::parse(&r.status).unwrap_or(Status::Unconfirmed),
+            cites: parsed(&r.cites),
+            note: r.note,
+            citizen_reporting: None,
         })
         .collect())
+}
+
+/// Fills in where each cited source is, from the file's `sources`.
+fn resolve(sources: &BTreeMap<String, Source>, cites: &[Citation]) -> Vec<Citation> {
+    cites
+        .iter()
+        .map(|c| {
+            let s = sources.get(&c.source);
+            Citation {
+                url: s.map(|s| s.url.clone()),
+                publisher: s.map(|s| s.publisher.clone()),
+                kind: s.map(|s| s.kind),
+                date: s.and_then(|s| s.date),
+                ..c.clone()
+            }
+        })
+        .collect()
+}
+
+/// A file as loaded: what reading computes (a version's citizen-report
+/// listing, and `citizen_report` among its kinds that the listing put
+/// there) is dropped, so a version read from the API loads back as it was.
+fn without_computed(file: &CatalogFile) -> CatalogFile {
+    let mut out = file.clone();
+    for a in &mut out.articles {
+        if a.citizen_reporting.take().is_some() {
+            a.ticket_kinds.retain(|k| *k != TicketKind::CitizenReport);
+        }
+    }
+    out
+}
+
+/// A file's content with every citation resolved from its `sources`
+/// (whatever a citation said of where its source is is replaced).
+fn resolved(file: &CatalogFile) -> CatalogFile {
+    let r = |cites: &[Citation]| resolve(&file.sources, cites);
+    let mut out = file.clone();
+    for a in &mut out.articles {
+        a.cites = r(&a.cites);
+    }
+    for l in &mut out.citizen_reporting {
+        l.cites = r(&l.cites);
+        for c in &mut l.codes {
+            c.cites = r(&c.cites);
+        }
+    }
+    for rule in &mut out.rules {
+        rule.cites = r(&rule.cites);
+    }
+    for n in &mut out.notices {
+        n.cites = r(&n.cites);
+    }
+    out
+}
+
+/// What loading a version that may exist already does.
+enum Outcome {
+    Unchanged,
+    /// The loaded one is open and the file gives it this end date.
+    Close,
+    Rewrite,
+    Overlap,
+    New,
+}
+
+/// How a version stands against those loaded (`same`: the one with the
+/// same start, `others`: the periods of the rest).
+fn outcome<T: PartialEq>(
+    new: &T,
+    period: (NaiveDate, Option<NaiveDate>),
+    same: Option<(&T, Option<NaiveDate>)>,
+    reopened: impl Fn(&T) -> T,
+    others: &[(NaiveDate, Option<NaiveDate>)],
+) -> Outcome {
+    match same {
+        Some((old, _)) if old == new => Outcome::Unchanged,
+        Some((old, old_to)) if old_to.is_none() && period.1.is_some() && &reopened(new) == old => {
+            Outcome::Close
+        }
+        Some(_) => Outcome::Rewrite,
+        None if others.iter().any(|o| catalog::overlaps(period, *o)) => Outcome::Overlap,
+        None => Outcome::New,
+    }
+}
+
+fn insert_article(conn: &mut DbConn, a: &ArticleVersion) -> ApiResult<()> {
+    let kinds: Vec<&str> = a.ticket_kinds.iter().map(|k| k.as_str()).collect();
+    let id: i64 = diesel::insert_into(violation_articles::table)
+        .values((
+            violation_articles::code.eq(&a.code),
+            violation_articles::article.eq(&a.article),
+            violation_articles::description.eq(&a.description),
+            violation_articles::major.eq(&a.major),
+            violation_articles::ticket_kinds.eq(kinds.join(",")),
+            violation_articles::effective_from.eq(a.effective_from),
+            violation_articles::effective_to.eq(a.effective_to),
+            violation_articles::created_at.eq(now()),
+            violation_articles::amendment.eq(&a.amendment),
+            violation_articles::status.eq(a.status.as_str()),
+            violation_articles::cites.eq(json(&a.cites)?),
+            violation_articles::note.eq(&a.note),
+            violation_articles::repeat_group.eq(a.repeat_group.map(RepeatGroup::as_str)),
+            violation_articles::speed_from.eq(a.speed_over.map(|s| s.0)),
+            violation_articles::speed_to.eq(a.speed_over.and_then(|s| s.1)),
+        ))
+        .returning(violation_articles::id)
+        .get_result(conn)?;
+    for (class, fine) in &a.fines {
+        let schedule = fine.schedule.as_ref().map(json).transpose()?;
+        diesel::insert_into(violation_fines::table)
+            .values((
+                violation_fines::article_id.eq(id),
+                violation_fines::vehicle_class.eq(class.as_str()),
+                violation_fines::min_fine.eq(fine.range[0]),
+                violation_fines::max_fine.eq(fine.range[1]),
+                violation_fines::schedule.eq(schedule),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn load_articles(
+    conn: &mut DbConn,
+    file: &CatalogFile,
+    report: &mut LoadReport,
+    errors: &mut FieldErrors,
+) -> ApiResult<()> {
+    for (i, a) in file.articles.iter().enumerate() {
+        let existing = versions_of(conn, &a.code)?;
+        let same = existing
+            .iter()
+            .find(|e| e.effective_from == a.effective_from);
+        let others: Vec<_> = existing
+            .iter()
+            .filter(|e| e.effective_from != a.effective_from)
+            .map(|e| (e.effective_from, e.effective_to))
+            .collect();
+        let reopen = |v: &ArticleVersion| ArticleVersion {
+            effective_to: None,
+            ..v.clone()
+        };
+        match outcome(
+            a,
+            (a.effective_from, a.effective_to),
+            same.map(|s| (s, s.effective_to)),
+            reopen,
+            &others,
+        ) {
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Close => {
+                diesel::update(
+                    violation_articles::table
+                        .filter(violation_articles::code.eq(&a.code))
+                        .filter(violation_articles::effective_from.eq(a.effective_from))
+                        .filter(not_withdrawn()),
+                )
+                .set(violation_articles::effective_to.eq(a.effective_to))
+                .execute(conn)?;
+                report.closed += 1;
+            }
+            Outcome::Rewrite => errors.add(
+                format!("articles[{i}]"),
+                "rewrites_history",
+                "a loaded version is never changed; add a new version instead",
+            ),
+            Outcome::Overlap => errors.add(
+                format!("articles[{i}].effective_from"),
+                "overlap",
+                "overlaps a loaded version; close that one first",
+            ),
+            Outcome::New => {
+                insert_article(conn, a)?;
+                report.added += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// (from, to, amendment, cites, codes, note) of a stored list.
+type ListRow = (
+    NaiveDate,
+    Option<NaiveDate>,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+fn lists(conn: &mut DbConn) -> QueryResult<Vec<ReportingList>> {
+    let rows: Vec<ListRow> = citizen_report_lists::table
+        .order(citizen_report_lists::effective_from.asc())
+        .select((
+            citizen_report_lists::effective_from,
+            citizen_report_lists::effective_to,
+            citizen_report_lists::amendment,
+            citizen_report_lists::cites,
+            citizen_report_lists::codes,
+            citizen_report_lists::note,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(effective_from, effective_to, amendment, cites, codes, note)| ReportingList {
+                effective_from,
+                effective_to,
+                amendment,
+                cites: parsed(&cites),
+                codes: parsed::<Vec<ListedCode>>(&codes),
+                note,
+            },
+        )
+        .collect())
+}
+
+fn load_lists(
+    conn: &mut DbConn,
+    file: &CatalogFile,
+    report: &mut LoadReport,
+    errors: &mut FieldErrors,
+) -> ApiResult<()> {
+    let existing = lists(conn)?;
+    for (i, l) in file.citizen_reporting.iter().enumerate() {
+        let same = existing
+            .iter()
+            .find(|e| e.effective_from == l.effective_from);
+        let others: Vec<_> = existing
+            .iter()
+            .filter(|e| e.effective_from != l.effective_from)
+            .map(|e| (e.effective_from, e.effective_to))
+            .collect();
+        let reopen = |v: &ReportingList| ReportingList {
+            effective_to: None,
+            ..v.clone()
+        };
+        match outcome(
+            l,
+            (l.effective_from, l.effective_to),
+            same.map(|s| (s, s.effective_to)),
+            reopen,
+            &others,
+        ) {
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Close => {
+                diesel::update(
+                    citizen_report_lists::table
+                        .filter(citizen_report_lists::effective_from.eq(l.effective_from)),
+                )
+                .set(citizen_report_lists::effective_to.eq(l.effective_to))
+                .execute(conn)?;
+                report.closed += 1;
+            }
+            Outcome::Rewrite => errors.add(
+                format!("citizen_reporting[{i}]"),
+                "rewrites_history",
+                "a loaded list is never changed; add a new list instead",
+            ),
+            Outcome::Overlap => errors.add(
+                format!("citizen_reporting[{i}].effective_from"),
+                "overlap",
+                "overlaps a loaded list; close that one first",
+            ),
+            Outcome::New => {
+                diesel::insert_into(citizen_report_lists::table)
+                    .values((
+                        citizen_report_lists::effective_from.eq(l.effective_from),
+                        citizen_report_lists::effective_to.eq(l.effective_to),
+                        citizen_report_lists::amendment.eq(&l.amendment),
+                        citizen_report_lists::cites.eq(json(&l.cites)?),
+                        citizen_report_lists::codes.eq(json(&l.codes)?),
+                        citizen_report_lists::note.eq(&l.note),
+                        citizen_report_lists::created_at.eq(now()),
+                    ))
+                    .execute(conn)?;
+                report.added += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+type RuleRow = (
+    String,
+    i32,
+    String,
+    NaiveDate,
+    Option<NaiveDate>,
+    String,
+    String,
+    Option<String>,
+);
+
+fn rule_of(
+    (key, value, basis, effective_from, effective_to, status, cites, note): RuleRow,
+) -> LegalRule {
+    LegalRule {
+        key,
+        value,
+        basis,
+        effective_from,
+        effective_to,
+        status: Status::parse(&status).unwrap_or(Status::Unconfirmed),
+        cites: parsed(&cites),
+        note,
+    }
+}
+
+macro_rules! rule_columns {
+    () => {
+        (
+            legal_rules::key,
+            legal_rules::value,
+            legal_rules::basis,
+            legal_rules::effective_from,
+            legal_rules::effective_to,
+            legal_rules::status,
+            legal_rules::cites,
+            legal_rules::note,
+        )
+    };
+}
+
+fn load_rules(
+    conn: &mut DbConn,
+    file: &CatalogFile,
+    report: &mut LoadReport,
+    errors: &mut FieldErrors,
+) -> ApiResult<()> {
+    for (i, r) in file.rules.iter().enumerate() {
+        let existing: Vec<LegalRule> = legal_rules::table
+            .filter(legal_rules::key.eq(&r.key))
+            .filter(legal_rules::status.ne(Status::Withdrawn.as_str()))
+            .select(rule_columns!())
+            .load::<RuleRow>(conn)?
+            .into_iter()
+            .map(rule_of)
+            .collect();
+        let same = existing
+            .iter()
+            .find(|e| e.effective_from == r.effective_from);
+        let others: Vec<_> = existing
+            .iter()
+            .filter(|e| e.effective_from != r.effective_from)
+            .map(|e| (e.effective_from, e.effective_to))
+            .collect();
+        let reopen = |v: &LegalRule| LegalRule {
+            effective_to: None,
+            ..v.clone()
+        };
+        match outcome(
+            r,
+            (r.effective_from, r.effective_to),
+            same.map(|s| (s, s.effective_to)),
+            reopen,
+            &others,
+        ) {
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Close => {
+                diesel::update(
+                    legal_rules::table
+                        .filter(legal_rules::key.eq(&r.key))
+                        .filter(legal_rules::effective_from.eq(r.effective_from)),
+                )
+                .set(legal_rules::effective_to.eq(r.effective_to))
+                .execute(conn)?;
+                report.closed += 1;
+            }
+            Outcome::Rewrite => errors.add(
+                format!("rules[{i}]"),
+                "rewrites_history",
+                "a loaded rule is never changed; add a new version instead",
+            ),
+            Outcome::Overlap => errors.add(
+                format!("rules[{i}].effective_from"),
+                "overlap",
+                "overlaps a loaded rule; close that one first",
+            ),
+            Outcome::New => {
+                diesel::insert_into(legal_rules::table)
+                    .values((
+                        legal_rules::key.eq(&r.key),
+                        legal_rules::value.eq(r.value),
+                        legal_rules::basis.eq(&r.basis),
+                        legal_rules::effective_from.eq(r.effective_from),
+                        legal_rules::effective_to.eq(r.effective_to),
+                        legal_rules::created_at.eq(now()),
+                        legal_rules::status.eq(r.status.as_str()),
+                        legal_rules::cites.eq(json(&r.cites)?),
+                        legal_rules::note.eq(&r.note),
+                    ))
+                    .execute(conn)?;
+                report.added += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Loads a catalog file: new versions are added, an open version may be
@@ -93,154 +539,58 @@ fn with_fines(conn: &mut DbConn, rows: Vec<ArticleRow>) -> QueryResult<Vec<Artic
 /// version may change (the law as it stood is history).
 pub fn load(conn: &mut DbConn, actor: &Actor, file: &CatalogFile) -> ApiResult<LoadReport> {
     actor.ensure_headquarters_admin()?;
+    let file = without_computed(file);
     let mut errors = FieldErrors::new();
-    catalog::check(file, &mut errors);
+    catalog::check(&file, &mut errors);
     errors.into_result(())?;
+    let file = resolved(&file);
     write_txn(conn, |conn| {
         let mut report = LoadReport::default();
         let mut errors = FieldErrors::new();
-        let at = now();
-        for (i, a) in file.articles.iter().enumerate() {
-            let existing = versions_of(conn, &a.code)?;
-            if let Some(same) = existing
-                .iter()
-                .find(|e| e.effective_from == a.effective_from)
-            {
-                let reopened = ArticleVersion {
-                    effective_to: same.effective_to,
-                    ..a.clone()
-                };
-                if same == a {
-                    report.unchanged += 1;
-                } else if same.effective_to.is_none()
-                    && a.effective_to.is_some()
-                    && &reopened == same
-                {
-                    diesel::update(
-                        violation_articles::table
-                            .filter(violation_articles::code.eq(&a.code))
-                            .filter(violation_articles::effective_from.eq(a.effective_from)),
-                    )
-                    .set(violation_articles::effective_to.eq(a.effective_to))
-                    .execute(conn)?;
-                    report.closed += 1;
-                } else {
-                    errors.add(
-                        format!("articles[{i}]"),
-                        "rewrites_history",
-                        "a loaded version is never changed; add a new version instead",
-                    );
-                }
-                continue;
-            }
-            if existing.iter().any(|e| {
-                a.effective_from <= e.effective_to.unwrap_or(NaiveDate::MAX)
-                    && e.effective_from <= a.effective_to.unwrap_or(NaiveDate::MAX)
-            }) {
-                errors.add(
-                    format!("articles[{i}].effective_from"),
-                    "overlap",
-                    "overlaps a loaded version; close that one first",
-                );
-                continue;
-            }
-            let kinds: Vec<&str> = a.ticket_kinds.iter().map(|k| k.as_str()).collect();
-            let id: i64 = diesel::insert_into(violation_articles::table)
-                .values((
-                    violation_articles::code.eq(&a.code),
-                    violation_articles::article.eq(&a.article),
-                    violation_articles::description.eq(&a.description),
-                    violation_articles::major.eq(&a.major),
-                    violation_articles::ticket_kinds.eq(kinds.join(",")),
-                    violation_articles::effective_from.eq(a.effective_from),
-                    violation_articles::effective_to.eq(a.effective_to),
-                    violation_articles::created_at.eq(at),
-                ))
-                .returning(violation_articles::id)
-                .get_result(conn)?;
-            for (class, [min, max]) in &a.fines {
-                diesel::insert_into(violation_fines::table)
-                    .values((
-                        violation_fines::article_id.eq(id),
-                        violation_fines::vehicle_class.eq(class.as_str()),
-                        violation_fines::min_fine.eq(min),
-                        violation_fines::max_fine.eq(max),
-                    ))
-                    .execute(conn)?;
-            }
-            report.added += 1;
-        }
-        for (i, r) in file.rules.iter().enumerate() {
-            let existing: Vec<(i32, String, Option<NaiveDate>)> = legal_rules::table
-                .filter(legal_rules::key.eq(&r.key))
-                .filter(legal_rules::effective_from.eq(r.effective_from))
-                .select((
-                    legal_rules::value,
-                    legal_rules::basis,
-                    legal_rules::effective_to,
-                ))
-                .load(conn)?;
-            match existing.first() {
-                Some((v, b, to)) if *v == r.value && *b == r.basis && *to == r.effective_to => {
-                    report.unchanged += 1
-                }
-                Some((v, b, None))
-                    if *v == r.value && *b == r.basis && r.effective_to.is_some() =>
-                {
-                    diesel::update(
-                        legal_rules::table
-                            .filter(legal_rules::key.eq(&r.key))
-                            .filter(legal_rules::effective_from.eq(r.effective_from)),
-                    )
-                    .set(legal_rules::effective_to.eq(r.effective_to))
-                    .execute(conn)?;
-                    report.closed += 1;
-                }
-                Some(_) => errors.add(
-                    format!("rules[{i}]"),
-                    "rewrites_history",
-                    "a loaded rule is never changed; add a new version instead",
-                ),
-                None => {
-                    diesel::insert_into(legal_rules::table)
-                        .values((
-                            legal_rules::key.eq(&r.key),
-                            legal_rules::value.eq(r.value),
-                            legal_rules::basis.eq(&r.basis),
-                            legal_rules::effective_from.eq(r.effective_from),
-                            legal_rules::effective_to.eq(r.effective_to),
-                            legal_rules::created_at.eq(at),
-                        ))
-                        .execute(conn)?;
-                    report.added += 1;
-                }
-            }
-        }
+        load_articles(conn, &file, &mut report, &mut errors)?;
+        load_lists(conn, &file, &mut report, &mut errors)?;
+        load_rules(conn, &file, &mut report, &mut errors)?;
         errors.into_result(())?;
+        diesel::insert_into(catalog_editions::table)
+            .values((
+                catalog_editions::edition.eq(&file.edition),
+                catalog_editions::note.eq(&file.note),
+                catalog_editions::sources.eq(json(&file.sources)?),
+                catalog_editions::notices.eq(json(&file.notices)?),
+                catalog_editions::loaded_at.eq(now()),
+            ))
+            .execute(conn)?;
         crate::audit::append(
             conn,
             actor
                 .audit("catalog.load", "violation_catalog")
-                .details(serde_json::json!({"source": file.source, "added": report.added, "closed": report.closed})),
+                .details(serde_json::json!({"edition": file.edition, "added": report.added, "closed": report.closed})),
         )?;
         Ok(report)
     })
 }
 
-/// Loads the bundled catalog into a database that has none yet.
+/// Loads the bundled catalog into a database that has never loaded one
+/// (the demonstration data withdrawn by the migration does not count).
 pub fn ensure_loaded(conn: &mut DbConn) -> ApiResult<()> {
-    let count: i64 = violation_articles::table.count().get_result(conn)?;
-    if count == 0 {
+    let editions: i64 = catalog_editions::table.count().get_result(conn)?;
+    if editions == 0 {
         let file: CatalogFile = serde_json::from_str(catalog::BUNDLED)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("bundled catalog: {e}")))?;
         let report = load(conn, &Actor::system(), &file)?;
-        tracing::info!(added = report.added, "violation catalog loaded");
+        tracing::info!(added = report.added, edition = %file.edition, "violation catalog loaded");
     }
     Ok(())
 }
 
+/// The §7-1 list in force on a day.
+pub fn list_on(conn: &mut DbConn, on: NaiveDate) -> QueryResult<Option<ReportingList>> {
+    Ok(reporting::list_on(&lists(conn)?, on).cloned())
+}
+
 /// The articles in force on a date, optionally for one vehicle class and
-/// ticket kind, in code order.
+/// ticket kind, in code order, each marked reportable by citizens when it
+/// is on the §7-1 list of that date.
 pub fn articles_on(
     conn: &mut DbConn,
     q: &ArticleQuery,
@@ -254,11 +604,20 @@ pub fn articles_on(
                 .is_null()
                 .or(violation_articles::effective_to.ge(on)),
         )
+        .filter(not_withdrawn())
         .order(violation_articles::code.asc())
         .select(ArticleRow::as_select())
         .load(conn)?;
+    let list = list_on(conn, on)?;
     Ok(with_fines(conn, rows)?
         .into_iter()
+        .map(|mut a| {
+            a.citizen_reporting = list.as_ref().and_then(|l| reporting::listing(l, &a.code));
+            if a.citizen_reporting.is_some() {
+                a.ticket_kinds.push(TicketKind::CitizenReport);
+            }
+            a
+        })
         .filter(|a| q.vehicle_class.is_none_or(|c| a.fines.contains_key(&c)))
         .filter(|a| q.ticket_kind.is_none_or(|k| a.ticket_kinds.contains(&k)))
         .collect())
@@ -266,32 +625,58 @@ pub fn articles_on(
 
 /// The legal timing rules in force on a date.
 pub fn rules_on(conn: &mut DbConn, on: NaiveDate) -> ApiResult<Vec<LegalRule>> {
-    let rows: Vec<(String, i32, String, NaiveDate, Option<NaiveDate>)> = legal_rules::table
+    Ok(legal_rules::table
         .filter(legal_rules::effective_from.le(on))
         .filter(
             legal_rules::effective_to
                 .is_null()
                 .or(legal_rules::effective_to.ge(on)),
         )
+        .filter(legal_rules::status.ne(Status::Withdrawn.as_str()))
         .order(legal_rules::key.asc())
-        .select((
-            legal_rules::key,
-            legal_rules::value,
-            legal_rules::basis,
-            legal_rules::effective_from,
-            legal_rules::effective_to,
-        ))
-        .load(conn)?;
-    Ok(rows
+        .select(rule_columns!())
+        .load::<RuleRow>(conn)?
         .into_iter()
-        .map(
-            |(key, value, basis, effective_from, effective_to)| LegalRule {
-                key,
-                value,
-                basis,
-                effective_from,
-                effective_to,
-            },
-        )
+        .map(rule_of)
         .collect())
+}
+
+/// Everything loaded, for the legal office: every version (withdrawn ones
+/// too), every list and rule, and the last edition's sources and notices.
+pub fn everything(conn: &mut DbConn) -> ApiResult<super::catalog::report::Loaded> {
+    let rows: Vec<ArticleRow> = violation_articles::table
+        .order((
+            violation_articles::code.asc(),
+            violation_articles::effective_from.asc(),
+        ))
+        .select(ArticleRow::as_select())
+        .load(conn)?;
+    let articles = with_fines(conn, rows)?;
+    let rules = legal_rules::table
+        .order((legal_rules::key.asc(), legal_rules::effective_from.asc()))
+        .select(rule_columns!())
+        .load::<RuleRow>(conn)?
+        .into_iter()
+        .map(rule_of)
+        .collect();
+    let last: Option<(String, String, String, String)> = catalog_editions::table
+        .order(catalog_editions::id.desc())
+        .select((
+            catalog_editions::edition,
+            catalog_editions::note,
+            catalog_editions::sources,
+            catalog_editions::notices,
+        ))
+        .first_row(conn)
+        .optional()?;
+    let (edition, note, sources, notices) = last.unwrap_or_default();
+    Ok(super::catalog::report::Loaded {
+        edition,
+        note,
+        sources: parsed(&sources),
+        notices: parsed::<Vec<Notice>>(&notices),
+        articles,
+        citizen_reporting: lists(conn)?,
+        rules,
+    })
 }

@@ -8,8 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::catalog_store::{self, ArticleQuery};
-use super::input::{SignatureStatus, TicketInput};
-use super::validate::{self, Facts, Verdict};
+use super::input::TicketInput;
+use super::validate::{self, Facts, Rules, Verdict};
 use crate::db::{DbConn, now};
 use crate::domain::time::to_taiwan as utc_to_local;
 use crate::error::{ApiError, ApiResult, FieldError, FieldErrors};
@@ -22,6 +22,11 @@ pub struct CheckResult {
     pub warnings: Vec<FieldError>,
     pub plate: String,
     pub due_date: Option<NaiveDate>,
+    /// The 基準表 amount for this provision, class (and speed), where the
+    /// table in force was read: what the handheld fills in as the fine.
+    pub scheduled_fine: Option<i32>,
+    /// The last Taiwan day the violation may be ticketed (Article 90).
+    pub ticketing_deadline: Option<NaiveDate>,
 }
 
 pub(super) fn local_date(t: chrono::NaiveDateTime) -> NaiveDate {
@@ -35,7 +40,8 @@ pub(crate) fn rules_map(conn: &mut DbConn, on: NaiveDate) -> ApiResult<HashMap<S
         .collect())
 }
 
-/// The version of article `code` in force on the Taiwan day `day`.
+/// The version of article `code` in force on the Taiwan day `day`, with
+/// its citizen-report listing of that day.
 pub(crate) fn article_on(
     conn: &mut DbConn,
     code: &str,
@@ -88,8 +94,10 @@ pub fn judge(
     input: &TicketInput,
 ) -> ApiResult<(Verdict, Option<super::catalog::ArticleVersion>)> {
     let day = local_date(input.violation_at.naive_utc());
+    let at = now();
     let article = article_on(conn, &input.article_code, day)?;
-    let rules = rules_map(conn, day)?;
+    let of_violation = rules_map(conn, day)?;
+    let of_issue = rules_map(conn, local_date(at))?;
     let facts = Facts {
         kind: input.kind,
         violation_at: input.violation_at.naive_utc(),
@@ -97,17 +105,23 @@ pub fn judge(
         plate: &input.plate,
         vehicle_class: input.vehicle_class,
         fine: input.fine,
+        speed: input.speed,
+        crash: input.crash,
+        recipient: input.recipient(),
         driver: input.driver.as_ref(),
         owner: input.owner.as_ref(),
-        signature_refused_reason: input.signature.reason.as_deref(),
-        signature_refused: input.signature.status == SignatureStatus::Refused,
+        guardian: input.guardian.as_ref(),
+        signature: &input.signature,
     };
     let mut verdict = validate::judge(
         &facts,
         input.article_code.trim(),
         article.as_ref(),
-        &rules,
-        now(),
+        Rules {
+            of_violation: &of_violation,
+            of_issue: &of_issue,
+        },
+        at,
     );
     glyph_warnings(input, &mut verdict);
     let mut text = FieldErrors::new();
@@ -129,7 +143,11 @@ pub(super) fn glyph_warnings(input: &TicketInput, verdict: &mut Verdict) {
         ("place".into(), input.place.as_str()),
         ("facts".into(), input.facts.as_str()),
     ];
-    for (role, person) in [("driver", &input.driver), ("owner", &input.owner)] {
+    for (role, person) in [
+        ("driver", &input.driver),
+        ("owner", &input.owner),
+        ("guardian", &input.guardian),
+    ] {
         if let Some(p) = person {
             fields.push((format!("{role}.name"), p.name.as_str()));
             if let Some(a) = &p.address {
@@ -191,5 +209,7 @@ pub fn check(conn: &mut DbConn, input: &TicketInput) -> ApiResult<CheckResult> {
         warnings: verdict.warnings,
         plate: verdict.plate,
         due_date: verdict.due_date,
+        scheduled_fine: verdict.scheduled_fine,
+        ticketing_deadline: verdict.ticketing_deadline,
     })
 }

@@ -81,6 +81,9 @@ pub struct CorrectionInput {
 }
 
 /// Corrects an issued ticket with a new version that points at it.
+/// The acknowledgement that a provision awaits the legal office.
+const UNCONFIRMED: &str = "article_code:unconfirmed";
+
 pub fn correct(
     conn: &mut DbConn,
     actor: &Actor,
@@ -136,8 +139,21 @@ fn correct_once(
             }
             TicketStatus::Issued => {}
         }
-        let (verdict, article) = issuable(conn, &input.ticket)?;
-        let t = &input.ticket;
+        // That the provision awaits the legal office was acknowledged when
+        // the ticket was issued: a correction under the same provision is
+        // not asked again.
+        let mut carried = input.ticket.clone();
+        if carried.article_code.trim() == old.article_code
+            && old
+                .warnings_acknowledged
+                .split(',')
+                .any(|a| a == UNCONFIRMED)
+            && !carried.acknowledge.iter().any(|a| a == UNCONFIRMED)
+        {
+            carried.acknowledge.push(UNCONFIRMED.to_owned());
+        }
+        let (verdict, article) = issuable(conn, &carried)?;
+        let t = &carried;
         let error_type = Some(input.error_type);
         let row = content_row(
             t,

@@ -142,7 +142,7 @@ pub(crate) fn issue_in_txn(
                 error_type: None,
                 unit_id: unit,
                 officer_id: officer,
-                respond_to: respond_to(conn, unit)?,
+                respond_to: respond_to(conn, ctx, unit, &article)?,
                 device: actor.device.clone(),
                 request_fingerprint: fingerprint.to_owned(),
             },
@@ -226,8 +226,8 @@ pub(super) fn content_row(
         place: input.place.trim().to_owned(),
         lat: input.position.map(|p| p.lat),
         lon: input.position.map(|p| p.lon),
-        plate: Plate::parse(&input.plate, input.vehicle_class)
-            .map_err(|_| ApiError::field("plate", "format", "not a plate of this vehicle class"))?,
+        plate: Plate::parse(&input.plate)
+            .map_err(|_| ApiError::field("plate", "format", "not a plate number"))?,
         vehicle_class: input.vehicle_class,
         article_code: article.code.clone(),
         article_text: format!("{} {}", article.article, article.description),
@@ -251,7 +251,26 @@ pub(super) fn insert_with_people(
     input: &TicketInput,
 ) -> ApiResult<TicketId> {
     let id = store::insert_ticket(conn, row)?;
-    for (role, person) in [("driver", &input.driver), ("owner", &input.owner)] {
+    store::insert_notice(
+        conn,
+        &store::NoticeRow {
+            ticket_id: id,
+            recipient: input.recipient(),
+            handed_over_at: input
+                .signature
+                .handed_over_at
+                .map(|t| crate::db::truncate_micros(t.naive_utc())),
+            speed_limit: input.speed.map(|s| s.limit_kmh),
+            measured_speed: input.speed.map(|s| s.measured_kmh),
+            crash: input.crash.is_some(),
+            appraisal_concluded_on: input.crash.and_then(|c| c.appraisal_concluded_on),
+        },
+    )?;
+    for (role, person) in [
+        ("driver", &input.driver),
+        ("owner", &input.owner),
+        ("guardian", &input.guardian),
+    ] {
         if let Some(p) = person {
             // Parsed once more into its type; the rules already passed it.
             let national_id = match &p.national_id {
@@ -266,8 +285,24 @@ pub(super) fn insert_with_people(
     Ok(id)
 }
 
-/// Where the recipient responds: the issuing unit's precinct or bureau.
-pub(super) fn respond_to(conn: &mut DbConn, unit: UnitId) -> ApiResult<String> {
+/// Where the recipient responds (應到案處所). Violations of the Act's
+/// chapter 2 (§§12–68, motor vehicles) are decided by the city's traffic
+/// adjudication authority (細則 §7 in the text of 2012-06-29: "依本條例第二章
+/// 各條款……舉發之違反道路交通管理事件，得由中央及直轄市公路主管機關委任所屬
+/// 機關處罰"), set by `EPATROL_ADJUDICATION_OFFICE`; the rest by the police
+/// (§8), here the issuing unit's precinct or bureau.
+pub(super) fn respond_to(
+    conn: &mut DbConn,
+    ctx: &Context<'_>,
+    unit: UnitId,
+    article: &super::catalog::ArticleVersion,
+) -> ApiResult<String> {
+    if article
+        .article_number()
+        .is_some_and(|(n, _)| (12..=68).contains(&n))
+    {
+        return Ok(ctx.adjudication_office.to_owned());
+    }
     let u = crate::org::store::unit_by_id(conn, unit)?.ok_or(ApiError::NotFound("unit"))?;
     let name = match u.parent_id {
         Some(p) if u.kind == crate::domain::UnitKind::Station => {

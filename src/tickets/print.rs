@@ -4,7 +4,9 @@
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::input::SignatureStatus;
+use super::catalog::report::money;
+use super::input::{Recipient, Signature, SignatureStatus};
+use super::validate::Person;
 use super::view::{TicketStatus, TicketView};
 use crate::domain::time;
 use crate::error::{ApiError, ApiResult};
@@ -64,15 +66,70 @@ fn stamp_band(b: &mut Builder<'_>, stamp: &Option<(String, String)>) {
     }
 }
 
+/// The sentence 細則 §15 II requires on every notice.
+pub const LATE_SERVICE_NOTE: &str =
+    "受通知人收受通知單時，應到案日期不足三十日或已逾應到案日期者，得於送達生效日後三十日內到案。";
+
+/// The recipient box (被通知人), ticked as 細則 §11 I asks.
+pub fn recipient_box(r: Recipient) -> String {
+    let tick = |x: Recipient| if r == x { "■" } else { "□" };
+    format!(
+        "{}駕駛人　{}車主",
+        tick(Recipient::Driver),
+        tick(Recipient::Owner)
+    )
+}
+
+/// What the signature line says: signed; refused, why, and when the notice
+/// was handed over anyway; refused to take it, why, and that the due date
+/// and place were told (so it counts as received, 細則 §11 I(1)).
+pub fn signature_text(s: &Signature) -> String {
+    let reason = s.reason.clone().unwrap_or_default();
+    match s.status {
+        SignatureStatus::Obtained => "已簽收".to_owned(),
+        SignatureStatus::Refused => match s.handed_over_at {
+            Some(at) => format!(
+                "拒簽（{reason}），已於{}交付通知聯",
+                time::roc_datetime(at.naive_utc())
+            ),
+            None => format!("拒簽（{reason}）"),
+        },
+        SignatureStatus::ReceiptRefused => {
+            format!("拒收（{reason}），已告知應到案時間及處所，視為已收受")
+        }
+        SignatureStatus::NotApplicable => "—".to_owned(),
+    }
+}
+
+fn person_block(b: &mut Builder<'_>, label: &str, p: &Person) {
+    b.field(label, &p.name);
+    if let Some(sex) = p.sex {
+        b.field("性別", sex.label_zh());
+    }
+    if let Some(born) = p.birth_date {
+        b.field("出生日期", &time::roc_date(born));
+    }
+    if let Some(id) = &p.national_id {
+        b.field("身分證號", id);
+    }
+    if let Some(addr) = &p.address {
+        b.field("住址", addr);
+    }
+}
+
 /// The ticket laid out for a printer `width` dots wide, with the fields
-/// 違反道路交通管理事件統一裁罰基準及處理細則 §11 puts on a notice, dates in
-/// the ROC calendar as official notices print them.
+/// 違反道路交通管理事件統一裁罰基準及處理細則 §11 and §15 put on a notice,
+/// dates in the ROC calendar as official notices print them.
 pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
     let font =
         fonts::stack().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no usable font")))?;
     let mut b = Builder::new(&font, width);
     let stamp = stamp(t);
     stamp_band(&mut b, &stamp);
+    if !t.kind.driver_stopped() {
+        // 細則 §11 I(4): "於通知單上方空白處加註逕行舉發之文字".
+        b.text(36.0, "逕行舉發");
+    }
     b.text(30.0, "舉發違反道路交通管理事件通知單");
     b.text(22.0, if t.version > 1 { "（更正）" } else { "" });
     b.field("單號", &t.number);
@@ -80,23 +137,16 @@ pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
         b.field("版本", &format!("第 {} 版", t.version));
     }
     b.field("舉發類別", t.kind.label_zh());
+    b.field("被通知人", &recipient_box(t.recipient));
     b.rule();
-    for (label, person) in [("駕駛人", &t.driver), ("車主", &t.owner)] {
-        if let Some(p) = person {
-            b.field(label, &p.name);
-            if let Some(sex) = p.sex {
-                b.field("性別", sex.label_zh());
-            }
-            if let Some(born) = p.birth_date {
-                b.field("出生日期", &time::roc_date(born));
-            }
-            if let Some(id) = &p.national_id {
-                b.field("身分證號", id);
-            }
-            if let Some(addr) = &p.address {
-                b.field("住址", addr);
-            }
-        }
+    if let Some(p) = &t.driver {
+        person_block(&mut b, "駕駛人", p);
+    }
+    if let Some(g) = &t.guardian {
+        person_block(&mut b, "法定代理人或監護人", g);
+    }
+    if let Some(p) = &t.owner {
+        person_block(&mut b, "車主", p);
     }
     b.field("車牌號碼", t.plate.as_str());
     b.field("車種", t.vehicle_class.label_zh());
@@ -104,22 +154,36 @@ pub fn layout(t: &TicketView, width: u32) -> ApiResult<Layout> {
     b.field("違規時間", &time::roc_datetime(t.violation_at.naive_utc()));
     b.field("違規地點", &t.place);
     b.field("違規事實", &t.facts);
+    if let Some(s) = t.speed {
+        b.field(
+            "測速",
+            &format!(
+                "限速 {} 公里，實速 {} 公里，超速 {} 公里",
+                s.limit_kmh,
+                s.measured_kmh,
+                s.over()
+            ),
+        );
+    }
+    if let Some(c) = t.crash {
+        b.field(
+            "肇事",
+            &match c.appraisal_concluded_on {
+                Some(d) => format!("致人受傷或死亡，鑑定終結日 {}", time::roc_date(d)),
+                None => "致人受傷或死亡".to_owned(),
+            },
+        );
+    }
     b.field("違反條款", &t.article);
-    b.field("罰鍰", &format!("新臺幣 {} 元", t.fine));
+    b.field("罰鍰", &format!("新臺幣 {} 元", money(t.fine)));
     b.rule();
     b.field("應到案日期", &time::roc_date(t.due_date));
     b.field("應到案處所", &t.respond_to);
+    b.text(18.0, LATE_SERVICE_NOTE);
     b.field("舉發單位", &t.issuing_unit);
     b.field("舉發員警", &t.officer_badge);
     b.field("填單日期", &time::roc_datetime(t.issued_at.naive_utc()));
-    let signature = match t.signature.status {
-        SignatureStatus::Obtained => "已簽收".to_owned(),
-        SignatureStatus::Refused => {
-            format!("拒簽（{}）", t.signature.reason.clone().unwrap_or_default())
-        }
-        SignatureStatus::NotApplicable => "—".to_owned(),
-    };
-    b.field("簽收", &signature);
+    b.field("簽收", &signature_text(&t.signature));
     b.gap(8.0);
     stamp_band(&mut b, &stamp);
     b.text(18.0, "掃描 QR 碼查驗本單真偽");

@@ -2,7 +2,7 @@
 
 use super::catalog::TicketKind;
 use super::correct::ErrorType;
-use super::input::SignatureStatus;
+use super::input::{Recipient, SignatureStatus};
 use super::national_id::NationalId;
 use super::plate::{Plate, VehicleClass};
 use crate::db::LiteralLimitDsl;
@@ -12,7 +12,8 @@ use diesel::prelude::*;
 use super::validate::Person;
 use crate::db::DbConn;
 use crate::db::schema::{
-    ticket_events, ticket_number_blocks, ticket_people, ticket_serial_counter, tickets, units,
+    ticket_events, ticket_notices, ticket_number_blocks, ticket_people, ticket_serial_counter,
+    tickets, units,
 };
 use crate::domain::TicketId;
 use crate::domain::{UnitId, UserId};
@@ -51,6 +52,36 @@ pub struct TicketRow {
     pub issued_at: NaiveDateTime,
     /// Digest of the request that created this version (see `idempotency`).
     pub request_fingerprint: Option<String>,
+}
+
+/// What a notice carries beyond the ticket row (細則 §11, §15).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ticket_notices, treat_none_as_default_value = false)]
+pub struct NoticeRow {
+    pub ticket_id: TicketId,
+    pub recipient: Recipient,
+    pub handed_over_at: Option<NaiveDateTime>,
+    pub speed_limit: Option<i32>,
+    pub measured_speed: Option<i32>,
+    pub crash: bool,
+    pub appraisal_concluded_on: Option<NaiveDate>,
+}
+
+pub fn insert_notice(conn: &mut DbConn, row: &NoticeRow) -> QueryResult<()> {
+    diesel::insert_into(ticket_notices::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The notice row of a ticket version; `None` for versions stored before
+/// notices had one.
+pub fn notice_of(conn: &mut DbConn, ticket: TicketId) -> QueryResult<Option<NoticeRow>> {
+    ticket_notices::table
+        .find(ticket)
+        .select(NoticeRow::as_select())
+        .first_row(conn)
+        .optional()
 }
 
 /// Takes `count` fresh serials from the city-wide counter.

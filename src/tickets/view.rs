@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::catalog::TicketKind;
-use super::input::{Signature, Spot};
+use super::input::{Crash, Recipient, Signature, Speed, Spot};
 use super::plate::VehicleClass;
 use super::store::{self, TicketRow};
 use super::validate::Person;
@@ -60,8 +60,16 @@ pub struct TicketView {
     /// Where to respond (應到案處所).
     pub respond_to: String,
     pub signature: Signature,
+    /// 被通知人: who the notice is addressed to.
+    pub recipient: Recipient,
     pub driver: Option<Person>,
     pub owner: Option<Person>,
+    /// The legal representative or guardian of a driver under 14.
+    pub guardian: Option<Person>,
+    /// The limit and measured speed of a speeding ticket.
+    pub speed: Option<Speed>,
+    /// A crash with injury or death (Article 90's proviso).
+    pub crash: Option<Crash>,
     pub issued_at: DateTime<Utc>,
     /// The public verification link printed as the ticket's QR code.
     pub verify_url: String,
@@ -75,6 +83,8 @@ pub struct Context<'a> {
     pub keys: &'a SigningKeys,
     pub prefix: &'a str,
     pub public_url: &'a str,
+    /// The city's 交通事件裁決 authority (`EPATROL_ADJUDICATION_OFFICE`).
+    pub adjudication_office: &'a str,
 }
 
 pub fn status_of(conn: &mut DbConn, row: &TicketRow) -> ApiResult<TicketStatus> {
@@ -100,10 +110,34 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
     };
     let (issuing_unit, officer_badge) = store::issuer_of(conn, row.unit_id, row.officer_id)?;
     let mut people: HashMap<String, Person> = store::people_of(conn, row.id)?.into_iter().collect();
+    let notice = store::notice_of(conn, row.id)?;
     let signature = Signature {
         status: row.signature,
         reason: row.signature_reason.clone(),
+        handed_over_at: notice
+            .as_ref()
+            .and_then(|n| n.handed_over_at)
+            .map(|t| t.and_utc()),
     };
+    // Versions stored before notices had a row: the stopped driver on the
+    // spot, the owner otherwise.
+    let recipient = notice
+        .as_ref()
+        .map(|n| n.recipient)
+        .unwrap_or(if row.kind.driver_stopped() {
+            Recipient::Driver
+        } else {
+            Recipient::Owner
+        });
+    let speed = notice.as_ref().and_then(|n| {
+        Some(Speed {
+            limit_kmh: n.speed_limit?,
+            measured_kmh: n.measured_speed?,
+        })
+    });
+    let crash = notice.as_ref().filter(|n| n.crash).map(|n| Crash {
+        appraisal_concluded_on: n.appraisal_concluded_on,
+    });
     Ok(TicketView {
         id: row.id,
         verify_url: verify_url(ctx, &row.number, row.version),
@@ -131,8 +165,12 @@ pub fn view(conn: &mut DbConn, ctx: &Context<'_>, row: TicketRow) -> ApiResult<T
         due_date: row.due_date,
         respond_to: row.respond_to,
         signature,
+        recipient,
         driver: people.remove("driver"),
         owner: people.remove("owner"),
+        guardian: people.remove("guardian"),
+        speed,
+        crash,
         issued_at: row.issued_at.and_utc(),
         replayed: false,
         numbers_left: None,

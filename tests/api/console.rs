@@ -499,6 +499,17 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
         .unwrap();
     b.wait_for_path(&format!("/cases/{first_id}/work")).await;
     b.screenshot("review").await;
+    // The legal office has not confirmed the provision: the reviewer
+    // acknowledges it on the screen before approving.
+    b.client
+        .find(Locator::Css(
+            "input[name='acknowledge'][value='article_code:unconfirmed']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.client
         .find(Locator::Css(&format!(
             "form[action='/cases/{first_id}/approve'] button"
@@ -1383,7 +1394,7 @@ async fn the_keying_screen_plays_video_evidence_and_speaks_chinese() {
     let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
     assert!(html.contains("車牌：不是車牌號碼的格式"), "{html}");
     assert!(
-        html.contains("罰鍰：第53條第1項的罰鍰為新臺幣 2700 至 8100 元"),
+        html.contains("罰鍰：第53條第1項的法定罰鍰為新臺幣 1,800 至 5,400 元"),
         "{html}"
     );
     assert!(html.contains("車牌：違規當日此車牌查無登記車輛"), "{html}");

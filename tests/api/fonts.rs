@@ -36,6 +36,7 @@ async fn a_fallback_face_covers_what_the_bundled_one_lacks() {
         "plate": "ABC-1234", "vehicle_class": "car", "article_code": "53-1",
         "facts": "闖紅燈", "fine": 2700,
         "driver": {"name": "王ანა"}, "signature": {"status": "obtained"},
+        "acknowledge": ["article_code:unconfirmed"],
     });
     let check = post(
         &srv,

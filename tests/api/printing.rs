@@ -45,7 +45,8 @@ async fn every_format_prints_a_readable_qr_code_and_chinese() {
         "plate": "ABC-1234", "vehicle_class": "car", "article_code": "53-1",
         "facts": "行經有燈光號誌管制之交岔路口闖紅燈", "fine": 2700,
         "driver": {"name": "王小明", "national_id": "A123456789", "address": "臺南市東區大學路1號"},
-        "signature": {"status": "refused", "reason": "駕駛人拒絕簽收"},
+        "signature": {"status": "refused", "reason": "駕駛人拒絕簽收", "handed_over_at": chrono::Utc::now().to_rfc3339()},
+        "acknowledge": ["article_code:unconfirmed"],
     });
     let t = post(&srv, "/api/v1/tickets", Some(&officer), ticket).await;
     assert_eq!(t.status, 201, "{}", t.body);
@@ -90,7 +91,9 @@ async fn every_format_prints_a_readable_qr_code_and_chinese() {
         for expected in [
             "舉發違反道路交通管理事件通知單",
             "王小明",
-            "拒簽",
+            "拒簽（駕駛人拒絕簽收），已於民國",
+            "交付通知聯",
+            "被通知人：■駕駛人　□車主",
             t.body["number"].as_str().unwrap(),
         ] {
             assert!(text.contains(expected), "PDF lacks {expected}: {text}");
@@ -143,6 +146,7 @@ fn camera_ticket(name: &str) -> serde_json::Value {
         "facts": "闖紅燈", "fine": 2700,
         "owner": {"name": name, "sex": "male", "birth_date": "1990-05-01", "national_id": "A123456789", "address": "臺南市北區"},
         "signature": {"status": "not_applicable"},
+        "acknowledge": ["article_code:unconfirmed"],
     })
 }
 
@@ -172,9 +176,69 @@ async fn a_notice_carries_its_issuer_and_roc_dates() {
         "舉發類別：逕行舉發",
         "應到案日期：民國",
         "填單日期：民國",
+        // 細則 §11: the recipient box, the owner's address on a notice
+        // issued without stopping; §15 II; the adjudication authority.
+        "被通知人：□駕駛人　■車主",
+        "車主：王小明",
+        "住址：臺南市北區",
+        "應到案處所：臺南市政府交通局交通事件裁決中心",
+        "受通知人收受通知單時，應到案日期不足三十日或已逾應到案日期者，得於送達生效日後三十日內到案。",
     ] {
         assert!(text.contains(expected), "PDF lacks {expected}: {text}");
     }
+    // "逕行舉發" heads the notice, above its title.
+    let head = text.find("逕行舉發").unwrap();
+    assert!(
+        head < text.find("舉發違反道路交通管理事件通知單").unwrap(),
+        "{text}"
+    );
+    // 45 days from issue for a notice issued without stopping (§15 I).
+    let due: chrono::NaiveDate = t.body["due_date"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        due,
+        (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(45)
+    );
+}
+
+#[actix_web::test]
+async fn a_notice_to_a_child_names_the_guardian_and_a_refusal_to_take_it() {
+    let app = TestApp::new();
+    app.user("O1101", app.fx.p1s1, Role::Officer);
+    let srv = app.service().await;
+    let officer = login(&srv, "O1101").await;
+    let ticket = json!({
+        "client_id": uuid::Uuid::new_v4().to_string(), "kind": "on_the_spot",
+        "violation_at": chrono::Utc::now().to_rfc3339(), "place": "臺南市東區東門路一段",
+        "plate": "MKB-2031", "vehicle_class": "motorcycle", "article_code": "53-1",
+        "facts": "闖紅燈", "fine": 1800,
+        "driver": {"name": "林小弟", "birth_date": "2014-03-01", "national_id": "A123456789", "address": "臺南市東區"},
+        "guardian": {"name": "林大哥", "national_id": "F131104093", "address": "臺南市東區林森路1號"},
+        "signature": {"status": "receipt_refused", "reason": "拒絕收受"},
+        "acknowledge": ["article_code:unconfirmed"],
+    });
+    let t = post(&srv, "/api/v1/tickets", Some(&officer), ticket.clone()).await;
+    assert_eq!(t.status, 201, "{}", t.body);
+    assert_eq!(t.body["guardian"]["name"], "林大哥");
+    let text = pdf_text(&pdf_of(&srv, t.body["id"].as_i64().unwrap(), &officer).await);
+    for expected in [
+        "法定代理人或監護人：林大哥",
+        "住址：臺南市東區林森路1號",
+        "拒收（拒絕收受），已告知應到案時間及處所，視為已收受",
+        "罰鍰：新臺幣 1,800 元",
+    ] {
+        assert!(text.contains(expected), "PDF lacks {expected}: {text}");
+    }
+    // Without the guardian it is refused.
+    let mut orphan = ticket;
+    orphan["client_id"] = json!(uuid::Uuid::new_v4().to_string());
+    orphan["guardian"] = serde_json::Value::Null;
+    let r = post(&srv, "/api/v1/tickets", Some(&officer), orphan).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "validation_failed"),
+        "{}",
+        r.body
+    );
 }
 
 #[actix_web::test]
@@ -237,7 +301,7 @@ async fn the_pdf_keeps_every_character_of_a_name_and_a_real_date() {
     let officer = login(&srv, "O1101").await;
     // 𪚥 is in no bundled font; the officer acknowledges the warning.
     let mut t = camera_ticket("王𪚥");
-    t["acknowledge"] = json!(["owner.name:glyph_missing"]);
+    t["acknowledge"] = json!(["owner.name:glyph_missing", "article_code:unconfirmed"]);
     let r = post(&srv, "/api/v1/tickets", Some(&officer), t).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let pdf = pdf_of(&srv, r.body["id"].as_i64().unwrap(), &officer).await;

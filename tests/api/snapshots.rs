@@ -17,6 +17,7 @@ fn red_light() -> serde_json::Value {
         "facts": "行經有燈光號誌管制之交岔路口闖紅燈", "fine": 2700,
         "driver": {"name": "王小明", "sex": "male", "birth_date": "1990-05-01", "national_id": "A123456789", "address": "臺南市東區大學路1號"},
         "signature": {"status": "obtained"},
+        "acknowledge": ["article_code:unconfirmed"],
     })
 }
 

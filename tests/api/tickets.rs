@@ -22,6 +22,8 @@ pub fn red_light() -> Value {
         "fine": 2700,
         "driver": {"name": "王小明", "sex": "male", "birth_date": "1990-05-01", "national_id": "A123456789", "address": "臺南市東區大學路1號"},
         "signature": {"status": "obtained"},
+        // Every version of the bundled catalog awaits the legal office.
+        "acknowledge": ["article_code:unconfirmed"],
     })
 }
 
@@ -80,9 +82,12 @@ async fn a_good_ticket_is_issued_once() {
     assert_eq!(r.body["status"], "issued");
     assert_eq!(
         r.body["article"],
-        "第53條第1項 行經有燈光號誌管制之交岔路口闖紅燈"
+        "第53條第1項 汽車駕駛人行經有燈光號誌管制之交岔路口闖紅燈"
     );
-    assert_eq!(r.body["respond_to"], "P1 單位");
+    // §53 is in the Act's chapter 2: the city's adjudication authority
+    // decides it, not the issuing precinct.
+    assert_eq!(r.body["respond_to"], "臺南市政府交通局交通事件裁決中心");
+    assert_eq!(r.body["recipient"], "driver");
     let due: chrono::NaiveDate = r.body["due_date"].as_str().unwrap().parse().unwrap();
     assert_eq!(
         due,
@@ -108,7 +113,7 @@ async fn mistakes_are_caught_before_printing_all_at_once() {
     let srv = app.service().await;
     let officer = login(&srv, "O1101").await;
     let mut t = red_light();
-    t["plate"] = json!("MKA-321");
+    t["plate"] = json!("MKA-32");
     t["fine"] = json!(100);
     t["driver"]["national_id"] = json!("A123456788");
     t["violation_at"] = json!((Utc::now() + Duration::hours(2)).to_rfc3339());
@@ -145,7 +150,7 @@ async fn mistakes_are_caught_before_printing_all_at_once() {
     let r = post(&srv, "/api/v1/tickets", Some(&officer), t.clone()).await;
     assert_eq!((r.status, r.code()), (422, "warnings_unacknowledged"));
     assert_eq!(r.body["errors"][0]["code"], "confusable_letters");
-    t["acknowledge"] = json!(["plate:confusable_letters"]);
+    t["acknowledge"] = json!(["plate:confusable_letters", "article_code:unconfirmed"]);
     assert_eq!(
         post(&srv, "/api/v1/tickets", Some(&officer), t)
             .await
@@ -177,7 +182,7 @@ async fn the_mistakes_validation_caught_are_near_misses_of_the_officer_once_per_
     assert_eq!((r.status, r.code()), (422, "validation_failed"));
     // The fine put right, the plate mistyped: one more.
     t["fine"] = red_light()["fine"].clone();
-    t["plate"] = json!("MKA-321");
+    t["plate"] = json!("MKA-32");
     assert_eq!(
         post(&srv, "/api/v1/tickets", Some(&officer), t.clone())
             .await
@@ -513,6 +518,7 @@ async fn the_public_can_tell_genuine_from_forged() {
     let id = t.body["id"].as_i64().unwrap();
     let mut fixed = red_light();
     fixed["fine"] = json!(3000);
+    fixed["acknowledge"] = json!(["article_code:unconfirmed", "fine:off_schedule"]);
     post(
         &srv,
         &format!("/api/v1/tickets/{id}/corrections"),

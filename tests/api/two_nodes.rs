@@ -71,6 +71,7 @@ async fn two_nodes_store_once_never_overlap_and_lock_out_together() {
         "plate": "ABC-1234", "vehicle_class": "car", "article_code": "53-1",
         "facts": "闖紅燈", "fine": 2700, "driver": {"name": "王小明"},
         "signature": {"status": "obtained"},
+        "acknowledge": ["article_code:unconfirmed"],
     });
     let (x, y) = futures_util::future::join(
         post(&a, "/api/v1/tickets", Some(&officer), ticket.clone()),

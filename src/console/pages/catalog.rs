@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::keying::class_name;
@@ -17,12 +17,83 @@ use crate::console::{FormPairs, check_csrf, raw_field};
 use crate::domain::time::taiwan_date;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::catalog::CatalogFile;
+use crate::tickets::catalog::report;
+use crate::tickets::catalog::{ArticleVersion, CatalogFile, Citation, LegalRule, Notice, Status};
 use crate::tickets::catalog_store::{self, ArticleQuery};
 
 #[derive(Debug, Deserialize)]
 pub struct OnForm {
     on: Option<NaiveDate>,
+}
+
+/// What the page shows on a day: the versions and rules in force, and how
+/// much of the whole catalog is confirmed.
+struct Shown {
+    on: NaiveDate,
+    articles: Vec<ArticleVersion>,
+    rules: Vec<LegalRule>,
+    summary: report::Summary,
+    edition: String,
+    notices: Vec<Notice>,
+}
+
+fn status_cell(s: Status) -> Markup {
+    html! { span class=(if s == Status::Confirmed { "ok" } else { "warn" }) { (s.label_zh()) } }
+}
+
+fn sources(cites: &[Citation]) -> Markup {
+    html! {
+        details {
+            summary { (cites.len()) " 則出處" }
+            ul {
+                @for c in cites {
+                    li {
+                        (c.kind.map(|k| k.label_zh()).unwrap_or("")) "　"
+                        @if let Some(url) = &c.url { a href=(url) rel="noreferrer" { (c.publisher.as_deref().unwrap_or(&c.source)) } }
+                        blockquote { (c.quote) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn catalog_view(s: &Shown) -> Markup {
+    html! {
+        p #catalog-summary {
+            "目錄版本 " (s.edition) "：" (s.on) " 施行中之條款版本 "
+            (s.summary.in_force.confirmed) " 個已確認、" (s.summary.in_force.unconfirmed) " 個未經法制單位確認；"
+            "法定期限 " (s.summary.rules_in_force.confirmed) " 個已確認、" (s.summary.rules_in_force.unconfirmed) " 個未確認。"
+        }
+        form.row method="get" action="/admin/catalog" {
+            div { label for="on" { "生效日" } input #on type="date" name="on" value=(s.on); }
+            div { button type="submit" { "查詢" } }
+        }
+        p #article-count { (s.articles.len()) " 條條款於 " (s.on) " 生效" }
+        table #articles {
+            thead { tr { th { "代碼" } th { "條款" } th { "內容" } th { "罰鍰（依車種）" } th { "民眾檢舉" } th { "狀態" } th { "生效" } th { "失效" } th { "出處" } } }
+            tbody {
+                @for a in &s.articles {
+                    tr {
+                        td { (a.code) } td { (a.article) } td { (a.description) }
+                        td { @for (class, f) in &a.fines { div { (class_name(*class)) " " (report::fine_text(f)) } } }
+                        td { @if a.citizen_reporting.is_some() { "得檢舉" } @else { "—" } }
+                        td { (status_cell(a.status)) }
+                        td { (a.effective_from) } td { @if let Some(t) = a.effective_to { (t) } @else { "—" } }
+                        td { (sources(&a.cites)) @if let Some(n) = &a.note { p.muted { (n) } } }
+                    }
+                }
+                @if s.articles.is_empty() { tr { td colspan="9" { "無資料" } } }
+            }
+        }
+        h2 { "法定期限" }
+        table #rules {
+            thead { tr { th { "規則" } th.num { "值" } th { "依據" } th { "狀態" } th { "生效" } th { "出處" } } }
+            tbody { @for r in &s.rules { tr { td { (r.key) } td.num { (r.value) } td { (r.basis) } td { (status_cell(r.status)) } td { (r.effective_from) } td { (sources(&r.cites)) } } } }
+        }
+        h2 { "尚未成為版本、未找到之條文" }
+        ul #catalog-notices { @for n in &s.notices { li { strong { (n.about) } "：" (n.text) } } }
+    }
 }
 
 async fn show(
@@ -35,17 +106,22 @@ async fn show(
     text: &str,
 ) -> PageResult<HttpResponse> {
     who.actor().ensure_headquarters_admin()?;
-    let (articles, rules) = state
+    let shown = state
         .db(move |c| {
             let q = ArticleQuery {
                 on: Some(on),
                 vehicle_class: None,
                 ticket_kind: None,
             };
-            Ok((
-                catalog_store::articles_on(c, &q, on)?,
-                catalog_store::rules_on(c, on)?,
-            ))
+            let all = catalog_store::everything(c)?;
+            Ok(Shown {
+                on,
+                articles: catalog_store::articles_on(c, &q, on)?,
+                rules: catalog_store::rules_on(c, on)?,
+                summary: report::summary(&all, on),
+                edition: all.edition,
+                notices: all.notices,
+            })
         })
         .await?;
     Ok(html_response(
@@ -57,28 +133,7 @@ async fn show(
                 h1 { "違規條款與法定期限" }
                 (problems(messages))
                 @if let Some(n) = notice { div.notice role="status" #catalog-notice { (n) } }
-                form.row method="get" action="/admin/catalog" {
-                    div { label for="on" { "生效日" } input #on type="date" name="on" value=(on); }
-                    div { button type="submit" { "查詢" } }
-                }
-                p #article-count { (articles.len()) " 條條款於 " (on) " 生效" }
-                table #articles {
-                    thead { tr { th { "代碼" } th { "條款" } th { "內容" } th { "罰鍰（依車種）" } th { "生效" } th { "失效" } } }
-                    tbody {
-                        @for a in &articles {
-                            tr {
-                                td { (a.code) } td { (a.article) } td { (a.description) }
-                                td { @for (class, [low, high]) in &a.fines { (class_name(*class)) " " (low) "–" (high) " " } }
-                                td { (a.effective_from) } td { @if let Some(t) = a.effective_to { (t) } @else { "—" } }
-                            }
-                        }
-                    }
-                }
-                h2 { "法定期限" }
-                table #rules {
-                    thead { tr { th { "規則" } th.num { "值" } th { "依據" } th { "生效" } } }
-                    tbody { @for r in &rules { tr { td { (r.key) } td.num { (r.value) } td { (r.basis) } td { (r.effective_from) } } } }
-                }
+                (catalog_view(&shown))
                 h2 { "載入新版本" }
                 p.muted { "貼上條款檔（JSON，與 API 的 POST /api/v1/catalog 相同）。新版本會加入，已載入的版本不會被改寫；任一版本有誤則全部不載入。" }
                 form method="post" action="/admin/catalog" {

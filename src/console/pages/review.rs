@@ -51,6 +51,15 @@ pub fn review_form(who: &Browser, case: &CaseView, warnings: &[FieldError]) -> M
                     }
                 }
             }
+            @if case.duplicate_of.is_some() {
+                fieldset #repeat-finding {
+                    legend { "同車同條款已於數分鐘內舉發時（第7條之1第3項、第85條之1第2項）" }
+                    label { input type="radio" name="repeat" value="" checked; " 未知（系統會提示）" }
+                    label { input type="radio" name="repeat" value="passed"; " 兩次違規之間已經過路口" }
+                    label { input type="radio" name="repeat" value="not_passed"; " 未經過路口（同一違規）" }
+                    label { input type="checkbox" name="repeat_tunnel" value="1"; " 違規地點在隧道內" }
+                }
+            }
             p { button type="submit" data-autofocus { "核准並開單" } }
         }
         form method="post" action=(format!("/cases/{id}/send-back")) {
@@ -73,8 +82,16 @@ pub async fn approve(
     let form = form.into_inner();
     check_csrf(&req, &state, &who, &form)?;
     let id = CaseId(id.into_inner());
+    let repeat = match field(&form, "repeat") {
+        "passed" | "not_passed" => Some(crate::cases::gates::RepeatFinding {
+            intersection_passed: field(&form, "repeat") == "passed",
+            in_tunnel: field(&form, "repeat_tunnel") == "1",
+        }),
+        _ => None,
+    };
     let input = ApproveInput {
         acknowledge: fields(&form, "acknowledge"),
+        repeat,
     };
     let actor = who.actor().clone();
     let approved = state

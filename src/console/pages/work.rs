@@ -174,10 +174,16 @@ pub async fn work_page(
     who: Browser,
     id: web::Path<i64>,
 ) -> PageResult<HttpResponse> {
-    let case = load_case(&state, &who, CaseId(id.into_inner())).await?;
+    let id = CaseId(id.into_inner());
+    let case = load_case(&state, &who, id).await?;
     // The place of the camera or report is what the ticket normally says.
     let start = vec![("place".to_owned(), case.place.clone())];
-    Ok(ok(keying::work_screen(&who, &case, &start, &[], &[])))
+    // A reviewer sees at once what the approval will ask to acknowledge.
+    let actor = who.actor().clone();
+    let warnings = state
+        .db(move |c| crate::cases::review::open_warnings(c, &actor, id))
+        .await?;
+    Ok(ok(keying::work_screen(&who, &case, &start, &[], &warnings)))
 }
 
 #[post("/cases/{id}/release")]

@@ -14,5 +14,6 @@ pub(crate) fn context(state: &AppState) -> Context<'_> {
         keys: &state.signing_keys,
         prefix: &state.settings.ticket_prefix,
         public_url: &state.settings.public_url,
+        adjudication_office: &state.settings.adjudication_office,
     }
 }

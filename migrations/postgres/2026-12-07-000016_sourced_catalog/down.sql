@@ -1,0 +1,15 @@
+DROP TABLE catalog_editions;
+DROP TABLE citizen_report_lists;
+UPDATE legal_rules SET key = substr(key, 1, length(key) - 5) WHERE key LIKE '%@demo';
+UPDATE violation_articles SET code = substr(code, 1, length(code) - 5) WHERE code LIKE '%@demo';
+ALTER TABLE legal_rules DROP COLUMN note;
+ALTER TABLE legal_rules DROP COLUMN cites;
+ALTER TABLE legal_rules DROP COLUMN status;
+ALTER TABLE violation_fines DROP COLUMN schedule;
+ALTER TABLE violation_articles DROP COLUMN speed_to;
+ALTER TABLE violation_articles DROP COLUMN speed_from;
+ALTER TABLE violation_articles DROP COLUMN repeat_group;
+ALTER TABLE violation_articles DROP COLUMN note;
+ALTER TABLE violation_articles DROP COLUMN cites;
+ALTER TABLE violation_articles DROP COLUMN status;
+ALTER TABLE violation_articles DROP COLUMN amendment;
