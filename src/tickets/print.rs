@@ -230,3 +230,120 @@ pub fn render(t: &TicketView, format: PrintFormat, width: u32) -> ApiResult<Prin
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::layout::Elem;
+    use crate::tickets::catalog::TicketKind;
+    use crate::tickets::input::{Crash, Speed};
+    use crate::tickets::plate::{Plate, VehicleClass};
+
+    fn camera_notice() -> TicketView {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-20T06:05:00Z")
+            .unwrap()
+            .to_utc();
+        TicketView {
+            id: crate::domain::TicketId(1),
+            number: "TN000123459".into(),
+            version: 1,
+            supersedes_id: None,
+            error_type: None,
+            status: TicketStatus::Issued,
+            kind: TicketKind::Camera,
+            unit_id: crate::domain::UnitId(4),
+            issuing_unit: "東門派出所".into(),
+            officer_id: crate::domain::UserId(5),
+            officer_badge: "O0111".into(),
+            current_version: None,
+            violation_at: at,
+            reported_at: None,
+            place: "臺南市東區東門路一段".into(),
+            position: None,
+            plate: Plate::parse("BFD-3021").unwrap(),
+            vehicle_class: VehicleClass::Car,
+            article_code: "43-1-2".into(),
+            article: "第43條第1項第2款 行車速度超過規定之最高時速四十公里".into(),
+            facts: "超速".into(),
+            fine: 12000,
+            due_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+            respond_to: "臺南市政府交通局交通事件裁決中心".into(),
+            signature: Signature {
+                status: SignatureStatus::NotApplicable,
+                reason: None,
+                handed_over_at: None,
+            },
+            recipient: Recipient::Owner,
+            driver: None,
+            owner: Some(Person {
+                name: "陳大同".into(),
+                sex: None,
+                birth_date: None,
+                national_id: Some("A123456789".into()),
+                address: Some("臺南市北區成功路1號".into()),
+            }),
+            guardian: None,
+            speed: Some(Speed {
+                limit_kmh: 50,
+                measured_kmh: 95,
+            }),
+            crash: Some(Crash {
+                appraisal_concluded_on: None,
+            }),
+            issued_at: at,
+            verify_url: "https://epatrol.example.gov.tw/verify/TN000123459?v=1&sig=abc".into(),
+            replayed: false,
+            numbers_left: None,
+        }
+    }
+
+    fn text_of(layout: &Layout) -> String {
+        layout
+            .elems
+            .iter()
+            .filter_map(|e| match e {
+                Elem::Text { text, .. } => Some(text.as_str()),
+                Elem::Rect { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The thermal layouts (58 and 80 mm, from which ESC/POS, ZPL and CPCL
+    /// are drawn) carry every field 細則 §11 and §15 ask of a notice issued
+    /// without stopping the driver.
+    #[test]
+    fn every_thermal_width_carries_what_the_rules_require() {
+        let t = camera_notice();
+        for width in [384, 576] {
+            let text = text_of(&layout(&t, width).unwrap());
+            for expected in [
+                "逕行舉發",
+                "被通知人：□駕駛人　■車主",
+                "車主：陳大同",
+                "住址：臺南市北區成功路1號",
+                "測速：限速 50 公里，實速 95 公里，超速 45 公里",
+                "肇事：致人受傷或死亡",
+                "罰鍰：新臺幣 12,000 元",
+                "應到案日期：民國116年01月04日",
+                "應到案處所：臺南市政府交通局交通事件裁決中心",
+                LATE_SERVICE_NOTE,
+            ] {
+                assert!(
+                    text.contains(expected),
+                    "{width} dots lack {expected}: {text}"
+                );
+            }
+            assert!(text.find("逕行舉發") < text.find("舉發違反道路交通管理事件通知單"));
+        }
+    }
+
+    #[test]
+    fn a_notice_on_the_spot_has_no_words_of_a_notice_issued_without_a_stop() {
+        let mut t = camera_notice();
+        t.kind = TicketKind::OnTheSpot;
+        t.recipient = Recipient::Driver;
+        let text = text_of(&layout(&t, 384).unwrap());
+        assert!(text.starts_with("舉發違反道路交通管理事件通知單"), "{text}");
+        assert!(text.contains("■駕駛人　□車主"));
+    }
+}

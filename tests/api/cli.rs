@@ -293,3 +293,44 @@ fn registry_and_cases_import_from_csv_all_or_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("rows[1].client_id"));
     assert_eq!(count(&db), before + 1);
 }
+
+#[test]
+fn the_catalog_report_shows_every_version_with_its_status_and_sources() {
+    let db = TestDb::new();
+    let out = epatrol(&db)
+        .args(["catalog", "report", "--on", "2026-11-20"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "in force on 2026-11-20: 0 versions confirmed",
+        "53-1 第53條第1項",
+        "[unconfirmed]",
+        "https://www.ettoday.net/news/20251008/3047219.htm",
+        "1,800–5,400（基準表 1,800）",
+        "## What citizens may report (§7-1)",
+        "due_days = 30 [confirmed]",
+        "29: 第29條",
+    ] {
+        assert!(text.contains(expected), "report lacks {expected}");
+    }
+    let out = epatrol(&db)
+        .args(["catalog", "report", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let versions = report["catalog"]["articles"].as_array().unwrap();
+    assert!(versions.len() >= 40);
+    assert!(
+        versions
+            .iter()
+            .all(|v| v["cites"].as_array().is_some_and(|c| !c.is_empty())),
+        "a version without a source"
+    );
+    assert_eq!(report["summary"]["versions"]["confirmed"], 0);
+}

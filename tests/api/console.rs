@@ -1054,6 +1054,14 @@ async fn an_administrator_sets_up_units_accounts_keys_and_the_registry() {
     b.open("/admin/catalog").await;
     let count = b.text_of("#article-count").await;
     assert!(!count.starts_with("0 "), "{count}");
+    // How much the legal office has confirmed, and where each figure is from.
+    let summary = b.text_of("#catalog-summary").await;
+    assert!(summary.contains("未經法制單位確認"), "{summary}");
+    let table = b.text_of("#articles").await;
+    assert!(
+        table.contains("48-1-2t") && table.contains("則出處"),
+        "{table}"
+    );
     b.client
         .execute(
             "document.getElementById('c-text').value = arguments[0];",

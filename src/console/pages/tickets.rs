@@ -192,12 +192,17 @@ async fn render(
                     tr { th { "地點" } td { (ticket.place) } }
                     tr { th { "違規條款" } td { (ticket.article_code) " " (ticket.article) } }
                     tr { th { "違規事實" } td { (ticket.facts) } }
-                    tr { th { "罰鍰" } td { (ticket.fine) " 元" } }
+                    tr { th { "罰鍰" } td { "新臺幣 " (crate::tickets::catalog::report::money(ticket.fine)) " 元" } }
+                    @if let Some(sp) = ticket.speed { tr { th { "測速" } td { "限速 " (sp.limit_kmh) " 公里，實速 " (sp.measured_kmh) " 公里" } } }
+                    @if ticket.crash.is_some() { tr { th { "肇事" } td { "致人受傷或死亡" } } }
+                    tr { th { "被通知人" } td #ticket-recipient { (ticket.recipient.label_zh()) } }
                     tr { th { "應到案日期" } td { (crate::domain::time::roc_date(ticket.due_date)) } }
                     tr { th { "應到案處所" } td { (ticket.respond_to) } }
                     tr { th { "舉發單位" } td { (ticket.issuing_unit) } }
                     tr { th { "舉發員警" } td { (ticket.officer_badge) } }
                     @if let Some(owner) = &ticket.owner { tr { th { "車主" } td { (owner.name) } } }
+                    @if let Some(g) = &ticket.guardian { tr { th { "法定代理人或監護人" } td { (g.name) } } }
+                    tr { th { "簽收" } td { (crate::tickets::print::signature_text(&ticket.signature)) } }
                     tr { th { "開單時間" } td { (roc_short_utc(ticket.issued_at)) } }
                     @if let Some(e) = ticket.error_type { tr { th { "更正類型" } td { (super::ticket_actions::error_type_name(e)) } } }
                 }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::{
-    ArticleVersion, CatalogFile, Citation, Fine, LegalRule, MAJOR_VIOLATIONS, MAX_RULE_VALUE,
-    RULE_KEYS, Schedule, Source, SourceKind, Status, Support, TicketKind,
+    ArticleVersion, CatalogFile, Citation, LegalRule, MAJOR_VIOLATIONS, MAX_RULE_VALUE, RULE_KEYS,
+    Source, SourceKind, Status, Support, TicketKind,
 };
 use crate::error::FieldErrors;
 
@@ -154,66 +154,6 @@ fn check_status(
     }
 }
 
-fn check_fine(at: &str, fine: &Fine, errors: &mut FieldErrors) {
-    let [min, max] = fine.range;
-    if min <= 0 || min > max {
-        errors.add(format!("{at}.range"), "range", "0 < min ≤ max");
-    }
-    let within = |amount: i32| (min..=max).contains(&amount);
-    match &fine.schedule {
-        None => {}
-        Some(Schedule::Amount(a)) if !within(*a) => errors.add(
-            format!("{at}.schedule"),
-            "outside_range",
-            "the 基準表 amount lies outside the Act's range",
-        ),
-        Some(Schedule::Amount(_)) => {}
-        Some(Schedule::Bands { bands }) => {
-            let mut next_from: Option<i32> = None;
-            for (k, b) in bands.iter().enumerate() {
-                let bf = format!("{at}.schedule.bands[{k}]");
-                let (from, to) = b.over;
-                if from < 1 || to.is_some_and(|t| t < from) {
-                    errors.add(
-                        format!("{bf}.over"),
-                        "range",
-                        "1 ≤ from ≤ to km/h over the limit",
-                    );
-                }
-                if next_from.is_some_and(|n| n != from) {
-                    errors.add(
-                        format!("{bf}.over"),
-                        "gap",
-                        "bands follow each other without gap or overlap",
-                    );
-                }
-                next_from = match to {
-                    Some(t) => Some(t.saturating_add(1)),
-                    None if k + 1 < bands.len() => {
-                        errors.add(format!("{bf}.over"), "open", "only the last band is open");
-                        None
-                    }
-                    None => None,
-                };
-                if !within(b.amount) {
-                    errors.add(
-                        format!("{bf}.amount"),
-                        "outside_range",
-                        "the 基準表 amount lies outside the Act's range",
-                    );
-                }
-            }
-            if bands.is_empty() {
-                errors.add(
-                    format!("{at}.schedule.bands"),
-                    "required",
-                    "at least one band",
-                );
-            }
-        }
-    }
-}
-
 fn check_article(file: &CatalogFile, i: usize, a: &ArticleVersion, errors: &mut FieldErrors) {
     let at = format!("articles[{i}]");
     let f = |name: &str| format!("{at}.{name}");
@@ -261,7 +201,7 @@ fn check_article(file: &CatalogFile, i: usize, a: &ArticleVersion, errors: &mut 
         errors.add(f("fines"), "required", "at least one vehicle class");
     }
     for (class, fine) in &a.fines {
-        check_fine(&f(&format!("fines.{}", class.as_str())), fine, errors);
+        super::fines::check_fine(&f(&format!("fines.{}", class.as_str())), fine, errors);
     }
     if let Some(to) = a.effective_to
         && to < a.effective_from

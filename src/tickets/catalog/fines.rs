@@ -3,6 +3,7 @@
 //! the limit). Plain functions over the catalog's data.
 
 use super::{ArticleVersion, Fine, Schedule};
+use crate::error::FieldErrors;
 
 /// What is wrong with the speed given for a speeding provision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +81,68 @@ pub fn scheduled(fine: &Fine, over: Option<i32>) -> Option<i32> {
 pub fn within_range(fine: &Fine, amount: i32) -> bool {
     let [min, max] = fine.range;
     (min..=max).contains(&amount)
+}
+
+/// Checks one class's fine of a catalog file: a sound range, and 基準表
+/// amounts (or bands, in order, without gap) inside it.
+pub(super) fn check_fine(at: &str, fine: &Fine, errors: &mut FieldErrors) {
+    let [min, max] = fine.range;
+    if min <= 0 || min > max {
+        errors.add(format!("{at}.range"), "range", "0 < min ≤ max");
+    }
+    let within = |amount: i32| (min..=max).contains(&amount);
+    match &fine.schedule {
+        None => {}
+        Some(Schedule::Amount(a)) if !within(*a) => errors.add(
+            format!("{at}.schedule"),
+            "outside_range",
+            "the 基準表 amount lies outside the Act's range",
+        ),
+        Some(Schedule::Amount(_)) => {}
+        Some(Schedule::Bands { bands }) => {
+            let mut next_from: Option<i32> = None;
+            for (k, b) in bands.iter().enumerate() {
+                let bf = format!("{at}.schedule.bands[{k}]");
+                let (from, to) = b.over;
+                if from < 1 || to.is_some_and(|t| t < from) {
+                    errors.add(
+                        format!("{bf}.over"),
+                        "range",
+                        "1 ≤ from ≤ to km/h over the limit",
+                    );
+                }
+                if next_from.is_some_and(|n| n != from) {
+                    errors.add(
+                        format!("{bf}.over"),
+                        "gap",
+                        "bands follow each other without gap or overlap",
+                    );
+                }
+                next_from = match to {
+                    Some(t) => Some(t.saturating_add(1)),
+                    None if k + 1 < bands.len() => {
+                        errors.add(format!("{bf}.over"), "open", "only the last band is open");
+                        None
+                    }
+                    None => None,
+                };
+                if !within(b.amount) {
+                    errors.add(
+                        format!("{bf}.amount"),
+                        "outside_range",
+                        "the 基準表 amount lies outside the Act's range",
+                    );
+                }
+            }
+            if bands.is_empty() {
+                errors.add(
+                    format!("{at}.schedule.bands"),
+                    "required",
+                    "at least one band",
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]
