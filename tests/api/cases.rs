@@ -710,6 +710,29 @@ async fn the_registry_stops_a_plate_that_is_not_the_vehicle() {
     assert_eq!(import_registry(&srv, &admin, REGISTRY).await.status, 201);
     let r = get(&srv, "/api/v1/registry/abc1234", &sup).await;
     assert_eq!(r.body["owner_name"], "陳車主", "{}", r.body);
+    // One plate string in two classes is two vehicles: the registry is
+    // keyed on plate and class, and a lookup without the class says so.
+    let scooter = "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\n\
+        ABC-1234,motorcycle,KYMCO,黑,吳機車,A123456789,臺南市東區,2020-01-01\n";
+    assert_eq!(import_registry(&srv, &admin, scooter).await.status, 201);
+    let r = get(&srv, "/api/v1/registry/ABC-1234", &sup).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (409, "plate_in_several_classes"),
+        "{}",
+        r.body
+    );
+    let r = get(
+        &srv,
+        "/api/v1/registry/ABC-1234?vehicle_class=motorcycle",
+        &sup,
+    )
+    .await;
+    assert_eq!(r.body["owner_name"], "吳機車", "{}", r.body);
+    let r = get(&srv, "/api/v1/registry/ABC-1234?vehicle_class=car", &sup).await;
+    assert_eq!(r.body["owner_name"], "陳車主", "{}", r.body);
+    // The same plate, class and date twice is refused.
+    assert_eq!(import_registry(&srv, &admin, scooter).await.status, 422);
     // Vendor staff never see owners.
     let k1 = login(&srv, "K1").await;
     assert_eq!(
