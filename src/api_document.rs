@@ -39,7 +39,10 @@ fn common_answers(method: &str, path: &str, op: &Value) -> Vec<(&'static str, &'
             "401",
             "Missing, expired or revoked token, or a disabled account or unit",
         ));
-        out.push(("403", "Not allowed for this role or outside your units"));
+        out.push((
+            "403",
+            "Not allowed for this role or outside your units (`role_not_allowed`, `outside_your_units`), or the account must choose its own password first (`password_change_required`)",
+        ));
     }
     if path.contains('{') {
         out.push(("404", "No such record within your reach (`not_found`)"));

@@ -136,28 +136,60 @@ pub async fn live_session(state: &AppState, sid: String) -> Result<Arc<CachedSes
     Ok(cached)
 }
 
+/// The caller of a bearer token, whether or not the account must change
+/// its password first.
+fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Caller, ApiError>> {
+    let state = app_state(req);
+    let token = bearer(req);
+    let device = device_id(req);
+    Box::pin(async move {
+        let state = state?;
+        let device = device?;
+        let token = token.ok_or(ApiError::Unauthorized("missing_token"))?;
+        let claims = state.keys.verify(&token).map_err(|e| match e {
+            TokenError::Expired => ApiError::Unauthorized("token_expired"),
+            _ => ApiError::Unauthorized("invalid_token"),
+        })?;
+        let session = live_session(&state, claims.sid.clone()).await?;
+        if session.user.id.to_string() != claims.sub {
+            return Err(ApiError::Unauthorized("invalid_token"));
+        }
+        Ok(Caller::of_session(session, device))
+    })
+}
+
+/// An account someone else created (or reset) chooses its own password
+/// before anything else: until then every route but changing the password
+/// and signing out answers 403 `password_change_required`, as the console
+/// sends it to the password page.
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = app_state(req);
-        let token = bearer(req);
-        let device = device_id(req);
+        let caller = authenticate(req);
         Box::pin(async move {
-            let state = state?;
-            let device = device?;
-            let token = token.ok_or(ApiError::Unauthorized("missing_token"))?;
-            let claims = state.keys.verify(&token).map_err(|e| match e {
-                TokenError::Expired => ApiError::Unauthorized("token_expired"),
-                _ => ApiError::Unauthorized("invalid_token"),
-            })?;
-            let session = live_session(&state, claims.sid.clone()).await?;
-            if session.user.id.to_string() != claims.sub {
-                return Err(ApiError::Unauthorized("invalid_token"));
+            let caller = caller.await?;
+            if caller.session.user.must_change_password {
+                return Err(ApiError::Forbidden("password_change_required"));
             }
-            Ok(Caller::of_session(session, device))
+            Ok(caller)
         })
+    }
+}
+
+/// A caller who may still have to change the password: for changing it and
+/// signing out only.
+#[derive(Debug, Clone)]
+pub struct PasswordPending(pub Caller);
+
+impl FromRequest for PasswordPending {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let caller = authenticate(req);
+        Box::pin(async move { caller.await.map(PasswordPending) })
     }
 }
 

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::Caller;
-use super::extract::device_id;
+use super::extract::{PasswordPending, device_id};
 use super::service::{self, LoginRequest, RefreshRequest, TokenResponse};
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
@@ -77,7 +77,10 @@ pub async fn refresh(
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    PasswordPending(caller): PasswordPending,
+) -> ApiResult<HttpResponse> {
     state
         .db(move |c| {
             service::logout(
@@ -124,7 +127,7 @@ pub async fn me(caller: Caller) -> ApiResult<web::Json<UserView>> {
 #[post("/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
-    caller: Caller,
+    PasswordPending(caller): PasswordPending,
     body: JsonBody<crate::org::users::ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();

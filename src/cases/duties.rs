@@ -25,6 +25,24 @@ pub fn is_fresh_pair_of_hands(actor: UserId, done_by: &[UserId]) -> bool {
     !done_by.contains(&actor)
 }
 
+/// Whether `actor` must not see the keying of a case awaiting its
+/// verification: anyone who may verify it and has done no step of this
+/// round (`done_by`: who made the entries since the latest keying) —
+/// vendor verifier or police alike — until their own verification is in
+/// (the verification is blind).
+pub fn blind_to(
+    actor: &Actor,
+    awaiting_verification: bool,
+    case_vendor: Option<VendorId>,
+    done_by: &[UserId],
+) -> bool {
+    awaiting_verification
+        && may_do(actor, Step::Verification, case_vendor)
+        && actor
+            .user_id
+            .is_none_or(|me| is_fresh_pair_of_hands(me, done_by))
+}
+
 /// Whether an account may close a case without a ticket: police of the
 /// unit, and the vendor supervisor for the vendor's cases.
 pub fn may_close(actor: &Actor, case_vendor: Option<VendorId>) -> bool {
@@ -92,6 +110,48 @@ mod tests {
             &actor(Role::Officer, None),
             Step::Verification,
             None
+        ));
+    }
+
+    #[test]
+    fn whoever_may_verify_sees_nothing_of_the_keying_until_done() {
+        let v = Some(VendorId(7));
+        let keyer = UserId(9);
+        // A vendor's verifier, and the police of a case no vendor holds.
+        assert!(blind_to(
+            &actor(Role::VendorVerifier, Some(7)),
+            true,
+            v,
+            &[keyer]
+        ));
+        assert!(blind_to(&actor(Role::Officer, None), true, None, &[keyer]));
+        assert!(blind_to(
+            &actor(Role::Supervisor, None),
+            true,
+            None,
+            &[keyer]
+        ));
+        // The keyer sees their own keying; after verification nobody is blind.
+        assert!(!blind_to(
+            &actor(Role::Officer, None),
+            true,
+            None,
+            &[UserId(1)]
+        ));
+        assert!(!blind_to(
+            &actor(Role::VendorVerifier, Some(7)),
+            false,
+            v,
+            &[keyer]
+        ));
+        // Those who cannot verify it are not blinded (the police reviewer of
+        // a vendor's case, the vendor supervisor).
+        assert!(!blind_to(&actor(Role::Supervisor, None), true, v, &[keyer]));
+        assert!(!blind_to(
+            &actor(Role::VendorSupervisor, Some(7)),
+            true,
+            v,
+            &[keyer]
         ));
     }
 

@@ -19,14 +19,15 @@ fn refuse(problem: MediaProblem) -> ApiError {
         MediaProblem::NotAccepted => ApiError::UnsupportedMediaType,
         MediaProblem::TooLarge { .. } => ApiError::PayloadTooLarge,
         MediaProblem::Empty => ApiError::field("body", "required", "the file is empty"),
-        MediaProblem::Mismatch { found } => ApiError::field(
-            "body",
-            "media_type_mismatch",
-            match found {
-                Some(t) => format!("the file is {t}, not what Content-Type says"),
+        MediaProblem::Mismatch { found } => ApiError::Rejected {
+            code: "media_type_mismatch".into(),
+            detail: match found {
+                Some(t) => format!(
+                    "the file is {t}, not what Content-Type says: send it with Content-Type: {t}"
+                ),
                 None => format!("the file is none of {}", media::ACCEPTED.join(", ")),
             },
-        ),
+        },
     }
 }
 
@@ -91,14 +92,37 @@ pub fn read(
     if !is_sha256(sha256) {
         return Err(ApiError::NotFound("evidence"));
     }
-    get_readable(conn, actor, id)?;
+    let (case, _) = get_readable(conn, actor, id)?;
+    // Evidence is for the step that needs it: the police of the case's unit
+    // (and administrators) and whoever holds a live claim on the case;
+    // other vendor staff, and the claimant once the claim is over, are not
+    // served it.
+    let holds_claim = case.claimed_by.is_some()
+        && case.claimed_by == actor.user_id
+        && case.claim_expires_at.is_some_and(|t| t > crate::db::now());
+    if !(actor.role.is_police() || holds_claim) {
+        return Err(ApiError::Forbidden("claim_required"));
+    }
     let media_type = store::evidence_of(conn, id)?
         .into_iter()
         .find(|(h, _, _)| h == sha256)
         .map(|(_, _, t)| t)
         .ok_or(ApiError::NotFound("evidence"))?;
     match read_checked(files, sha256) {
-        Ok(bytes) => Ok((bytes, media_type)),
+        Ok(bytes) => {
+            // Who read which file is part of the record.
+            crate::db::write_txn::<_, ApiError, _>(conn, |c| {
+                Ok(crate::audit::append(
+                    c,
+                    actor
+                        .audit("case.evidence_read", "case")
+                        .object(id)
+                        .unit(case.unit_id)
+                        .details(serde_json::json!({"sha256": sha256})),
+                )?)
+            })?;
+            Ok((bytes, media_type))
+        }
         Err(ReadError::Missing(h)) | Err(ReadError::Corrupt(h)) => {
             tracing::error!(evidence.sha256 = %h, "evidence file missing or altered in the store");
             Err(ApiError::Unavailable(

@@ -6,11 +6,13 @@
 //! - `status.rs`: the state machine (statuses, steps, close reasons);
 //! - `gates.rs`: the legal gates (Art. 90, Art. 7-1, repeats);
 //! - `compare.rs`: differences between keyings and whose value was wrong;
-//! - `duties.rs`: who does which step; nobody does two;
+//! - `duties.rs`: who does which step; nobody does two; `blocked.rs`:
+//!   the cases nobody can take, named with the reason;
 //! - `intake.rs`, `queue.rs`, `work.rs`, `review.rs`, `evidence.rs`: the
 //!   services; `store.rs` their queries; `view.rs` what each reader sees;
 //! - `http/`: the endpoints.
 
+pub mod blocked;
 pub mod camera_record;
 pub mod compare;
 pub mod demo;

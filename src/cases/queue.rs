@@ -116,27 +116,35 @@ fn held(
         .optional()?)
 }
 
-/// The first free case of the queue, nearest deadline first, that this
-/// person has not already worked on (nobody does two steps of a case).
+/// The first free case of the queue, nearest deadline first, on which this
+/// person did no *other* step (nobody does two steps of a case). The same
+/// step again is theirs to do: after a send-back the verifier of the first
+/// keying verifies the new one, blind like the first time — what
+/// separation of duties forbids is one person keying and verifying, not
+/// verifying twice — so a vendor with one verifier is never stuck.
 macro_rules! next_free {
-    ($scope:expr, $status:expr, $me:expr, $at:expr) => {{
+    ($scope:expr, $step:expr, $me:expr, $at:expr) => {{
         let mut q = cases::table
-            .filter(cases::status.eq($status))
+            .filter(cases::status.eq($step.works_on()))
             .filter(free_at($at))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 case_entries::table
                     .filter(case_entries::case_id.eq(cases::id))
-                    .filter(case_entries::user_id.eq($me)),
-            )))
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                case_events::table
-                    .filter(case_events::case_id.eq(cases::id))
-                    .filter(case_events::actor_id.eq($me))
-                    .filter(case_events::event.eq_any(["approved", "sent_back"])),
+                    .filter(case_entries::user_id.eq($me))
+                    .filter(case_entries::step.ne($step)),
             )))
             .select(cases::id)
             .order((cases::deadline.asc(), cases::id.asc()))
             .into_boxed();
+        if $step != Step::Review {
+            // A reviewer keys and verifies nothing they reviewed.
+            q = q.filter(diesel::dsl::not(diesel::dsl::exists(
+                case_events::table
+                    .filter(case_events::case_id.eq(cases::id))
+                    .filter(case_events::actor_id.eq($me))
+                    .filter(case_events::event.eq_any(["approved", "sent_back"])),
+            )));
+        }
         if let Some(v) = $scope.vendor {
             q = q.filter(cases::vendor_id.eq(v));
         } else if $scope.vendorless {
@@ -172,7 +180,7 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
         if let Some(id) = held(conn, me, status, at)? {
             return Ok(Some(id));
         }
-        let candidates: Vec<CaseId> = next_free!(scope, status, me, at)
+        let candidates: Vec<CaseId> = next_free!(scope, step, me, at)
             .literal_limit(CANDIDATES)
             .load(conn)?;
         // Of those, the first nobody else is claiming this instant: on

@@ -126,9 +126,25 @@ pub fn view(conn: &mut DbConn, actor: &Actor, row: CaseRow) -> ApiResult<CaseVie
         .collect();
     let (entries, differences) = if sees_entries(actor) {
         let entries = store::entries_of(conn, row.id)?;
-        let differences = super::settle::open_differences(&entries)
-            .map(|d| d.into_iter().map(str::to_owned).collect());
-        (Some(entries.iter().map(entry_view).collect()), differences)
+        // A send-back starts a new round with a new keying: who verified
+        // the old one is as blind to the new one as anyone else.
+        let round = entries
+            .iter()
+            .rposition(|e| e.step == Step::Keying)
+            .unwrap_or(0);
+        let done_by: Vec<UserId> = entries.iter().skip(round).map(|e| e.user_id).collect();
+        if super::duties::blind_to(
+            actor,
+            row.status == CaseStatus::Keyed,
+            row.vendor_id,
+            &done_by,
+        ) {
+            (None, None)
+        } else {
+            let differences = super::settle::open_differences(&entries)
+                .map(|d| d.into_iter().map(str::to_owned).collect());
+            (Some(entries.iter().map(entry_view).collect()), differences)
+        }
     } else {
         (None, None)
     };

@@ -397,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     transfer_batches,
     transfer_items,
+    transfer_voids,
     vendor_contracts,
     vendor_billings,
     ticket_counts,
@@ -536,6 +537,15 @@ diesel::table! {
         sha256 -> Text,
         receipt -> Nullable<Text>,
         receipted_at -> Nullable<Timestamp>,
+        format -> Integer,
+    }
+}
+
+diesel::table! {
+    transfer_voids (ticket_id) {
+        ticket_id -> BigInt,
+        sent_id -> BigInt,
+        batch_id -> BigInt,
     }
 }
 
@@ -548,6 +558,7 @@ diesel::table! {
 
 diesel::joinable!(transfer_items -> transfer_batches (batch_id));
 diesel::joinable!(transfer_items -> tickets (ticket_id));
+diesel::joinable!(transfer_voids -> transfer_batches (batch_id));
 
 diesel::table! {
     vendor_contracts (id) {

@@ -7,7 +7,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::schema::{ticket_events, tickets, transfer_batches, transfer_items, units};
+use crate::db::schema::{
+    ticket_events, tickets, transfer_batches, transfer_items, transfer_voids, units,
+};
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, TicketId};
 use crate::error::{ApiError, ApiResult};
@@ -37,6 +39,17 @@ pub const COLUMNS: [&str; 18] = [
     "recipient_address",
     "error_type",
 ];
+
+/// What format 2 adds after [`COLUMNS`]: whether the line is a ticket
+/// version or the void of one sent before, and the void's day and reason.
+pub const VOID_COLUMNS: [&str; 3] = ["record", "voided_at", "void_reason"];
+
+/// The file format of batches made now (1: [`COLUMNS`] only, before voids
+/// were sent).
+pub const FORMAT: i32 = 2;
+
+/// A ticket version sent before and voided since: (version, voided at, reason).
+type VoidLine = (TicketRow, NaiveDateTime, String);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BatchView {
@@ -118,14 +131,98 @@ fn untransferred(conn: &mut DbConn) -> ApiResult<Vec<TicketRow>> {
         .collect())
 }
 
-/// The transfer file of these tickets.
-fn file_of(conn: &mut DbConn, rows: &[TicketRow]) -> ApiResult<Vec<u8>> {
+/// A void to send: the voided version's id, and the line that tells the
+/// office (the version it holds, with the void's day and reason).
+struct UnsentVoid {
+    voided: TicketId,
+    line: VoidLine,
+}
+
+/// Tickets voided since a version of their number went to the office,
+/// whose void no batch has carried yet. The version voided may be a
+/// correction the office never received: the line then repeats the
+/// newest version it did receive, so it voids what the office holds.
+fn unsent_voids(conn: &mut DbConn) -> ApiResult<Vec<UnsentVoid>> {
+    let sent = diesel::alias!(tickets as sent);
+    let voided: Vec<(TicketId, String, NaiveDateTime, String)> = tickets::table
+        .inner_join(ticket_events::table)
+        .filter(ticket_events::event.eq("voided"))
+        .filter(diesel::dsl::exists(
+            transfer_items::table
+                .inner_join(sent.on(sent.field(tickets::id).eq(transfer_items::ticket_id)))
+                .filter(sent.field(tickets::number).eq(tickets::number)),
+        ))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            transfer_voids::table.filter(transfer_voids::ticket_id.eq(tickets::id)),
+        )))
+        .order(tickets::id.asc())
+        .select((
+            tickets::id,
+            tickets::number,
+            ticket_events::at,
+            ticket_events::reason,
+        ))
+        .literal_limit(MAX_BATCH)
+        .load(conn)?;
+    let mut out = Vec::with_capacity(voided.len());
+    for (id, number, at, reason) in voided {
+        let held: TicketRow = tickets::table
+            .inner_join(transfer_items::table)
+            .filter(tickets::number.eq(&number))
+            .order(tickets::version.desc())
+            .select(TicketRow::as_select())
+            .first_row(conn)?;
+        out.push(UnsentVoid {
+            voided: id,
+            line: (held, at, reason),
+        });
+    }
+    Ok(out)
+}
+
+/// The void lines a batch carries, in the order it was made with.
+fn voids_of(conn: &mut DbConn, batch: i64) -> ApiResult<Vec<VoidLine>> {
+    let voided = diesel::alias!(tickets as voided);
+    Ok(transfer_voids::table
+        .filter(transfer_voids::batch_id.eq(batch))
+        .inner_join(tickets::table.on(tickets::id.eq(transfer_voids::sent_id)))
+        .inner_join(voided.on(voided.field(tickets::id).eq(transfer_voids::ticket_id)))
+        .inner_join(
+            ticket_events::table.on(ticket_events::ticket_id
+                .eq(transfer_voids::ticket_id)
+                .and(ticket_events::event.eq("voided"))),
+        )
+        .order(transfer_voids::ticket_id.asc())
+        .select((
+            TicketRow::as_select(),
+            ticket_events::at,
+            ticket_events::reason,
+        ))
+        .load(conn)?)
+}
+
+/// The transfer file of these tickets and voids, in `format` (1: tickets
+/// only, as batches were made before voids were sent).
+fn file_of(
+    conn: &mut DbConn,
+    rows: &[TicketRow],
+    voids: &[VoidLine],
+    format: i32,
+) -> ApiResult<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut out);
         let io = |e: csv::Error| ApiError::Internal(anyhow::Error::new(e));
-        w.write_record(COLUMNS).map_err(io)?;
-        for t in rows {
+        let mut header: Vec<&str> = COLUMNS.to_vec();
+        if format >= 2 {
+            header.extend(VOID_COLUMNS);
+        }
+        w.write_record(&header).map_err(io)?;
+        let lines = rows
+            .iter()
+            .map(|t| (t, None))
+            .chain(voids.iter().map(|(t, at, reason)| (t, Some((at, reason)))));
+        for (t, void) in lines {
             let unit_code: String = units::table
                 .find(t.unit_id)
                 .select(units::code)
@@ -141,7 +238,7 @@ fn file_of(conn: &mut DbConn, rows: &[TicketRow]) -> ApiResult<Vec<u8>> {
                 Some(_) => (t.version - 1).to_string(),
                 None => String::new(),
             };
-            w.write_record([
+            let mut record = vec![
                 t.number.clone(),
                 t.version.to_string(),
                 supersedes_version,
@@ -168,8 +265,18 @@ fn file_of(conn: &mut DbConn, rows: &[TicketRow]) -> ApiResult<Vec<u8>> {
                 t.error_type
                     .map(|e| e.as_str().to_owned())
                     .unwrap_or_default(),
-            ])
-            .map_err(io)?;
+            ];
+            if format >= 2 {
+                match void {
+                    None => record.extend(["ticket".to_owned(), String::new(), String::new()]),
+                    Some((at, reason)) => record.extend([
+                        "void".to_owned(),
+                        at.and_utc().to_rfc3339(),
+                        reason.clone(),
+                    ]),
+                }
+            }
+            w.write_record(&record).map_err(io)?;
         }
         w.flush().map_err(|e| ApiError::Internal(e.into()))?;
     }
@@ -182,18 +289,21 @@ pub fn create(conn: &mut DbConn, actor: &Actor) -> ApiResult<Option<BatchView>> 
     actor.ensure_headquarters_admin()?;
     write_txn(conn, |conn| {
         let rows = untransferred(conn)?;
-        if rows.is_empty() {
+        let unsent = unsent_voids(conn)?;
+        if rows.is_empty() && unsent.is_empty() {
             return Ok(None);
         }
-        let file = file_of(conn, &rows)?;
+        let voids: Vec<VoidLine> = unsent.iter().map(|v| v.line.clone()).collect();
+        let file = file_of(conn, &rows, &voids, FORMAT)?;
         let sha256 = crate::evidence::sha256_hex(&file);
-        let count = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+        let count = i32::try_from(rows.len() + voids.len()).unwrap_or(i32::MAX);
         let id: i64 = crate::each_backend!(conn, |c| diesel::insert_into(transfer_batches::table)
             .values((
                 transfer_batches::created_at.eq(now()),
                 transfer_batches::created_by.eq(actor.user_id),
                 transfer_batches::tickets.eq(count),
                 transfer_batches::sha256.eq(&sha256),
+                transfer_batches::format.eq(FORMAT),
             ))
             .returning(transfer_batches::id)
             .get_result(c))?;
@@ -205,12 +315,23 @@ pub fn create(conn: &mut DbConn, actor: &Actor) -> ApiResult<Option<BatchView>> 
                 ))
                 .execute(conn)?;
         }
+        // A void goes out once: the key on the ticket says so, even when
+        // two batches are made at the same instant.
+        for v in &unsent {
+            diesel::insert_into(transfer_voids::table)
+                .values((
+                    transfer_voids::ticket_id.eq(v.voided),
+                    transfer_voids::sent_id.eq(v.line.0.id),
+                    transfer_voids::batch_id.eq(id),
+                ))
+                .execute(conn)?;
+        }
         crate::audit::append(
             conn,
             actor
                 .audit("transfer.batch", "transfer_batch")
                 .object(id)
-                .details(serde_json::json!({"tickets": count, "sha256": sha256})),
+                .details(serde_json::json!({"tickets": rows.len(), "voids": voids.len(), "sha256": sha256})),
         )?;
         Ok(Some(batch_view(batch_row(conn, id)?)))
     })
@@ -227,7 +348,12 @@ pub fn file(conn: &mut DbConn, actor: &Actor, id: i64) -> ApiResult<Vec<u8>> {
         .order(tickets::id.asc())
         .select(TicketRow::as_select())
         .load(conn)?;
-    let bytes = file_of(conn, &rows)?;
+    let format: i32 = transfer_batches::table
+        .find(id)
+        .select(transfer_batches::format)
+        .first_row(conn)?;
+    let voids = voids_of(conn, id)?;
+    let bytes = file_of(conn, &rows, &voids, format)?;
     if crate::evidence::sha256_hex(&bytes) != batch.3 {
         return Err(ApiError::Internal(anyhow::anyhow!(
             "transfer batch {id} no longer hashes as recorded"

@@ -767,3 +767,79 @@ async fn sign_ins_of_one_badge_at_once_are_asked_to_wait_never_locked_out() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(audit_count(&app, "auth.lockout"), 0);
 }
+
+#[actix_web::test]
+async fn an_account_made_by_someone_else_changes_its_password_first() {
+    let app = TestApp::new();
+    app.user("S1000", app.fx.p1s1, Role::Supervisor);
+    app.user("A1000", app.fx.hq, Role::Admin);
+    let keyer = app.user("K1000", app.fx.hq, Role::VendorKeyer);
+    let srv = app.service().await;
+    let sup = login(&srv, "S1000").await;
+    let r = post(
+        &srv,
+        "/api/v1/users",
+        Some(&sup),
+        json!({"badge": "O1102", "name": "新人", "unit_id": app.fx.p1s1, "role": "officer", "password": "given by the station"}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "O1102", "password": "given by the station"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["user"]["must_change_password"], true);
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    // Nothing but changing the password and signing out.
+    for path in ["/api/v1/me", "/api/v1/boxes", "/api/v1/tickets"] {
+        let r = get(&srv, path, &token).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (403, "password_change_required"),
+            "{path}: {}",
+            r.body
+        );
+        assert!(r.body["detail"].as_str().unwrap().contains("/me/password"));
+    }
+    let r = post(
+        &srv,
+        "/api/v1/me/password",
+        Some(&token),
+        json!({"current_password": "given by the station", "new_password": "my very own passphrase"}),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = get(&srv, "/api/v1/me", &token).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["must_change_password"], false);
+    assert_eq!(get(&srv, "/api/v1/boxes", &token).await.status, 200);
+
+    // A reset password is the administrator's, not the keyer's: no claims
+    // until the keyer has chosen one; signing out is still allowed.
+    let admin = login(&srv, "A1000").await;
+    let r = post(
+        &srv,
+        &format!("/api/v1/users/{keyer}/password"),
+        Some(&admin),
+        json!({"new_password": "reset by the admin"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(
+        &srv,
+        "/api/v1/auth/login",
+        None,
+        json!({"badge": "K1000", "password": "reset by the admin"}),
+    )
+    .await;
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    let r = post(&srv, "/api/v1/queues/keying/claim", Some(&token), json!({})).await;
+    assert_eq!((r.status, r.code()), (403, "password_change_required"));
+    let r = post(&srv, "/api/v1/auth/logout", Some(&token), json!({})).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(get(&srv, "/api/v1/me", &token).await.status, 401);
+}

@@ -71,7 +71,7 @@ fn citizen_report(app: &TestApp, client_id: &str, violation_at: chrono::DateTime
     })
 }
 
-fn keying(case: &Value, plate: &str) -> Value {
+pub fn keying(case: &Value, plate: &str) -> Value {
     json!({
         "plate": plate,
         "vehicle_class": "car",
@@ -84,7 +84,7 @@ fn keying(case: &Value, plate: &str) -> Value {
     })
 }
 
-fn critical(case: &Value, plate: &str) -> Value {
+pub fn critical(case: &Value, plate: &str) -> Value {
     json!({
         "plate": plate,
         "vehicle_class": "car",
@@ -155,7 +155,7 @@ fn near_misses(app: &TestApp) -> Vec<(Option<i64>, String, String, String)> {
         .unwrap()
 }
 
-fn user_id(app: &TestApp, badge: &str) -> i64 {
+pub fn user_id(app: &TestApp, badge: &str) -> i64 {
     use epatrol::db::schema::users;
     users::table
         .filter(users::badge.eq(badge))
@@ -355,7 +355,7 @@ async fn a_camera_case_with_a_mismatch_goes_through_to_a_ticket() {
 }
 
 /// Takes a case through keying with the given people, returning its id.
-async fn keyed_case<S, B>(
+pub async fn keyed_case<S, B>(
     srv: &S,
     app: &TestApp,
     client_id: &str,
@@ -451,7 +451,18 @@ async fn nobody_does_two_steps_of_a_case() {
     )
     .await;
     assert_eq!((r.status, r.code()), (403, "separation_of_duties"));
-    // Another officer verifies.
+    // Another officer verifies, blind like a vendor's verifier: neither
+    // the claim, the case nor the list shows the keying.
+    let blind = |body: &Value| {
+        assert!(body["entries"].is_null(), "{body}");
+        assert!(body["differences"].is_null(), "{body}");
+    };
+    let r = get(&srv, &format!("/api/v1/cases/{id}"), &o2).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    blind(&r.body);
+    let r = get(&srv, "/api/v1/cases?status=keyed", &o2).await;
+    assert_eq!(r.body["items"][0]["id"], id, "{}", r.body);
+    blind(&r.body["items"][0]);
     let r = post(
         &srv,
         "/api/v1/queues/verification/claim",
@@ -460,6 +471,16 @@ async fn nobody_does_two_steps_of_a_case() {
     )
     .await;
     assert_eq!(r.body["id"], id);
+    blind(&r.body);
+    // The supervisor who took the case in could verify it too, so sees no
+    // keying either; the keyer sees their own.
+    blind(
+        &get(&srv, &format!("/api/v1/cases/{id}"), &intake)
+            .await
+            .body,
+    );
+    let r = get(&srv, &format!("/api/v1/cases/{id}"), &o1).await;
+    assert_eq!(r.body["entries"].as_array().map(Vec::len), Some(1));
     let r = post(
         &srv,
         &format!("/api/v1/cases/{id}/verification"),
@@ -924,15 +945,42 @@ async fn evidence_is_checked_as_it_comes_in_and_as_it_is_read() {
     let r = upload(&srv, &intake, &path, "image/jpeg", PNG).await;
     assert_eq!(
         (r.status, r.code()),
-        (422, "validation_failed"),
+        (422, "media_type_mismatch"),
         "{}",
         r.body
     );
-    assert!(r.body.to_string().contains("media_type_mismatch"));
+    assert!(r.body["detail"].as_str().unwrap().contains("image/png"));
     let k1 = login(&srv, "K1").await;
     assert_eq!(upload(&srv, &k1, &path, "image/png", PNG).await.status, 403);
     let r = upload(&srv, &intake, &path, "image/png", PNG).await;
     let sha = r.body["sha256"].as_str().unwrap().to_owned();
+    // Evidence is for the step that needs it: vendor staff without a claim
+    // on the case are refused; the keyer holding the claim is served, and
+    // every read is in the audit trail with who read it.
+    let file_path = format!("/api/v1/cases/{id}/evidence/{sha}");
+    let k2 = login(&srv, "K2").await;
+    let vs = login(&srv, "VS1").await;
+    for who in [&k1, &k2, &vs] {
+        let r = get(&srv, &file_path, who).await;
+        assert_eq!((r.status, r.code()), (403, "claim_required"), "{}", r.body);
+    }
+    let r = post(&srv, "/api/v1/queues/keying/claim", Some(&k1), json!({})).await;
+    assert_eq!(r.body["id"].as_i64(), Some(id), "{}", r.body);
+    assert_eq!(get(&srv, &file_path, &k1).await.status, 200);
+    assert_eq!(get(&srv, &file_path, &k2).await.status, 403);
+    assert_eq!(get(&srv, &file_path, &intake).await.status, 200);
+    let reads = app.audit_actions("case.evidence_read");
+    assert_eq!(reads.len(), 2, "{reads:?}");
+    // Once the claim is given up the keyer is no longer served.
+    let r = post(
+        &srv,
+        &format!("/api/v1/cases/{id}/release"),
+        Some(&k1),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(get(&srv, &file_path, &k1).await.status, 403);
     // Altered in the store: refused as it is read back, never served.
     let file = app
         .db

@@ -245,9 +245,15 @@ impl Session {
             .unwrap();
     }
 
+    /// A screenshot under `target/screenshots` — tests change no tracked
+    /// file; `scripts/screenshots` refreshes the README's pictures by
+    /// pointing `EPATROL_TEST_SCREENSHOTS` at `docs/screenshots`.
     async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.unwrap();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = std::env::var_os("EPATROL_TEST_SCREENSHOTS")
+            .map(|d| root.join(d))
+            .unwrap_or_else(|| root.join("target/screenshots"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
@@ -1150,7 +1156,7 @@ fn csrf_of(html: &str) -> String {
 }
 
 /// Signs in through the console's form without a browser: the cookies to send.
-async fn console_cookies<S, B>(srv: &S, badge: &str) -> String
+pub async fn console_cookies<S, B>(srv: &S, badge: &str) -> String
 where
     S: actix_web::dev::Service<
             actix_http::Request,

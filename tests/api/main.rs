@@ -27,5 +27,7 @@ mod robustness;
 mod round_trips;
 mod snapshots;
 mod statements;
+mod stuck_cases;
 mod tickets;
+mod transfer_voids;
 mod two_nodes;

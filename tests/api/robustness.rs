@@ -560,3 +560,31 @@ async fn check_ins_survive_the_writers_losing_their_connection() {
         assert_eq!(r.status, 201, "after the connection was lost: {}", r.body);
     }
 }
+
+#[actix_web::test]
+async fn a_query_that_does_not_parse_says_what_to_send() {
+    let app = TestApp::new();
+    app.user("S1000", app.fx.p1, Role::Supervisor);
+    let srv = app.service().await;
+    let sup = login(&srv, "S1000").await;
+    let r = get(&srv, "/api/v1/quality/error-rate", &sup).await;
+    assert_eq!((r.status, r.code()), (400, "malformed_query"), "{}", r.body);
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(detail.starts_with("the query string needs "), "{detail}");
+    let r = get(&srv, "/api/v1/users?role=root", &sup).await;
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("\"root\" is not a value") && detail.contains("officer"),
+        "{detail}"
+    );
+    for r in [
+        get(&srv, "/api/v1/users?limit=abc", &sup).await,
+        get(&srv, "/api/v1/users/not-a-number", &sup).await,
+    ] {
+        let detail = r.body["detail"].as_str().unwrap();
+        assert!(
+            !detail.contains("deserialize") && !detail.contains('`'),
+            "{detail}"
+        );
+    }
+}

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Supervisor};
+use crate::cases::blocked::{BlockedCase, blocked_cases};
 use crate::cases::input::CaseInput;
 use crate::cases::intake;
 use crate::cases::status::CaseStatus;
@@ -156,6 +157,9 @@ pub struct CaseAccounting {
     pub by_status: BTreeMap<String, i64>,
     /// Cases closed without a ticket, by reason.
     pub closed_by_reason: BTreeMap<String, i64>,
+    /// Open cases that wait for a step nobody can take, with the reason:
+    /// none waits silently.
+    pub blocked: Vec<BlockedCase>,
 }
 
 /// Every case received within your reach, by where it stands: none is
@@ -177,9 +181,12 @@ pub async fn case_accounting(
                 CaseScope::Vendor(v) => (None, Some(v)),
                 CaseScope::Nothing => return Err(ApiError::Forbidden("role_not_allowed")),
             };
-            Ok(store::accounting(conn, path.as_deref(), vendor)?)
+            let counts = store::accounting(conn, path.as_deref(), vendor)?;
+            let blocked = blocked_cases(conn, path.as_deref(), vendor, None)?;
+            Ok((counts, blocked))
         })
         .await?;
+    let (counts, blocked) = counts;
     let mut out = CaseAccounting {
         received: 0,
         by_status: CaseStatus::ALL
@@ -187,6 +194,7 @@ pub async fn case_accounting(
             .map(|s| (s.as_str().to_owned(), 0))
             .collect(),
         closed_by_reason: BTreeMap::new(),
+        blocked,
     };
     for (status, reason, n) in counts {
         out.received += n;

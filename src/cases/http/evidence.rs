@@ -93,6 +93,7 @@ pub async fn upload_evidence(
             (Vec<u8> = "video/mp4"),
             (Vec<u8> = "application/pdf"),
         )),
+        (status = 403, description = "`claim_required`: vendor staff are served the evidence of a case they hold a claim on", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such file of a case within your reach", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use super::keying;
+use crate::cases::blocked::{BlockReason, blocked_cases};
 use crate::cases::status::{CaseStatus, Step};
 use crate::cases::view::CaseView;
 use crate::console::format::roc_short_utc;
@@ -45,13 +46,37 @@ pub struct QueueQuery {
     empty: Option<u8>,
 }
 
+/// A blocked case's reason, in the console's words.
+fn block_words(reason: BlockReason) -> &'static str {
+    match reason {
+        BlockReason::NoAccount => "沒有可處理此步驟的有效帳號，請建立或啟用帳號",
+        BlockReason::AllDidAnotherStep => {
+            "可處理此步驟的人都已做過本案的其他步驟（同一人不得做兩個步驟），需要另一位同角色人員"
+        }
+    }
+}
+
 #[get("/work/{step}")]
 pub async fn queue_page(
+    state: web::Data<AppState>,
     who: Browser,
     step: web::Path<String>,
     query: web::Query<QueueQuery>,
 ) -> PageResult<HttpResponse> {
     let step = parse_step(&step)?;
+    let actor = who.actor().clone();
+    // The cases of this step nobody can take: named here, not left to
+    // wait silently until their period runs out.
+    let blocked = state
+        .db(move |c| {
+            let (path, vendor) = match crate::visibility::case_scope(&actor) {
+                crate::visibility::CaseScope::Units(path) => (path, None),
+                crate::visibility::CaseScope::Vendor(v) => (None, Some(v)),
+                crate::visibility::CaseScope::Nothing => return Ok(Vec::new()),
+            };
+            Ok::<_, ApiError>(blocked_cases(c, path.as_deref(), vendor, Some(step))?)
+        })
+        .await?;
     Ok(ok(page(
         step_name(step),
         &who,
@@ -60,6 +85,22 @@ pub async fn queue_page(
             @if query.empty.is_some() { p role="status" { strong { "目前沒有待處理的案件。" } } }
             p { "系統依期限最近者優先分派。領取後 15 分鐘內未完成，案件會自動釋出給其他人。" }
             (claim_button(&who, step))
+            @if !blocked.is_empty() {
+                section aria-labelledby="blocked" {
+                    h2 #blocked { "無人可處理的案件（" (blocked.len()) " 件）" }
+                    table {
+                        thead { tr { th { "案件" } th { "原因" } } }
+                        tbody {
+                            @for b in &blocked {
+                                tr.blocked {
+                                    td { "#" (b.case_id.0) }
+                                    td { (block_words(b.reason)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         },
     )))
 }

@@ -147,6 +147,19 @@ impl TestApp {
         self.state.pool.get().unwrap()
     }
 
+    /// The audit trail's entries of one action, as (actor, object, details).
+    pub fn audit_actions(&self, action: &str) -> Vec<(Option<i64>, Option<String>, String)> {
+        use epatrol::db::schema::audit_log::dsl as a;
+        let mut conn = self.conn();
+        let conn: &mut DbConn = &mut conn;
+        epatrol::each_backend!(conn, |c| a::audit_log
+            .filter(a::action.eq(action))
+            .order(a::seq)
+            .select((a::actor_id, a::object_id, a::details))
+            .load(c)
+            .unwrap())
+    }
+
     /// Adds an account with the shared test password.
     pub fn user(&self, badge: &str, unit: UnitId, role: Role) -> UserId {
         let vendor = role.is_vendor().then_some(self.fx.vendor);

@@ -1,6 +1,9 @@
 //! The one error type of the HTTP layer and its mapping to RFC 9457 problem
 //! details. Every status code the API answers with is chosen here.
 
+mod extractors;
+pub use extractors::{json_error, path_error, plain_words, query_error};
+
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -197,6 +200,12 @@ impl ApiError {
                 Some("another request changed the same record at the same time; try again".into())
             }
             ApiError::Unauthorized(_) => Some("authentication is required or has failed".into()),
+            ApiError::Forbidden("password_change_required") => Some(
+                "this account must choose a new password first (POST /api/v1/me/password); until then it may only do that and sign out".into(),
+            ),
+            ApiError::Forbidden("claim_required") => Some(
+                "vendor staff are served the evidence of a case while they hold a claim on it".into(),
+            ),
             ApiError::Forbidden(_) => Some("you are not allowed to do this".into()),
             ApiError::NotFound(what) => Some(format!("{what} not found")),
             ApiError::TooManyRequests {
@@ -305,35 +314,6 @@ impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> Self {
         ApiError::Unavailable("blocking thread pool is shut down".into())
     }
-}
-
-/// Maps actix's body, path and query parsing failures to problems.
-pub fn json_error(
-    err: actix_web::error::JsonPayloadError,
-    _: &actix_web::HttpRequest,
-) -> actix_web::Error {
-    use actix_web::error::JsonPayloadError as E;
-    match err {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge,
-        E::ContentType => ApiError::UnsupportedMediaType,
-        E::Deserialize(e) => ApiError::bad_request("malformed_body", e.to_string()),
-        other => ApiError::bad_request("malformed_body", other.to_string()),
-    }
-    .into()
-}
-
-pub fn query_error(
-    err: actix_web::error::QueryPayloadError,
-    _: &actix_web::HttpRequest,
-) -> actix_web::Error {
-    ApiError::bad_request("malformed_query", err.to_string()).into()
-}
-
-pub fn path_error(
-    err: actix_web::error::PathError,
-    _: &actix_web::HttpRequest,
-) -> actix_web::Error {
-    ApiError::bad_request("malformed_path", err.to_string()).into()
 }
 
 /// Collects field errors so a validator can report every bad field at once.

@@ -1,0 +1,2 @@
+DROP TABLE transfer_voids;
+ALTER TABLE transfer_batches DROP COLUMN format;
