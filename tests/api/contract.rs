@@ -143,9 +143,10 @@ fn every_operation_documents_the_answers_its_shape_can_give() {
 }
 
 /// An independent validator of the document (openapi-spec-validator, from
-/// PyPI). `.ci/run` installs it and sets EPATROL_TEST_REQUIRE_TOOLS, so
-/// there its absence fails; elsewhere the test says it was skipped.
+/// PyPI): ignored by a plain `cargo test`, run by `--include-ignored` (CI
+/// installs it), where its absence fails the test.
 #[test]
+#[ignore = "needs openapi-spec-validator (pip), and --include-ignored"]
 fn the_document_passes_an_independent_openapi_validator() {
     let out = std::process::Command::new("python3")
         .args(["-m", "openapi_spec_validator", SPEC_PATH])
@@ -154,16 +155,10 @@ fn the_document_passes_an_independent_openapi_validator() {
         Ok(o) => String::from_utf8_lossy(&o.stderr).contains("No module named"),
         Err(_) => true,
     };
-    if missing {
-        assert!(
-            std::env::var_os("EPATROL_TEST_REQUIRE_TOOLS").is_none(),
-            "openapi-spec-validator is required here"
-        );
-        eprintln!(
-            "SKIPPED the_document_passes_an_independent_openapi_validator: pip install openapi-spec-validator"
-        );
-        return;
-    }
+    assert!(
+        !missing,
+        "this test needs openapi-spec-validator (pip install openapi-spec-validator)"
+    );
     let out = out.unwrap();
     assert!(
         out.status.success(),

@@ -720,10 +720,8 @@ async fn each_answer_names_the_row_stored_for_its_scan() {
 /// the WAL size at which a writer checkpoints by itself.
 #[actix_web::test]
 async fn the_wal_is_copied_into_the_database_by_its_own_thread() {
+    on_sqlite_only();
     let w = world().await;
-    if w.app.db.is_postgres() {
-        return;
-    }
     let srv = w.app.service().await;
     let file = w.app.db.data_dir().join("test.db");
     let size = || std::fs::metadata(&file).unwrap().len();

@@ -164,10 +164,8 @@ fn counts(url: &str) -> Counts {
 
 #[actix_web::test]
 async fn check_ins_and_authenticated_reads_are_not_parsed_again() {
-    if TestDb::new().is_postgres() {
-        eprintln!("skipped: re-prepares are counted by SQLite only");
-        return;
-    }
+    // Re-prepares are counted by SQLite only.
+    on_sqlite_only();
     watch();
     let w = world().await;
     let srv = w.app.service().await;
@@ -232,13 +230,11 @@ async fn check_ins_and_authenticated_reads_are_not_parsed_again() {
 /// run would be parsed and planned again, which costs more than running
 /// it). A connection lists only its own prepared statements.
 #[actix_web::test]
+#[ignore = "needs PostgreSQL: EPATROL_TEST_POSTGRES_URL and --include-ignored"]
 async fn the_look_back_of_a_check_in_group_stays_prepared_on_postgres() {
     use epatrol::patrol::checkin::CheckinKind;
     use epatrol::patrol::store::{LookBack, Span, scans_around};
-    if !TestDb::new().is_postgres() {
-        eprintln!("skipped: pg_prepared_statements is PostgreSQL's");
-        return;
-    }
+    require_postgres();
     let w = world().await;
     let mut conn = w.app.state.pool.get().unwrap();
     let officer = epatrol::domain::UserId(officer_id(&w.app, "O1101"));
@@ -278,15 +274,13 @@ fn prepared_like(conn: &mut epatrol::db::DbConn, pattern: &str) -> i64 {
 }
 
 #[actix_web::test]
+#[ignore = "needs PostgreSQL: EPATROL_TEST_POSTGRES_URL and --include-ignored"]
 async fn check_ins_and_their_audit_entries_are_inserted_by_statements_kept_prepared_on_postgres() {
     use diesel::prelude::*;
     use epatrol::patrol::checkin::{CheckinKind, CheckinStatus};
     use epatrol::patrol::clock::TimeSource;
     use epatrol::patrol::store::{NewCheckin, insert_checkins};
-    if !TestDb::new().is_postgres() {
-        eprintln!("skipped: pg_prepared_statements is PostgreSQL's");
-        return;
-    }
+    require_postgres();
     let w = world().await;
     let mut conn = w.app.state.pool.get().unwrap();
     let officer = epatrol::domain::UserId(officer_id(&w.app, "O1101"));
@@ -371,13 +365,11 @@ fn plans_like(conn: &mut epatrol::db::DbConn, pattern: &str) -> (i64, i64) {
 /// would otherwise plan the first five runs of every statement for their
 /// values, and keep doing so for some bound to arrays.
 #[actix_web::test]
+#[ignore = "needs PostgreSQL: EPATROL_TEST_POSTGRES_URL and --include-ignored"]
 async fn the_check_in_writers_statements_are_planned_once_on_postgres() {
     use diesel::prelude::*;
     use epatrol::patrol::store::checkins_by_client_ids;
-    if !TestDb::new().is_postgres() {
-        eprintln!("skipped: plan counts are PostgreSQL's");
-        return;
-    }
+    require_postgres();
     let w = world().await;
     let lookups = |conn: &mut epatrol::db::DbConn| {
         for n in 1..=8 {
@@ -418,14 +410,12 @@ async fn the_check_in_writers_statements_are_planned_once_on_postgres() {
 /// whatever the statistics say (counted in the backend's own table
 /// statistics, which no other backend touches).
 #[actix_web::test]
+#[ignore = "needs PostgreSQL: EPATROL_TEST_POSTGRES_URL and --include-ignored"]
 async fn a_writers_lookups_use_the_indexes_even_on_an_empty_table_on_postgres() {
     use diesel::prelude::*;
     use epatrol::patrol::checkin::CheckinKind;
     use epatrol::patrol::store::{LookBack, Span, checkins_by_client_ids, scans_around};
-    if !TestDb::new().is_postgres() {
-        eprintln!("skipped: sequential scans are counted by PostgreSQL");
-        return;
-    }
+    require_postgres();
     let w = world().await;
     let officer = epatrol::domain::UserId(officer_id(&w.app, "O1101"));
     #[derive(QueryableByName)]

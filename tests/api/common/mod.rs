@@ -29,6 +29,28 @@ pub fn audit_key_base64() -> String {
     base64::engine::general_purpose::STANDARD.encode(AUDIT_KEY)
 }
 
+thread_local! {
+    /// Set by [`on_sqlite_only`] for the test running on this thread.
+    static SQLITE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This test is about SQLite itself (its files, its WAL, its statement
+/// cache): it runs on SQLite whatever database the run is for, so it is
+/// never skipped.
+pub fn on_sqlite_only() {
+    SQLITE_ONLY.set(true);
+}
+
+/// The reason PostgreSQL-only tests give in their `#[ignore]`: listed as
+/// ignored by a plain `cargo test`, run by `--include-ignored` with
+/// `EPATROL_TEST_POSTGRES_URL` set (CI's PostgreSQL run).
+pub fn require_postgres() {
+    assert!(
+        std::env::var("EPATROL_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty()),
+        "this test is about PostgreSQL: set EPATROL_TEST_POSTGRES_URL (CI's SQLite run skips it with --skip on_postgres)"
+    );
+}
+
 /// A fresh database for one test, dropped with it.
 pub struct TestDb {
     pub url: String,
@@ -41,7 +63,7 @@ impl TestDb {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let dir = tempfile::tempdir().unwrap();
         match std::env::var("EPATROL_TEST_POSTGRES_URL") {
-            Ok(admin_url) if !admin_url.is_empty() => {
+            Ok(admin_url) if !admin_url.is_empty() && !SQLITE_ONLY.get() => {
                 let name = format!(
                     "epatrol_t_{}_{}_{}",
                     std::process::id(),
