@@ -26,9 +26,23 @@ fn spawn_audit_checkpoints(state: &crate::state::AppState) {
     });
 }
 
+/// Binds `addr` (`host:port`, a name or an address; port 0 for any free
+/// one), ready to be handed to the server: first, so a taken port is
+/// reported before anything is migrated or seeded.
+fn listen(addr: &str, variable: &str) -> anyhow::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(addr)
+        .with_context(|| format!("binding {addr} ({variable})"))?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
 pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     settings.check_for_serving(demo)?;
-    let bind = settings.bind.clone();
+    let listener = listen(&settings.bind, "EPATROL_BIND")?;
+    let metrics_listener = match &settings.metrics_bind {
+        Some(addr) => Some(listen(addr, "EPATROL_METRICS_BIND")?),
+        None => None,
+    };
     let workers = settings.workers;
     let state = crate::init_state(settings)?;
     if demo {
@@ -43,10 +57,11 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }
     }
     spawn_audit_checkpoints(&state);
-    tracing::info!(bind = %bind, "listening");
-    let metrics_bind = state.settings.metrics_bind.clone();
+    // The address actually bound: with port 0, the port the system chose.
+    let address = listener.local_addr()?;
     actix_web::rt::System::new().block_on(async move {
-        if let Some(metrics_bind) = metrics_bind {
+        if let Some(metrics_listener) = metrics_listener {
+            let metrics_address = metrics_listener.local_addr()?;
             let metrics = actix_web::HttpServer::new(|| {
                 actix_web::App::new().route(
                     "/metrics",
@@ -54,17 +69,18 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 )
             })
             .workers(1)
-            .bind(&metrics_bind)
-            .with_context(|| format!("binding {metrics_bind} (EPATROL_METRICS_BIND)"))?
+            .listen(metrics_listener)
+            .context("serving metrics (EPATROL_METRICS_BIND)")?
             .run();
             actix_web::rt::spawn(metrics);
+            tracing::info!(address = %metrics_address, "metrics listening");
         }
-        actix_web::HttpServer::new(move || app::build(state.clone()))
+        let server = actix_web::HttpServer::new(move || app::build(state.clone()))
             .workers(workers)
-            .bind(&bind)
-            .with_context(|| format!("binding {bind} (EPATROL_BIND)"))?
-            .run()
-            .await
-            .context("server")
+            .listen(listener)
+            .context("serving (EPATROL_BIND)")?
+            .run();
+        tracing::info!(address = %address, "listening");
+        server.await.context("server")
     })
 }

@@ -178,8 +178,9 @@ pub fn seed(
             place: place.into(),
             position: Some(crate::tickets::input::Spot { lat, lon }),
             camera: reading.clone(),
-            // Half the cameras read the plate; the rest leave it to the keyer.
-            plate: (n % 4 != 3).then(|| plate.clone()),
+            // A citizen's report names the vehicle; three cameras in four
+            // read the plate, the fourth leaves it to the keyer's eyes.
+            plate: (!camera || n % 4 != 3).then(|| plate.clone()),
             article_code: Some(article.into()),
             description: (!camera).then(|| format!("{caption}：{place}")),
             reporter: (!camera).then(|| Reporter {

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+mod address;
+use address::check_host_port;
 mod database;
 mod redact;
 
@@ -250,8 +252,12 @@ impl Settings {
             settings.database_url = url;
         }
         if let Some(bind) = get("EPATROL_BIND") {
-            bind.parse::<std::net::SocketAddr>()
-                .map_err(|_| bad("EPATROL_BIND", "expected host:port, e.g. 0.0.0.0:8080"))?;
+            check_host_port(&bind).map_err(|why| {
+                bad(
+                    "EPATROL_BIND",
+                    format!("{why}; expected host:port, e.g. 0.0.0.0:8080 or localhost:8080"),
+                )
+            })?;
             settings.public_url = format!("http://{bind}");
             settings.bind = bind;
         }
@@ -371,10 +377,10 @@ impl Settings {
             settings.evidence_url = Some(v);
         }
         if let Some(v) = get("EPATROL_METRICS_BIND") {
-            v.parse::<std::net::SocketAddr>().map_err(|_| {
+            check_host_port(&v).map_err(|why| {
                 bad(
                     "EPATROL_METRICS_BIND",
-                    "expected host:port, e.g. 127.0.0.1:9090",
+                    format!("{why}; expected host:port, e.g. 127.0.0.1:9090"),
                 )
             })?;
             settings.metrics_bind = Some(v);

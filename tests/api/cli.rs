@@ -334,3 +334,84 @@ fn the_catalog_report_shows_every_version_with_its_status_and_sources() {
     );
     assert_eq!(report["summary"]["versions"]["confirmed"], 0);
 }
+
+/// Binding comes first: a taken port stops start-up before anything is
+/// migrated or seeded, with the variable named.
+#[test]
+fn a_taken_port_is_reported_before_anything_is_migrated() {
+    let db = TestDb::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = epatrol(&db)
+        .args(["serve", "--demo"])
+        .env("EPATROL_BIND", &addr)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("EPATROL_BIND") && stderr.contains(&addr),
+        "{stderr}"
+    );
+    // Nothing was migrated: no table in the database, no key in the dir.
+    let migrated = if db.is_postgres() {
+        use diesel::Connection;
+        let mut c = diesel::PgConnection::establish(&db.url).unwrap();
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+        .get_result::<N>(&mut c)
+        .unwrap()
+        .n > 0
+    } else {
+        db.data_dir().join("test.db").exists()
+    };
+    assert!(!migrated, "migrated before binding");
+    assert!(!db.data_dir().join("jwt-secret").exists());
+}
+
+/// A host name is an address; with port 0 the log names the port bound.
+#[test]
+fn a_host_name_binds_and_the_log_names_the_port_bound() {
+    use std::io::{BufRead, BufReader};
+    let db = TestDb::new();
+    let mut child = epatrol(&db)
+        .args(["serve", "--demo"])
+        .env("EPATROL_BIND", "localhost:0")
+        .env("EPATROL_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut port = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if line.contains(" listening") && line.contains("address=") {
+            let addr = line.rsplit("address=").next().unwrap().trim();
+            port = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+            break;
+        }
+    }
+    let port = port.expect("no listening line with an address");
+    assert_ne!(port, 0);
+    let answer = std::net::TcpStream::connect(("localhost", port)).and_then(|mut s| {
+        use std::io::{Read, Write};
+        write!(
+            s,
+            "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut text = String::new();
+        s.read_to_string(&mut text)?;
+        Ok(text)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let answer = answer.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

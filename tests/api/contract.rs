@@ -167,3 +167,15 @@ fn the_document_passes_an_independent_openapi_validator() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The README shows exactly the walk-through CI runs.
+#[test]
+fn the_readme_shows_the_walkthrough_it_runs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let script = std::fs::read_to_string(root.join("scripts/walkthrough")).unwrap();
+    assert!(
+        readme.contains(&format!("```sh\n{script}```")),
+        "README.md must show scripts/walkthrough as it is"
+    );
+}
