@@ -257,6 +257,9 @@ pub(super) fn insert(
     );
     let duplicate_of = match (gate, &plate, &article_code, rule) {
         (None, Some(p), Some(a), Some(rule)) => {
+            // Reports of one vehicle taken in at the same instant see each
+            // other: the first is unmarked, the rest name it.
+            crate::db::decision_lock::hold(conn, &format!("vehicle:{p}"))?;
             let window = chrono::Duration::minutes(i64::from(rule.minutes()));
             store::same_violation_candidates(
                 conn,

@@ -150,6 +150,9 @@ pub fn approve(
                 ),
             )));
         }
+        // One ticket per violation however approvals interleave: the
+        // approvals of one vehicle are decided one after another.
+        crate::db::decision_lock::hold(conn, &format!("vehicle:{}", values.critical.plate))?;
         if let Err(e) = repeat_gate(conn, &case, &values, &rules, input.repeat.as_ref())? {
             return Ok(Err(e));
         }

@@ -194,6 +194,8 @@ pub fn bill_issue(
     let Some(c) = store::in_force(conn, vendor, day)? else {
         return Ok(false);
     };
+    // Up to the cap and not one past it, however approvals interleave.
+    crate::db::decision_lock::hold(conn, &format!("contract:{}", c.id))?;
     let before = usage(conn, &c, day)?;
     if !before.may_bill_one() {
         crate::audit::append(

@@ -4,6 +4,7 @@
 
 mod checkpointer;
 mod commit_hooks;
+pub mod decision_lock;
 pub mod fixed_chunks;
 pub mod json_in;
 pub mod literal_limit;

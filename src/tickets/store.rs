@@ -372,6 +372,31 @@ pub fn insert_event(
     Ok(())
 }
 
+/// Records an event that may be recorded once (a rejection: a unique
+/// index holds it); false when it already was, by this request or a
+/// concurrent one.
+pub fn insert_event_once(
+    conn: &mut DbConn,
+    id: TicketId,
+    event: &str,
+    reason: &str,
+    actor: Option<UserId>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let row = (
+        ticket_events::ticket_id.eq(id),
+        ticket_events::event.eq(event),
+        ticket_events::reason.eq(reason),
+        ticket_events::actor_id.eq(actor),
+        ticket_events::at.eq(at),
+    );
+    let inserted = crate::each_backend!(conn, |c| diesel::insert_into(ticket_events::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
+}
+
 pub fn list(
     conn: &mut DbConn,
     within_path: Option<&str>,

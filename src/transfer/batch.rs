@@ -288,6 +288,9 @@ fn file_of(
 pub fn create(conn: &mut DbConn, actor: &Actor) -> ApiResult<Option<BatchView>> {
     actor.ensure_headquarters_admin()?;
     write_txn(conn, |conn| {
+        // A ticket version goes out in one batch: batches are made one
+        // after another (and the store refuses a version in two).
+        crate::db::decision_lock::hold(conn, "transfer:batch")?;
         let rows = untransferred(conn)?;
         let unsent = unsent_voids(conn)?;
         if rows.is_empty() && unsent.is_empty() {

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::schema::{ticket_events, transfer_items};
+use crate::db::schema::transfer_items;
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, TicketId};
 use crate::error::{ApiError, ApiResult, FieldErrors};
@@ -112,19 +112,22 @@ pub fn import_csv(conn: &mut DbConn, actor: &Actor, csv_text: &[u8]) -> ApiResul
         std::mem::take(&mut errors).into_result(())?;
         let (mut imported, mut already) = (0, 0);
         for (id, reason, day) in found {
+            // Recorded once however many imports of the same file race:
+            // the store's unique index decides, not a read before.
             let text = format!("{day}: {reason}");
-            let known: i64 = ticket_events::table
-                .filter(ticket_events::ticket_id.eq(id))
-                .filter(ticket_events::event.eq("rejected"))
-                .filter(ticket_events::reason.eq(&text))
-                .count()
-                .get_result(conn)?;
-            if known > 0 {
+            let at = now();
+            if crate::tickets::store::insert_event_once(
+                conn,
+                id,
+                "rejected",
+                &text,
+                actor.user_id,
+                at,
+            )? {
+                imported += 1;
+            } else {
                 already += 1;
-                continue;
             }
-            crate::tickets::store::insert_event(conn, id, "rejected", &text, actor.user_id, now())?;
-            imported += 1;
         }
         crate::audit::append(
             conn,

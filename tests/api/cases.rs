@@ -56,7 +56,11 @@ pub fn camera_case(app: &TestApp, client_id: &str, minutes_ago: i64) -> Value {
     })
 }
 
-fn citizen_report(app: &TestApp, client_id: &str, violation_at: chrono::DateTime<Utc>) -> Value {
+pub fn citizen_report(
+    app: &TestApp,
+    client_id: &str,
+    violation_at: chrono::DateTime<Utc>,
+) -> Value {
     json!({
         "client_id": client_id,
         "source": "citizen_report",

@@ -23,6 +23,7 @@ mod fonts;
 mod org;
 mod patrol;
 mod printing;
+mod races;
 mod robustness;
 mod round_trips;
 mod snapshots;

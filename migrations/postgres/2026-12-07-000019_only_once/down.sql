@@ -1,0 +1,2 @@
+DROP INDEX transfer_items_one_batch;
+DROP INDEX ticket_events_one_rejection;
