@@ -27,7 +27,7 @@ fn common_answers(method: &str, path: &str, op: &Value) -> Vec<(&'static str, &'
         ("414", "Request target too long (`uri_too_long`)"),
         (
             "503",
-            "The database is busy or unreachable; try again (`service_unavailable`)",
+            "A fault of the server, not of the request; nothing was stored. The code says which: `storage_full` (no room to write), `database_unavailable` (the database cannot be reached or the connection was lost), `database_busy`, `service_unavailable`, and for uploads `overloaded`. Send the same request again after `Retry-After` seconds",
         ),
     ];
     let secured = op
@@ -74,6 +74,13 @@ fn common_answers(method: &str, path: &str, op: &Value) -> Vec<(&'static str, &'
     out
 }
 
+fn retry_after() -> Value {
+    json!({
+        "description": "Seconds to wait before sending the same request again.",
+        "schema": {"type": "integer", "minimum": 1},
+    })
+}
+
 fn device_header() -> Value {
     json!({
         "name": "X-Device-Id",
@@ -102,6 +109,15 @@ pub fn add_common_answers(api: OpenApi) -> Value {
                         responses
                             .entry(status)
                             .or_insert_with(|| problem(description));
+                    }
+                    // Every 503 and 429 says when to come back.
+                    for status in ["503", "429"] {
+                        if let Some(Value::Object(answer)) = responses.get_mut(status) {
+                            let headers = answer.entry("headers").or_insert_with(|| json!({}));
+                            if let Value::Object(headers) = headers {
+                                headers.entry("Retry-After").or_insert_with(retry_after);
+                            }
+                        }
                     }
                 }
                 if path.starts_with("/api/")

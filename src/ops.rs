@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Fault, Problem};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -21,12 +21,15 @@ pub async fn healthz() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
 
-/// The database answers.
+/// Ready for writes: the database answers and the data dir's disk has
+/// room. Otherwise 503 with the condition's code (`database_unavailable`,
+/// `storage_full`) and `Retry-After`, so a balancer sends the writes
+/// elsewhere before they fail.
 #[utoipa::path(
     tag = "ops",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Not ready: `database_unavailable` or `storage_full`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
@@ -34,8 +37,25 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
     let pool = state.pool.clone();
     web::block(move || crate::db::ping(&pool))
         .await?
-        .map_err(|e| ApiError::Unavailable(format!("readiness: {e:#}")))?;
+        .map_err(|e| ApiError::Fault(Fault::DatabaseUnavailable, format!("readiness: {e:#}")))?;
+    let dir = state.settings.data_dir.clone();
+    let least = state.settings.min_free_disk_mb;
+    if let Some(free) = free_mb(&dir)
+        && free < least
+    {
+        return Err(ApiError::Fault(
+            Fault::StorageFull,
+            format!("{free} MB free in {}, below {least} MB", dir.display()),
+        ));
+    }
     Ok(web::Json(Health { status: "ok" }))
+}
+
+/// Megabytes free to this process on the disk holding `dir`; `None` where
+/// the system cannot say.
+pub fn free_mb(dir: &std::path::Path) -> Option<u64> {
+    let s = rustix::fs::statvfs(dir).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize) / (1024 * 1024))
 }
 
 /// Prometheus metrics in the text exposition format. On the API listener

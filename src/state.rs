@@ -41,6 +41,34 @@ impl AppState {
         self.blocking(move |state| f(&mut *state.conn()?)).await
     }
 
+    /// Runs `f` on a pooled connection; if the connection was lost under it
+    /// (the database restarted, a network cut, the backend ended), runs it
+    /// once more on a fresh one, as the single uploads' writers do: the
+    /// client would only send it again. `f` must be safe to run twice —
+    /// writes keyed by client ids, where a commit that went through before
+    /// the loss is found again and replayed.
+    pub async fn db_again_if_lost<T, F>(&self, mut f: F) -> ApiResult<T>
+    where
+        F: FnMut(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.blocking(move |state| {
+            let mut conn = state.conn()?;
+            match f(&mut conn) {
+                Err(e)
+                    if diesel::r2d2::R2D2Connection::is_broken(&mut *conn)
+                        || e.fault() == Some(crate::error::Fault::DatabaseUnavailable) =>
+                {
+                    tracing::warn!(error = %e, "the connection was lost; writing again on a fresh one");
+                    drop(conn);
+                    f(&mut *state.conn()?)
+                }
+                other => other,
+            }
+        })
+        .await
+    }
+
     /// Runs blocking work that needs more than one connection in turn, or
     /// slow work (password hashing) before taking one. `f` must never hold
     /// two connections at once.

@@ -79,6 +79,13 @@ pub struct Settings {
     /// waits (so they keep being measured).
     pub write_always_admitted: u32,
     pub sqlite_sync: SqliteSync,
+    /// The embedded database refuses to grow past this many MB (writes
+    /// are answered 503 `storage_full`), keeping room on the disk for the
+    /// system and the logs.
+    pub sqlite_max_size_mb: Option<u64>,
+    /// Below this much free space in the data dir `/readyz` reports
+    /// `storage_full`, so a balancer stops sending writes before they fail.
+    pub min_free_disk_mb: u64,
     pub workers: usize,
     /// Base URL printed into QR codes that the public scans.
     pub public_url: String,
@@ -145,6 +152,8 @@ const KNOWN_KEYS: &[&str] = &[
     "EPATROL_DB_POOL_SIZE",
     "EPATROL_WRITE_WAIT_LIMIT_MS",
     "EPATROL_SQLITE_SYNCHRONOUS",
+    "EPATROL_SQLITE_MAX_SIZE_MB",
+    "EPATROL_MIN_FREE_DISK_MB",
     "EPATROL_WORKERS",
     "EPATROL_PUBLIC_URL",
     "EPATROL_TICKET_PREFIX",
@@ -203,6 +212,8 @@ impl Settings {
             write_wait_limit: Duration::from_millis(40),
             write_always_admitted: 2,
             sqlite_sync: SqliteSync::Full,
+            sqlite_max_size_mb: None,
+            min_free_disk_mb: 64,
             workers: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
@@ -317,6 +328,13 @@ impl Settings {
                     ));
                 }
             };
+        }
+        if let Some(v) = get("EPATROL_SQLITE_MAX_SIZE_MB") {
+            settings.sqlite_max_size_mb =
+                Some(parse_number("EPATROL_SQLITE_MAX_SIZE_MB", &v, 1, 1 << 40)?);
+        }
+        if let Some(v) = get("EPATROL_MIN_FREE_DISK_MB") {
+            settings.min_free_disk_mb = parse_number("EPATROL_MIN_FREE_DISK_MB", &v, 0, 1 << 40)?;
         }
         if let Some(v) = get("EPATROL_WORKERS") {
             settings.workers = parse_number("EPATROL_WORKERS", &v, 1, 256)? as usize;

@@ -38,6 +38,8 @@ impl fmt::Debug for Settings {
             .field("map_tiles", &self.map_tiles)
             .field("write_always_admitted", &self.write_always_admitted)
             .field("sqlite_sync", &self.sqlite_sync)
+            .field("sqlite_max_size_mb", &self.sqlite_max_size_mb)
+            .field("min_free_disk_mb", &self.min_free_disk_mb)
             .field("workers", &self.workers)
             .field("public_url", &self.public_url)
             .field("public_url_configured", &self.public_url_configured)

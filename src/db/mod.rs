@@ -61,6 +61,8 @@ pub struct DbManager {
     url: String,
     kind: DatabaseKind,
     sqlite_sync: SqliteSync,
+    /// SQLite's `max_page_count`: the file grows no further.
+    sqlite_max_pages: Option<u64>,
     /// SQLite's checkpoints, taken off the writers' commits; shared by the
     /// manager's clones, it stops with the last.
     _checkpointer: Option<std::sync::Arc<checkpointer::Checkpointer>>,
@@ -81,10 +83,21 @@ impl DbManager {
             url: url.to_owned(),
             kind,
             sqlite_sync,
+            sqlite_max_pages: None,
             _checkpointer: checkpointer,
         })
     }
+
+    /// Caps an SQLite file at `mb` megabytes: past it, writes fail as on a
+    /// full disk (`storage_full`) rather than filling the disk.
+    pub fn with_sqlite_max_size_mb(mut self, mb: Option<u64>) -> Self {
+        self.sqlite_max_pages = mb.map(|mb| mb * 1024 * 1024 / SQLITE_PAGE_SIZE);
+        self
+    }
 }
+
+/// SQLite's default page size, which this database keeps.
+const SQLITE_PAGE_SIZE: u64 = 4096;
 
 impl r2d2::ManageConnection for DbManager {
     type Connection = DbConn;
@@ -117,6 +130,10 @@ impl r2d2::ManageConnection for DbManager {
                     checkpointer::WAL_SIZE_LIMIT,
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
+                if let Some(pages) = self.sqlite_max_pages {
+                    conn.batch_execute(&format!("PRAGMA max_page_count = {pages};"))
+                        .map_err(diesel::r2d2::Error::QueryError)?;
+                }
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -134,7 +151,8 @@ impl r2d2::ManageConnection for DbManager {
 /// Opens the pool, creating the SQLite file's directory and switching it to
 /// WAL first, then applies pending migrations.
 pub fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Pool> {
-    let manager = DbManager::new(&settings.database_url, settings.sqlite_sync)?;
+    let manager = DbManager::new(&settings.database_url, settings.sqlite_sync)?
+        .with_sqlite_max_size_mb(settings.sqlite_max_size_mb);
     if let DatabaseKind::Sqlite(path) = &manager.kind {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
@@ -265,7 +283,14 @@ where
                     Ok(value)
                 }
                 Err(err) => {
-                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    // SQLite rolls a transaction back by itself on some
+                    // errors (a full disk, an interrupt): the rollback then
+                    // finds none, and the error to answer is the first.
+                    if let Err(rollback) =
+                        <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
+                    {
+                        tracing::debug!(error = %rollback, "nothing to roll back");
+                    }
                     Err(err)
                 }
             }

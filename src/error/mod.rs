@@ -2,7 +2,9 @@
 //! details. Every status code the API answers with is chosen here.
 
 mod extractors;
+pub mod fault;
 pub use extractors::{json_error, path_error, plain_words, query_error};
+pub use fault::Fault;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -111,16 +113,38 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A condition of the server's, named (`storage_full`,
+    /// `database_unavailable`, …), with its cause for the log.
+    #[error("fault: {1}")]
+    Fault(Fault, String),
     /// Writing has fallen behind: the upload is refused rather than queued.
     #[error("overloaded")]
     Overloaded { retry_after_secs: u64 },
     #[error("internal error: {0:#}")]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        ApiError::Internal(err)
+    }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
+    /// The server's condition this error is, wherever it was made: a named
+    /// fault, a plain unavailability, or an internal error whose causes
+    /// show a full disk or a lost database.
+    pub fn fault(&self) -> Option<Fault> {
+        match self {
+            ApiError::Fault(f, _) => Some(*f),
+            ApiError::Unavailable(_) => Some(Fault::ServiceUnavailable),
+            ApiError::Internal(cause) => fault::of_chain(cause),
+            _ => None,
+        }
+    }
+
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
         ApiError::BadRequest {
             code,
@@ -179,9 +203,10 @@ impl ApiError {
             ApiError::RouteNotFound => "route_not_found",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::Unavailable(_) => "service_unavailable",
             ApiError::Overloaded { .. } => "overloaded",
-            ApiError::Internal(_) => "internal_error",
+            ApiError::Unavailable(_) | ApiError::Fault(..) | ApiError::Internal(_) => {
+                self.fault().map_or("internal_error", Fault::code)
+            }
         }
     }
 
@@ -217,11 +242,11 @@ impl ApiError {
                 Some("send JSON with Content-Type: application/json".into())
             }
             // Internals are logged, never sent.
-            ApiError::Unavailable(_) => Some("the service is busy; try again shortly".into()),
+            ApiError::Unavailable(_) | ApiError::Fault(..) => self.fault().map(|f| f.words().into()),
             ApiError::Overloaded { retry_after_secs } => Some(format!(
                 "too many uploads at once; nothing was stored, send again in {retry_after_secs} second(s)"
             )),
-            ApiError::Internal(_) => None,
+            ApiError::Internal(_) => self.fault().map(|f| f.words().into()),
         }
     }
 
@@ -257,17 +282,29 @@ impl ResponseError for ApiError {
             ApiError::RouteNotFound => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unavailable(_) | ApiError::Overloaded { .. } => {
+            ApiError::Unavailable(_) | ApiError::Fault(..) | ApiError::Overloaded { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            ApiError::Internal(_) if self.fault().is_some() => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        let fault = self.fault();
         match self {
-            ApiError::Internal(cause) => {
+            ApiError::Internal(cause) if fault.is_none() => {
                 tracing::error!(error.cause = format!("{cause:#}"), "internal error")
+            }
+            ApiError::Internal(cause) => {
+                tracing::error!(
+                    fault = fault.map_or("", Fault::code),
+                    error.cause = format!("{cause:#}"),
+                    "the server cannot do its work"
+                )
+            }
+            ApiError::Fault(f, cause) => {
+                tracing::error!(fault = f.code(), error.cause = %cause, "the server cannot do its work")
             }
             ApiError::Unavailable(cause) => tracing::warn!(error.cause = %cause, "unavailable"),
             _ => {}
@@ -287,6 +324,9 @@ impl ResponseError for ApiError {
         {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if let Some(f) = fault {
+            response.insert_header((header::RETRY_AFTER, f.retry_after_secs().to_string()));
+        }
         response.body(serde_json::to_string(&self.to_problem()).unwrap_or_default())
     }
 }
@@ -299,14 +339,19 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 ApiError::UniqueViolation(info.constraint_name().unwrap_or("unique").to_owned())
             }
-            other => ApiError::Internal(anyhow::Error::new(other).context("database")),
+            other => match fault::of_database(&other) {
+                Some(f) => ApiError::Fault(f, format!("database: {other}")),
+                None => ApiError::Internal(anyhow::Error::new(other).context("database")),
+            },
         }
     }
 }
 
+/// No connection within the pool's wait: the database is down or every
+/// connection is taken by work that does not finish.
 impl From<r2d2::Error> for ApiError {
     fn from(err: r2d2::Error) -> Self {
-        ApiError::Unavailable(format!("database pool: {err}"))
+        ApiError::Fault(Fault::DatabaseUnavailable, format!("database pool: {err}"))
     }
 }
 

@@ -1862,8 +1862,11 @@ async fn evidence_in_a_bucket_is_shared_by_every_node() {
     // Nothing went to the node's own disk: the bucket holds it.
     assert!(!app.db.data_dir().join("evidence").join(&sha[0..2]).exists());
 
-    // Taken in on one node, read on the other, byte for byte.
+    // Taken in on one node, read on the other, byte for byte, by the
+    // keyer holding the case.
     let keyer = login(&b, "K1").await;
+    let r = post(&b, "/api/v1/queues/keying/claim", Some(&keyer), json!({})).await;
+    assert_eq!(r.body["id"], id, "{}", r.body);
     let res = actix_web::test::call_service(
         &b,
         TestRequest::get()

@@ -19,6 +19,7 @@ mod cli;
 mod console;
 mod contract;
 mod crash;
+mod faults;
 mod fonts;
 mod org;
 mod patrol;

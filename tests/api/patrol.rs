@@ -136,7 +136,11 @@ pub async fn plan_all_day(
 }
 
 pub async fn world() -> World {
-    let app = TestApp::new();
+    world_on(TestApp::new()).await
+}
+
+/// The patrol world on an app made as the caller wants it.
+pub async fn world_on(app: TestApp) -> World {
     app.user("A0001", app.fx.hq, Role::Admin);
     app.user("S1100", app.fx.p1s1, Role::Supervisor);
     app.user("O1101", app.fx.p1s1, Role::Officer);

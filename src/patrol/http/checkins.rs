@@ -98,23 +98,36 @@ pub async fn batch_checkins(
     }
     let keys = state.signing_keys.clone();
     let mut admitted = state.uploads.admit()?;
+    // Read and checked once; written again on a fresh connection if the
+    // first is lost mid-batch (client ids make the second write replay
+    // whatever the first committed).
+    let items = checkin::read_items(&body.items);
+    let checked = {
+        let sender = checkin::Sender {
+            actor: &caller.actor,
+            officer: caller.user_id,
+            sent: body.sent_monotonic.as_ref(),
+        };
+        checkin::check_items(&keys, &sender, &items)
+    };
+    let work = std::sync::Arc::new((body, items, checked, caller));
+    let written = work.clone();
     let response = state
-        .db(move |c| {
-            let items = checkin::read_items(&body.items);
+        .db_again_if_lost(move |c| {
+            let (body, items, checked, caller) = &*written;
             let sender = checkin::Sender {
                 actor: &caller.actor,
                 officer: caller.user_id,
                 sent: body.sent_monotonic.as_ref(),
             };
-            let checked = checkin::check_items(&keys, &sender, &items);
-            let response = write_txn(c, |c| {
+            write_txn(c, |c| {
                 admitted.writing();
-                checkin::record_batch(c, &sender, &body.items, &items, &checked)
-            });
-            crate::cores::drop_elsewhere((body, items, checked));
-            response
+                checkin::record_batch(c, &sender, &body.items, items, checked)
+            })
         })
-        .await?;
+        .await;
+    crate::cores::drop_elsewhere(work);
+    let response = response?;
     Ok(web::Json(response))
 }
 
