@@ -18,6 +18,7 @@ pub mod error;
 pub mod evidence;
 pub mod idempotency;
 pub mod json_body;
+pub mod keys_of_record;
 pub mod ops;
 pub mod org;
 pub mod pagination;
@@ -47,8 +48,28 @@ use std::sync::Arc;
 /// Opens the database (migrating it) with the audit key loaded, so that
 /// whatever runs on it can append to the audit log.
 pub fn open_database(settings: &config::Settings) -> anyhow::Result<db::Pool> {
-    audit::key::install(settings)?;
-    db::connect_and_migrate(settings)
+    open_database_as(settings, keys_of_record::Mode::Serve)
+}
+
+/// Opens the database to read it: no key is generated or recorded
+/// (`epatrol audit verify`).
+pub fn open_database_read_only(settings: &config::Settings) -> anyhow::Result<db::Pool> {
+    open_database_as(settings, keys_of_record::Mode::ReadOnly)
+}
+
+fn open_database_as(
+    settings: &config::Settings,
+    mode: keys_of_record::Mode,
+) -> anyhow::Result<db::Pool> {
+    let pool = db::connect_and_migrate(settings)?;
+    let audit_key = keys_of_record::load(
+        &mut *pool.get()?,
+        settings,
+        &keys_of_record::AUDIT_KEY,
+        mode,
+    )?;
+    audit::key::install(&audit_key);
+    Ok(pool)
 }
 
 /// Opens the database (migrating it) and loads the keys: everything the
@@ -58,10 +79,13 @@ pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState>
     tickets::catalog_store::ensure_loaded(&mut *pool.get()?)
         .map_err(|e| anyhow::anyhow!("loading the violation catalog: {e}"))?;
     let fonts = print::fonts::load(&settings.fonts)?;
-    let keys = auth::token::TokenKeys::load(&settings)?;
-    let box_codes = match &settings.box_code_secret {
-        Some(secret) => secret.clone(),
-        None => secrets::load_or_create(&settings.data_dir.join("box-code-secret"))?,
+    let (keys, box_codes) = {
+        let mut conn = pool.get()?;
+        let serve = keys_of_record::Mode::Serve;
+        let token = keys_of_record::load(&mut conn, &settings, &keys_of_record::TOKEN_KEY, serve)?;
+        let box_codes =
+            keys_of_record::load(&mut conn, &settings, &keys_of_record::BOX_CODE_KEY, serve)?;
+        (auth::token::TokenKeys::from_secret(&token), box_codes)
     };
     let postgres_url = matches!(
         config::DatabaseKind::from_url(&settings.database_url),

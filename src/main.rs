@@ -362,7 +362,8 @@ fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Audit(AuditCommand::Verify) => {
-            let pool = epatrol::open_database(&settings)?;
+            // Verifying writes nothing, least of all a key of its own.
+            let pool = epatrol::open_database_read_only(&settings)?;
             let checkpoints = settings.data_dir.join(epatrol::audit::checkpoint::FILE);
             let report = epatrol::audit::verify(&mut *pool.get()?, &checkpoints)?;
             match report.first_break {

@@ -262,7 +262,6 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
     }
     {
         let pool = epatrol::open_database(&settings).unwrap();
-        epatrol::audit::key::install(&settings).unwrap();
         let mut conn = pool.get().unwrap();
         let evidence = epatrol::evidence::dir::DirStore::new(dir.path().join("evidence"));
         epatrol::seed::demo(&mut conn, &evidence).unwrap();

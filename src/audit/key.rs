@@ -13,9 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::signing::hmac_with;
 
-use crate::config::{Secret, Settings};
-
-const KEY_FILE: &str = "audit-key";
+use crate::config::Secret;
 
 /// Keys derived from the audit secret, one per use.
 pub struct AuditKey {
@@ -59,17 +57,12 @@ impl AuditKey {
 
 static KEY: RwLock<Option<Arc<AuditKey>>> = RwLock::new(None);
 
-/// Loads the configured key, or the one in the data dir (generated on first
-/// start), and makes it this process's audit key.
-pub fn install(settings: &Settings) -> anyhow::Result<()> {
-    let secret = match &settings.audit_key {
-        Some(secret) => secret.clone(),
-        None => crate::secrets::load_or_create(&settings.data_dir.join(KEY_FILE))?,
-    };
-    let key = Arc::new(AuditKey::from_secret(&secret));
+/// Makes `secret` (checked against the database: `keys_of_record`) this
+/// process's audit key.
+pub fn install(secret: &Secret) {
+    let key = Arc::new(AuditKey::from_secret(secret));
     *KEY.write()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(key);
-    Ok(())
 }
 
 /// The process's audit key; `None` before [`install`], and then nothing

@@ -7,7 +7,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::{Secret, Settings};
+use crate::config::Secret;
 use crate::domain::{Role, UnitId, UserId};
 
 pub const ISSUER: &str = "epatrol";
@@ -15,7 +15,6 @@ pub const AUDIENCE: &str = "epatrol-api";
 /// Purpose of a token, so a token minted for something else is never taken
 /// as an access token.
 const ACCESS_PURPOSE: &str = "access";
-const KEY_FILE: &str = "jwt-secret";
 /// Clock difference tolerated between nodes, in seconds.
 const LEEWAY_SECS: u64 = 30;
 
@@ -66,15 +65,6 @@ impl TokenKeys {
             encoding: EncodingKey::from_secret(secret.expose()),
             decoding: DecodingKey::from_secret(secret.expose()),
         }
-    }
-
-    /// The configured key, or the one in the data dir, generated on first start.
-    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
-        if let Some(secret) = &settings.jwt_secret {
-            return Ok(Self::from_secret(secret));
-        }
-        let secret = crate::secrets::load_or_create(&settings.data_dir.join(KEY_FILE))?;
-        Ok(Self::from_secret(&secret))
     }
 
     pub fn kid(&self) -> &str {

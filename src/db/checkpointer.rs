@@ -37,6 +37,10 @@ pub const WAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
 /// Time between looks at the WAL.
 const PAUSE: Duration = Duration::from_millis(50);
 
+/// Pauses after which an unchanged-looking WAL is checkpointed all the
+/// same: one second.
+const LOOK_AGAIN_AFTER: u32 = 20;
+
 /// The thread checkpointing one database file; it ends when this is
 /// dropped (with the last clone of the pool's manager).
 #[derive(Debug)]
@@ -77,6 +81,10 @@ fn run(path: &Path, stop: &(Mutex<bool>, Condvar)) {
     let mut seen = wal_state(&wal);
     // Opened once there is a WAL to copy, by when the file is in WAL mode.
     let mut conn: Option<SqliteConnection> = None;
+    // A WAL restarted after a checkpoint can be written back to the same
+    // length within one tick of the file clock, looking unchanged: every
+    // so often it is checkpointed anyway (cheap when nothing is left).
+    let mut unchanged = 0u32;
     loop {
         {
             let (flag, signal) = stop;
@@ -89,9 +97,14 @@ fn run(path: &Path, stop: &(Mutex<bool>, Condvar)) {
             }
         }
         let now = wal_state(&wal);
-        if now.is_none() || now == seen {
+        if now.is_none() {
             continue;
         }
+        if now == seen && unchanged < LOOK_AGAIN_AFTER {
+            unchanged += 1;
+            continue;
+        }
+        unchanged = 0;
         // Taken before the checkpoint, which writes the database and the
         // WAL's index but not the WAL: a commit made meanwhile is seen at
         // the next look.

@@ -398,6 +398,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     transfer_batches,
     transfer_items,
     transfer_voids,
+    key_fingerprints,
     vendor_contracts,
     vendor_billings,
     ticket_counts,
@@ -538,6 +539,14 @@ diesel::table! {
         receipt -> Nullable<Text>,
         receipted_at -> Nullable<Timestamp>,
         format -> Integer,
+    }
+}
+
+diesel::table! {
+    key_fingerprints (name) {
+        name -> Text,
+        fingerprint -> Text,
+        recorded_at -> Timestamp,
     }
 }
 

@@ -71,19 +71,23 @@ fn seed_add_user_and_verify_the_audit_chain() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
 
     // Tamper with the log behind the application's back.
-    let state = epatrol::init_state(crate::common::settings(&db)).unwrap();
-    let mut conn = state.pool.get().unwrap();
+    let mut conn = {
+        use diesel::r2d2::ManageConnection;
+        epatrol::db::DbManager::new(&db.url, epatrol::config::SqliteSync::Full)
+            .unwrap()
+            .connect()
+            .unwrap()
+    };
     let drop_guard = if db.is_postgres() {
         "DROP TRIGGER audit_log_no_update ON audit_log"
     } else {
         "DROP TRIGGER audit_log_no_update"
     };
-    diesel::sql_query(drop_guard).execute(&mut *conn).unwrap();
+    diesel::sql_query(drop_guard).execute(&mut conn).unwrap();
     diesel::sql_query("UPDATE audit_log SET actor_id = 1 WHERE seq = 20")
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .unwrap();
     drop(conn);
-    drop(state);
     let out = epatrol(&db).args(["audit", "verify"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("seq 20"));

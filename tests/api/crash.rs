@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::common::TestDb;
 
 /// One request on its own connection: (status, headers and body as text).
-fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+pub fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
         return (0, String::new());
     };
@@ -39,19 +39,19 @@ fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) ->
     (status, out)
 }
 
-fn json_body(response: &str) -> Value {
+pub fn json_body(response: &str) -> Value {
     let body = response.split("\r\n\r\n").nth(1).unwrap_or("");
     serde_json::from_str(body).unwrap_or(Value::Null)
 }
 
-fn header(response: &str, name: &str) -> Option<String> {
+pub fn header(response: &str, name: &str) -> Option<String> {
     response.lines().find_map(|l| {
         let (k, v) = l.split_once(':')?;
         k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
     })
 }
 
-fn login(port: u16, badge: &str) -> String {
+pub fn login(port: u16, badge: &str) -> String {
     let (status, r) = http(
         port,
         "POST",

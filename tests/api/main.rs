@@ -21,6 +21,7 @@ mod contract;
 mod crash;
 mod faults;
 mod fonts;
+mod keys;
 mod org;
 mod patrol;
 mod printing;
