@@ -91,15 +91,66 @@ fn device_header() -> Value {
     })
 }
 
+/// Bytes of a file (an image, a PDF, a printer's stream) as generated
+/// clients read them: a binary string of the content's media type, not
+/// the array of integers a `Vec<u8>` otherwise becomes.
+fn bytes_as_binary(content: &mut Value) {
+    let Some(content) = content.as_object_mut() else {
+        return;
+    };
+    for (media_type, body) in content.iter_mut() {
+        if media_type.contains("json") {
+            continue;
+        }
+        let schema = body.get("schema");
+        let is_bytes = schema.and_then(|s| s.get("type")) == Some(&json!("array"))
+            && schema
+                .and_then(|s| s.get("items"))
+                .and_then(|i| i.get("type"))
+                == Some(&json!("integer"));
+        let text = media_type.starts_with("text/");
+        if let Some(body) = body.as_object_mut()
+            && (is_bytes || !body.contains_key("schema"))
+        {
+            let schema = if text {
+                json!({"type": "string"})
+            } else {
+                json!({"type": "string", "format": "binary"})
+            };
+            body.insert("schema".into(), schema);
+        }
+    }
+}
+
 /// The document, as JSON, with the common answers and headers filled in.
 pub fn add_common_answers(api: OpenApi) -> Value {
     let mut doc = serde_json::to_value(&api).unwrap_or(Value::Null);
+    if let Some(root) = doc.as_object_mut() {
+        // Clients generated from the document call the server it came from.
+        root.entry("servers")
+            .or_insert_with(|| json!([{"url": "/", "description": "this server"}]));
+    }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {
                 continue;
             };
             for (method, op) in item.iter_mut() {
+                // An operation without a security requirement is public,
+                // and says so rather than leaving it to a global default.
+                if let Some(op) = op.as_object_mut() {
+                    op.entry("security").or_insert_with(|| json!([]));
+                    if let Some(content) =
+                        op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+                    {
+                        bytes_as_binary(content);
+                    }
+                    if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                        for content in responses.values_mut().filter_map(|a| a.get_mut("content")) {
+                            bytes_as_binary(content);
+                        }
+                    }
+                }
                 let answers = common_answers(method, path, op);
                 let responses = op
                     .as_object_mut()
