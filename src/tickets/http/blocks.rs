@@ -14,6 +14,10 @@ use crate::tickets::numbering::{self, BlockRequest, BlocksView};
 #[utoipa::path(
     tag = "tickets",
     security(("bearer" = [])),
+    params(
+        ("X-Device-Id" = String, Header, pattern = r"^[A-Za-z0-9._:-]{1,64}$",
+         description = "The handheld the block belongs to: required, since its numbers are used offline on that handheld only"),
+    ),
     request_body = BlockRequest,
     responses(
         (status = 201, description = "The caller's blocks, with the new one", body = BlocksView),
