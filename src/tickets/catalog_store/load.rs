@@ -84,6 +84,22 @@ enum Outcome {
 
 /// How a version stands against those loaded (`same`: the one with the
 /// same start, `others`: the periods of the rest).
+/// Of the stored versions of one code or key, the one starting on `from`
+/// (the file's version of it), and the periods of all the others.
+fn same_and_others<T>(
+    existing: &[T],
+    from: NaiveDate,
+    period: impl Fn(&T) -> (NaiveDate, Option<NaiveDate>),
+) -> (Option<&T>, Vec<(NaiveDate, Option<NaiveDate>)>) {
+    let same = existing.iter().find(|e| period(e).0 == from);
+    let others = existing
+        .iter()
+        .map(&period)
+        .filter(|(start, _)| *start != from)
+        .collect();
+    (same, others)
+}
+
 fn outcome<T: PartialEq>(
     new: &T,
     period: (NaiveDate, Option<NaiveDate>),
@@ -147,14 +163,9 @@ fn load_articles(
 ) -> ApiResult<()> {
     for (i, a) in file.articles.iter().enumerate() {
         let existing = versions_of(conn, &a.code)?;
-        let same = existing
-            .iter()
-            .find(|e| e.effective_from == a.effective_from);
-        let others: Vec<_> = existing
-            .iter()
-            .filter(|e| e.effective_from != a.effective_from)
-            .map(|e| (e.effective_from, e.effective_to))
-            .collect();
+        let (same, others) = same_and_others(&existing, a.effective_from, |e| {
+            (e.effective_from, e.effective_to)
+        });
         let reopen = |v: &ArticleVersion| ArticleVersion {
             effective_to: None,
             ..v.clone()
@@ -278,14 +289,9 @@ fn load_rules(
             .into_iter()
             .map(rule_of)
             .collect();
-        let same = existing
-            .iter()
-            .find(|e| e.effective_from == r.effective_from);
-        let others: Vec<_> = existing
-            .iter()
-            .filter(|e| e.effective_from != r.effective_from)
-            .map(|e| (e.effective_from, e.effective_to))
-            .collect();
+        let (same, others) = same_and_others(&existing, r.effective_from, |e| {
+            (e.effective_from, e.effective_to)
+        });
         let reopen = |v: &LegalRule| LegalRule {
             effective_to: None,
             ..v.clone()
