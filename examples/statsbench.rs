@@ -64,8 +64,13 @@ fn main() -> anyhow::Result<()> {
         t.len()
     });
     time("enforcement of the seven", &mut || {
-        let t = store::major_tickets(&mut conn, None, from - chrono::Duration::days(366), to)
-            .unwrap_or_default();
+        let t = store::major_tickets(
+            &mut conn,
+            None,
+            &format!("{}-01", year - 1),
+            &format!("{year}-12"),
+        )
+        .unwrap_or_default();
         enforcement::report(&t, year, &epatrol::tickets::catalog::MAJOR_VIOLATIONS);
         t.len()
     });

@@ -122,9 +122,59 @@ fn bytes_as_binary(content: &mut Value) {
     }
 }
 
+/// A page of a list names its item schema by reference rather than
+/// carrying its own copy of it: `Page_CaseView.items` is an array of
+/// `CaseView`, so a generated client has one `CaseView` type, not eight.
+fn pages_by_reference(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let items: Vec<String> = schemas.keys().cloned().collect();
+    for (name, schema) in schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("Page_") else {
+            continue;
+        };
+        if items.iter().any(|n| n == item)
+            && let Some(list) = schema.pointer_mut("/properties/items/items")
+        {
+            *list = json!({"$ref": format!("#/components/schemas/{item}")});
+        }
+    }
+}
+
+/// The roles an operation's bearer requirement names (OpenAPI 3.1 lets a
+/// non-OAuth requirement list role names), said in its description too.
+fn say_roles(op: &mut Value) {
+    let roles: Vec<String> = op
+        .pointer("/security/0/bearer")
+        .and_then(Value::as_array)
+        .map(|rs| {
+            rs.iter()
+                .filter_map(Value::as_str)
+                .map(|r| format!("`{r}`"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if roles.is_empty() {
+        return;
+    }
+    if let Some(op) = op.as_object_mut() {
+        let line = format!("Roles: {}.", roles.join(", "));
+        let description = match op.get("description").and_then(Value::as_str) {
+            Some(d) => format!("{d}\n\n{line}"),
+            None => line,
+        };
+        op.insert("description".into(), Value::String(description));
+    }
+}
+
 /// The document, as JSON, with the common answers and headers filled in.
 pub fn add_common_answers(api: OpenApi) -> Value {
     let mut doc = serde_json::to_value(&api).unwrap_or(Value::Null);
+    pages_by_reference(&mut doc);
     if let Some(root) = doc.as_object_mut() {
         // Clients generated from the document call the server it came from.
         root.entry("servers")
@@ -138,6 +188,7 @@ pub fn add_common_answers(api: OpenApi) -> Value {
             for (method, op) in item.iter_mut() {
                 // An operation without a security requirement is public,
                 // and says so rather than leaving it to a global default.
+                say_roles(op);
                 if let Some(op) = op.as_object_mut() {
                     op.entry("security").or_insert_with(|| json!([]));
                     if let Some(content) =

@@ -24,7 +24,7 @@ pub struct AuditQuery {
 /// Audit entries, newest first.
 #[utoipa::path(
     tag = "audit",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(AuditQuery),
     responses(
         (status = 200, description = "A page of entries, newest first", body = Page<AuditView>),
@@ -57,7 +57,7 @@ pub async fn list_audit(
 /// Walk the hash chain and report the first broken link.
 #[utoipa::path(
     tag = "audit",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     responses(
         (status = 200, description = "Verification result", body = VerifyReport),
         (status = 403, description = "Not a headquarters administrator", body = Problem, content_type = "application/problem+json"),

@@ -70,7 +70,7 @@ pub async fn refresh(
 /// Sign out: revokes this session, its refresh tokens and access tokens.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     responses(
         (status = 204, description = "Signed out"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -97,7 +97,7 @@ pub async fn logout(
 /// The signed-in account.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     responses(
         (status = 200, description = "The caller's account", body = UserView),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -117,7 +117,7 @@ pub async fn me(caller: Caller) -> ApiResult<web::Json<UserView>> {
 /// Change your own password. Your other sign-ins end; this one goes on.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     request_body = crate::org::users::ChangePassword,
     responses(
         (status = 204, description = "Changed"),

@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// none of the vendor's others.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Vendor id")),
     request_body = CreateContract,
     responses(
@@ -46,7 +46,7 @@ pub async fn create_contract(
 /// A vendor's contracts, oldest first.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Vendor id")),
     responses((status = 200, description = "Contracts", body = Vec<ContractView>))
 )]
@@ -66,11 +66,22 @@ pub async fn list_contracts(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatementQuery {
+    /// Earlier clients' way to ask for CSV (`format=csv`) or the PDF
+    /// (`pdf=true`); the `.csv` and `.pdf` operations are the documented
+    /// ones, each with its content type.
     #[serde(default)]
-    #[param(inline)]
+    #[param(ignore)]
     pub format: StatFormat,
-    /// `pdf` for the printable statement.
+    #[param(ignore)]
     pub pdf: Option<bool>,
+}
+
+/// What a statement is answered as.
+#[derive(Debug, Clone, Copy)]
+enum StatementAs {
+    Json,
+    Csv,
+    Pdf,
 }
 
 /// A vendor's statement for a Taiwan month: tickets billed, amount, the
@@ -78,18 +89,14 @@ pub struct StatementQuery {
 /// Police supervisors and administrators, and the vendor's own staff.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(
         ("id" = i64, Path, description = "Vendor id"),
         ("month" = String, Path, description = "`YYYY-MM`"),
         StatementQuery,
     ),
     responses(
-        (status = 200, description = "The statement", content(
-            (Statement = "application/json"),
-            (String = "text/csv"),
-            (Vec<u8> = "application/pdf"),
-        )),
+        (status = 200, description = "The statement", body = Statement),
         (status = 404, description = "No such vendor within your reach", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad month", body = Problem, content_type = "application/problem+json"),
     )
@@ -101,18 +108,77 @@ pub async fn vendor_statement(
     path: web::Path<(VendorId, String)>,
     query: web::Query<StatementQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (id, month) = path.into_inner();
     let q = query.into_inner();
+    let answer = match (q.pdf, q.format) {
+        (Some(true), _) => StatementAs::Pdf,
+        (_, StatFormat::Csv) => StatementAs::Csv,
+        (_, StatFormat::Json) => StatementAs::Json,
+    };
+    statement_as(state, caller, path.into_inner(), answer).await
+}
+
+/// The statement as CSV.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = ["supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
+    params(
+        ("id" = i64, Path, description = "Vendor id"),
+        ("month" = String, Path, description = "`YYYY-MM`"),
+    ),
+    responses(
+        (status = 200, description = "The statement, as CSV", content((String = "text/csv"))),
+        (status = 404, description = "No such vendor within your reach", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad month", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/vendors/{id}/statements/{month}.csv")]
+pub async fn vendor_statement_csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(VendorId, String)>,
+) -> ApiResult<HttpResponse> {
+    statement_as(state, caller, path.into_inner(), StatementAs::Csv).await
+}
+
+/// The printable statement, as PDF.
+#[utoipa::path(
+    tag = "org",
+    security(("bearer" = ["supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
+    params(
+        ("id" = i64, Path, description = "Vendor id"),
+        ("month" = String, Path, description = "`YYYY-MM`"),
+    ),
+    responses(
+        (status = 200, description = "The statement, as PDF", content((Vec<u8> = "application/pdf"))),
+        (status = 404, description = "No such vendor within your reach", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad month", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/vendors/{id}/statements/{month}.pdf")]
+pub async fn vendor_statement_pdf(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(VendorId, String)>,
+) -> ApiResult<HttpResponse> {
+    statement_as(state, caller, path.into_inner(), StatementAs::Pdf).await
+}
+
+async fn statement_as(
+    state: web::Data<AppState>,
+    caller: Caller,
+    (id, month): (VendorId, String),
+    answer: StatementAs,
+) -> ApiResult<HttpResponse> {
     let s = state
         .db(move |conn| statement::statement(conn, &caller.actor, id, &month))
         .await?;
-    if q.pdf == Some(true) {
-        let pdf = state.blocking(move |_| statement::to_pdf(&s)).await?;
-        return Ok(HttpResponse::Ok().content_type("application/pdf").body(pdf));
-    }
-    Ok(match q.format {
-        StatFormat::Json => HttpResponse::Ok().json(s),
-        StatFormat::Csv => HttpResponse::Ok()
+    Ok(match answer {
+        StatementAs::Pdf => {
+            let pdf = state.blocking(move |_| statement::to_pdf(&s)).await?;
+            HttpResponse::Ok().content_type("application/pdf").body(pdf)
+        }
+        StatementAs::Json => HttpResponse::Ok().json(s),
+        StatementAs::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(statement::to_csv(&s)?),
     })

@@ -404,6 +404,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_counts,
     turnaround_counts,
     ticket_near_misses,
+    article_counts,
 );
 
 diesel::table! {
@@ -631,3 +632,12 @@ diesel::table! {
 }
 
 diesel::joinable!(ticket_near_misses -> units (unit_id));
+
+diesel::table! {
+    article_counts (month, unit_id, article_code) {
+        month -> Text,
+        unit_id -> BigInt,
+        article_code -> Text,
+        n -> BigInt,
+    }
+}

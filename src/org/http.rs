@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// Create a unit under a unit you administer.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body = CreateUnit,
     responses(
         (status = 201, description = "Created", body = UnitView),
@@ -40,7 +40,7 @@ pub async fn create_unit(
 /// Units within your reach, in id order.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(UnitListQuery, PageQuery),
     responses(
         (status = 200, description = "A page of units", body = Page<UnitView>),
@@ -64,7 +64,7 @@ pub async fn list_units(
 /// One unit within your reach.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(("id" = i64, Path, description = "Unit id")),
     responses(
         (status = 200, description = "The unit", body = UnitView),
@@ -85,7 +85,7 @@ pub async fn get_unit(
 /// Disable a unit (units are never deleted).
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Unit id")),
     responses(
         (status = 200, description = "The unit, now disabled", body = UnitView),
@@ -108,7 +108,7 @@ pub async fn disable_unit(
 /// Enable a disabled unit again.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Unit id")),
     responses(
         (status = 200, description = "The unit, now enabled", body = UnitView),
@@ -132,7 +132,7 @@ pub async fn enable_unit(
 /// administrators create any role.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     request_body = CreateUser,
     responses(
         (status = 201, description = "Created", body = UserView),
@@ -160,7 +160,7 @@ pub async fn create_user(
 /// Accounts in units within your reach, in id order.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(UserListQuery, PageQuery),
     responses(
         (status = 200, description = "A page of accounts", body = Page<UserView>),
@@ -184,7 +184,7 @@ pub async fn list_users(
 /// One account within your reach.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The account", body = UserView),
@@ -205,7 +205,7 @@ pub async fn get_user(
 /// Disable an account: its sessions end at once.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The account, now disabled", body = UserView),
@@ -229,7 +229,7 @@ pub async fn disable_user(
 /// Enable a disabled account again.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The account, now enabled", body = UserView),
@@ -253,7 +253,7 @@ pub async fn enable_user(
 /// Every sign-in of that account ends.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "User id")),
     request_body = users::ResetPassword,
     responses(
@@ -280,7 +280,7 @@ pub async fn reset_password(
 /// Register an outside vendor (headquarters administrators).
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body = CreateVendor,
     responses(
         (status = 201, description = "Created", body = VendorView),
@@ -304,7 +304,7 @@ pub async fn create_vendor(
 /// All vendors.
 #[utoipa::path(
     tag = "org",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     responses((status = 200, description = "Vendors", body = Vec<VendorView>))
 )]
 #[get("/vendors")]

@@ -34,9 +34,10 @@ pub struct CoverageQuery {
     pub from: NaiveDate,
     /// Last local date, inclusive.
     pub to: NaiveDate,
-    /// `json` (default), `csv` or `pdf`.
+    /// Earlier clients' way to ask for CSV or PDF; the `.csv` and `.pdf`
+    /// operations are the documented ones, each with its content type.
     #[serde(default)]
-    #[param(inline)]
+    #[param(ignore)]
     pub format: ReportFormat,
 }
 

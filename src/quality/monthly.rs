@@ -13,9 +13,9 @@ use super::report::month_span;
 use super::store;
 use super::turnaround::{self, TurnaroundDimension};
 use crate::db::{DbConn, now};
-use crate::domain::time::{from_taiwan, month_key, taiwan_date};
+use crate::domain::time::{month_key, taiwan_date};
 use crate::domain::{Actor, UnitId};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::print::pdf::Document;
 use crate::tickets::catalog::MAJOR_VIOLATIONS;
 
@@ -89,11 +89,8 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
         }
     }
     let year = first.year();
-    let year_start = NaiveDate::from_ymd_opt(year - 1, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(from_taiwan)
-        .ok_or(ApiError::NotFound("year"))?;
-    let majors = store::major_tickets(conn, path, year_start, end)?;
+    // The previous year whole, this year up to the month reported.
+    let majors = store::major_tickets(conn, path, &format!("{}-01", year - 1), month)?;
     let (by_major, _) = enforcement::report(&majors, year, &MAJOR_VIOLATIONS);
     let vendors = crate::org::store::list_vendors(conn)?;
     let mut statements = Vec::new();

@@ -229,86 +229,38 @@ pub fn near_misses_in(
     Ok(misses)
 }
 
-/// Tickets (not voided) of the major violations with a violation in the
-/// Taiwan years of `[from, to)` (UTC, year boundaries), in units within
-/// `path`: counted by the database per year, unit and article.
+/// The tickets of the seven major violations that stand, of Taiwan months
+/// of the violation `from..=to` (`YYYY-MM`), within `path`: read from the
+/// counts kept as tickets are issued, corrected and voided.
 pub fn major_tickets(
     conn: &mut DbConn,
     path: Option<&str>,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
+    from: &str,
+    to: &str,
 ) -> ApiResult<Vec<super::enforcement::MajorTicket>> {
     use crate::db::schema::violation_articles;
-    use chrono::Datelike;
     let majors: Vec<(String, Option<String>)> = violation_articles::table
         .filter(violation_articles::major.is_not_null())
         .select((violation_articles::code, violation_articles::major))
+        .distinct()
         .load(conn)?;
     let major_of: HashMap<String, String> = majors
         .into_iter()
         .filter_map(|(code, major)| major.map(|m| (code, m)))
         .collect();
     let codes: Vec<String> = major_of.keys().cloned().collect();
-    let mut out = Vec::new();
-    // One grouped count per Taiwan year of the span.
-    let mut year_start = from;
-    while year_start < to {
-        let year = taiwan_date(year_start).year();
-        let next = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(crate::domain::time::from_taiwan)
-            .unwrap_or(to)
-            .min(to);
-        let mut q = tickets::table
-            .filter(tickets::version.eq(1))
-            .filter(tickets::violation_at.ge(year_start))
-            .filter(tickets::violation_at.lt(next))
-            .filter(tickets::article_code.eq_any(&codes))
-            .group_by((tickets::unit_id, tickets::article_code))
-            .select((
-                tickets::unit_id,
-                tickets::article_code,
-                diesel::dsl::count_star(),
-            ))
-            .into_boxed();
-        if let Some(p) = path {
-            q = q.filter(
-                tickets::unit_id.eq_any(
-                    units::table
-                        .filter(units::path.like(format!("{p}%")))
-                        .select(units::id),
-                ),
-            );
-        }
-        let groups: Vec<(UnitId, String, i64)> = q.load(conn)?;
-        // Voided tickets do not count: there are few, each is taken off.
-        let voided: Vec<(UnitId, String)> = ticket_events::table
-            .inner_join(tickets::table)
-            .filter(ticket_events::event.eq("voided"))
-            .filter(tickets::version.eq(1))
-            .filter(tickets::violation_at.ge(year_start))
-            .filter(tickets::violation_at.lt(next))
-            .filter(tickets::article_code.eq_any(&codes))
-            .select((tickets::unit_id, tickets::article_code))
-            .load(conn)?;
-        let mut counts: HashMap<(UnitId, String), i64> =
-            groups.into_iter().map(|(u, a, n)| ((u, a), n)).collect();
-        for key in voided {
-            if let Some(n) = counts.get_mut(&key) {
-                *n -= 1;
-            }
-        }
-        out.extend(counts.into_iter().filter_map(|((unit, code), count)| {
-            major_of
-                .get(&code)
-                .map(|m| super::enforcement::MajorTicket {
-                    count,
-                    year,
-                    unit,
-                    major: m.clone(),
-                })
-        }));
-        year_start = next;
-    }
-    Ok(out)
+    let counts = crate::tickets::article_counts::read(conn, path, from, to, &codes)?;
+    Ok(counts
+        .into_iter()
+        .filter_map(|(key, count)| {
+            let year = key.month.get(..4)?.parse().ok()?;
+            let major = major_of.get(&key.article_code)?.clone();
+            Some(super::enforcement::MajorTicket {
+                count,
+                year,
+                unit: key.unit_id,
+                major,
+            })
+        })
+        .collect())
 }

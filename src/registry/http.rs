@@ -20,7 +20,7 @@ use crate::tickets::plate::{VehicleClass, normalise};
 /// is imported. Newer records replace older ones from their effective date.
 #[utoipa::path(
     tag = "registry",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body(content = String, content_type = "text/csv", example = "plate,vehicle_class,make,colour,owner_name,owner_national_id,owner_address,effective_from\nABC-1234,car,TOYOTA,白,陳車主,F131104093,臺南市北區公園路1號,2024-01-01\n"),
     responses(
         (status = 201, description = "All rows imported", body = RegistryImportReport),
@@ -65,7 +65,7 @@ pub struct RegistryRecord {
 /// and administrators: it holds the owner's personal data).
 #[utoipa::path(
     tag = "registry",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("plate" = String, Path, description = "The plate, e.g. ABC-1234"), RegistryQuery),
     responses(
         (status = 200, description = "The record in force", body = RegistryRecord),

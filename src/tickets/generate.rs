@@ -11,6 +11,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::{Rng, SeedableRng};
 
+use super::article_counts::ArticleKey;
 use super::catalog::TicketKind;
 use super::correct::ErrorType;
 use super::counts::CountKey;
@@ -222,6 +223,12 @@ pub fn tickets(
             let key = CountKey::new(r.issued_at, r.unit_id, r.kind, r.officer_id, by, None);
             *counts.entry(key).or_default() += 1;
         }
+        let mut articles: std::collections::HashMap<ArticleKey, i64> = Default::default();
+        for r in &rows {
+            *articles
+                .entry(ArticleKey::new(r.violation_at, r.unit_id, &r.article_code))
+                .or_default() += 1;
+        }
         let serials = (first + done as i64, first + (done + n) as i64 - 1);
         write_txn(conn, |c| {
             crate::each_backend!(c, |b| diesel::insert_into(tickets::table)
@@ -230,6 +237,7 @@ pub fn tickets(
             for (key, n) in &counts {
                 super::counts::add(c, key, *n)?;
             }
+            super::article_counts::add(c, &articles)?;
             cases_behind(c, serials, vendor)?;
             Ok::<_, ApiError>(())
         })?;
@@ -237,6 +245,8 @@ pub fn tickets(
         progress(done, total);
     }
     write_txn(conn, |c| {
+        // A generated correction keeps the article and the date, so the
+        // article counts do not move.
         for serial in &corrections {
             let id: TicketId = tickets::table
                 .filter(tickets::serial.eq(serial))
@@ -254,6 +264,7 @@ pub fn tickets(
                 .select(tickets::id)
                 .first_row(c)?;
             super::store::insert_event(c, id, "voided", "duplicate: generated", None, issued_now)?;
+            super::article_counts::voided(c, id)?;
         }
         crate::audit::append(
             c,
@@ -263,9 +274,8 @@ pub fn tickets(
         )?;
         Ok::<_, ApiError>(())
     })?;
-    // The planner learns what the bulk load made: until it does, SQLite
-    // does not read the enforcement counts from their partial index alone
-    // (1.2 s instead of 0.8 s over a year).
+    // The planner learns what the bulk load made, as a database that grew
+    // by use would have let it.
     diesel::sql_query("ANALYZE").execute(conn)?;
     Ok(total)
 }

@@ -1,6 +1,7 @@
 //! Electronic traffic tickets (電子舉發單). The rules that catch a wrong
 //! ticket before it is printed live here as plain functions.
 
+pub mod article_counts;
 pub mod catalog;
 pub mod catalog_store;
 pub mod check;

@@ -175,7 +175,7 @@ pub fn serial_used(conn: &mut DbConn, serial: i64) -> QueryResult<bool> {
 }
 
 pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<TicketId> {
-    crate::each_backend!(conn, |c| diesel::insert_into(tickets::table)
+    let id = crate::each_backend!(conn, |c| diesel::insert_into(tickets::table)
         .values((
             tickets::number.eq(&row.number),
             tickets::serial.eq(row.serial),
@@ -207,7 +207,10 @@ pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<TicketId
             tickets::request_fingerprint.eq(&row.request_fingerprint),
         ))
         .returning(tickets::id)
-        .get_result(c))
+        .get_result(c))?;
+    // Counted where it stands, in the same transaction as the ticket.
+    super::article_counts::stored(conn, id, row.supersedes_id)?;
+    Ok(id)
 }
 
 pub fn insert_person(

@@ -80,6 +80,7 @@ pub fn void(
             actor.user_id,
             now(),
         )?;
+        super::article_counts::voided(conn, id)?;
         crate::audit::append(
             conn,
             actor

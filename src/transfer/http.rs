@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// a batch (headquarters administrators).
 #[utoipa::path(
     tag = "transfer",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     responses(
         (status = 201, description = "The batch", body = BatchView),
         (status = 204, description = "Nothing to send"),
@@ -36,7 +36,7 @@ pub async fn create_batch(
 /// Transfer batches, newest first.
 #[utoipa::path(
     tag = "transfer",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     responses((status = 200, description = "Batches", body = Vec<BatchView>))
 )]
 #[get("/transfers")]
@@ -52,7 +52,7 @@ pub async fn list_batches(
 /// The file of a batch (CSV, `docs/transfer-format.md`).
 #[utoipa::path(
     tag = "transfer",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Batch id")),
     responses(
         (status = 200, description = "The file", content((String = "text/csv"))),
@@ -88,7 +88,7 @@ pub struct ReceiptInput {
 /// Record the office's receipt of a batch: the batch is not sent again.
 #[utoipa::path(
     tag = "transfer",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Batch id")),
     request_body = ReceiptInput,
     responses(
@@ -117,7 +117,7 @@ pub async fn receipt_batch(
 /// every bad row listed, nothing imported unless all are good.
 #[utoipa::path(
     tag = "transfer",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body(content = String, content_type = "text/csv", example = "number,version,reason,rejected_on\nTN000000012,1,車號與車籍不符,2026-11-30\n"),
     responses(
         (status = 201, description = "Imported", body = RejectionReport),

@@ -1235,7 +1235,12 @@ async fn the_error_rate_and_near_misses_of_a_small_city_worked_out_by_hand() {
     let r = get(&srv, &q("keyer"), &sup).await;
     assert_eq!(r.body["lines"][0]["key"], user_id(app, "K1").to_string());
     assert_eq!(r.body["lines"][0]["issued"], 1);
-    let r = get(&srv, &format!("{}&format=csv", q("unit")), &sup).await;
+    let r = get(
+        &srv,
+        &q("unit").replace("error-rate?", "error-rate.csv?"),
+        &sup,
+    )
+    .await;
     let csv = r.body.as_str().unwrap();
     assert!(
         csv.contains("key,issued,with_error,rate,meets_target,provisional"),
@@ -1604,14 +1609,17 @@ async fn a_vendor_is_billed_up_to_its_caps_and_the_rest_goes_to_police_keying() 
         r.body["warnings"],
         json!([{"cap": "tickets", "reached": 0.95}])
     );
-    let csv = get(&srv, &format!("{path}?format=csv"), &k1).await;
-    assert!(
-        csv.body.as_str().unwrap().contains("tickets,2"),
-        "{}",
-        csv.body
-    );
+    // Each format is its own operation; the earlier query forms still answer.
+    for csv_path in [format!("{path}.csv"), format!("{path}?format=csv")] {
+        let csv = get(&srv, &csv_path, &k1).await;
+        assert!(
+            csv.body.as_str().unwrap().contains("tickets,2"),
+            "{csv_path}: {}",
+            csv.body
+        );
+    }
     let req = actix_web::test::TestRequest::get()
-        .uri(&format!("{path}?pdf=true"))
+        .uri(&format!("{path}.pdf"))
         .insert_header(("Authorization", format!("Bearer {rev}")))
         .to_request();
     let pdf = actix_web::test::call_and_read_body(&srv, req).await;

@@ -5,6 +5,7 @@
 
 use crate::common::*;
 use actix_web::http::Method;
+use epatrol::domain::Role;
 
 const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/api-spec/openapi.json");
 
@@ -178,4 +179,139 @@ fn the_readme_shows_the_walkthrough_it_runs() {
         readme.contains(&format!("```sh\n{script}```")),
         "README.md must show scripts/walkthrough as it is"
     );
+}
+
+/// A plausible value of a documented parameter.
+fn plausible(param: &serde_json::Value) -> String {
+    let schema = &param["schema"];
+    let example = param
+        .get("example")
+        .or_else(|| schema.get("example"))
+        .or_else(|| schema.pointer("/enum/0"));
+    match example {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => match (schema["type"].as_str(), schema["format"].as_str()) {
+            (_, Some("date")) => "2026-11-01".into(),
+            (Some("integer"), _) => "1".into(),
+            _ => "2026-11".into(),
+        },
+    }
+}
+
+/// An operation's path with its parameters, and its required query, filled
+/// in by plausible values.
+fn concrete_request(path: &str, op: &serde_json::Value) -> String {
+    let query: Vec<String> = op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["in"] == "query" && p["required"] == true)
+        .map(|p| format!("{}={}", p["name"].as_str().unwrap(), plausible(p)))
+        .collect();
+    let path = concrete_path(path);
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// A path of the document with its parameters filled in by plausible values
+/// of records that do not exist, so that a probe changes nothing.
+fn concrete_path(path: &str) -> String {
+    path.replace("{month}", "2026-11")
+        .replace("{step}", "keying")
+        .replace("{sha256}", &"a".repeat(64))
+        .replace("{plate}", "ABC-1234")
+        .replace("{number}", "AB0000001")
+        .replace("{version}", "999")
+        .replace("{id}", "999999")
+}
+
+/// The roles each operation names are the roles it serves: every other role
+/// is refused (403), and no named role is ever told `role_not_allowed`.
+/// Operations that decide by the record they touch may instead find nothing
+/// (404), and writes may refuse the probe's empty body (422) first.
+#[actix_web::test]
+async fn every_operation_serves_exactly_the_roles_it_names() {
+    const ROLES: [(Role, &str); 6] = [
+        (Role::Officer, "officer"),
+        (Role::Supervisor, "supervisor"),
+        (Role::Admin, "admin"),
+        (Role::VendorKeyer, "vendor_keyer"),
+        (Role::VendorVerifier, "vendor_verifier"),
+        (Role::VendorSupervisor, "vendor_supervisor"),
+    ];
+    let app = TestApp::new();
+    for (i, (role, _)) in ROLES.iter().enumerate() {
+        app.user(&format!("ROLE{i}"), app.fx.hq, *role);
+    }
+    let srv = app.service().await;
+    let mut tokens = Vec::new();
+    for (i, (_, name)) in ROLES.iter().enumerate() {
+        tokens.push((*name, login(&srv, &format!("ROLE{i}")).await));
+    }
+    let doc = committed();
+    let mut probed = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(named) = op.pointer("/security/0/bearer").and_then(|r| r.as_array()) else {
+                continue;
+            };
+            // Signing out would end the probe's own session.
+            if path.ends_with("/auth/logout") {
+                continue;
+            }
+            let named: Vec<&str> = named.iter().map(|r| r.as_str().unwrap()).collect();
+            assert!(!named.is_empty(), "{method} {path} names no role");
+            let description = op["description"].as_str().unwrap_or_default();
+            assert!(
+                description.contains("Roles: "),
+                "{method} {path} does not say its roles in words"
+            );
+            let decided_by_record = op["operationId"]
+                .as_str()
+                .is_some_and(|id| id == "close_case" || id.starts_with("vendor_statement"));
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = (m != Method::GET).then(|| serde_json::json!({}));
+            for (name, token) in &tokens {
+                let r = send(
+                    &srv,
+                    m.clone(),
+                    &concrete_request(path, op),
+                    Some(token),
+                    body.clone(),
+                )
+                .await;
+                // Which queue a role may claim from is the step's: every
+                // role is named, each for its own steps.
+                if named.contains(name) && !path.contains("{step}") {
+                    assert_ne!(
+                        r.code(),
+                        "role_not_allowed",
+                        "{method} {path} names {name} but refuses it"
+                    );
+                } else if named.contains(name) {
+                } else if decided_by_record || body.is_some() {
+                    // A body is read beside the token, and the empty probe
+                    // may be refused for its shape first.
+                    assert!(
+                        [403, 404, 422].contains(&r.status),
+                        "{method} {path} does not name {name} but answered {} {}",
+                        r.status,
+                        r.body
+                    );
+                } else {
+                    assert_eq!(
+                        r.status, 403,
+                        "{method} {path} does not name {name} but answered {}",
+                        r.body
+                    );
+                }
+                probed += 1;
+            }
+        }
+    }
+    assert!(probed > 400, "only {probed} probes");
 }

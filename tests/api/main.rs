@@ -19,6 +19,7 @@ mod cli;
 mod console;
 mod contract;
 mod crash;
+mod enforcement_counts;
 mod faults;
 mod fonts;
 mod keys;

@@ -1023,7 +1023,7 @@ async fn coverage_of_a_known_scenario() {
         &srv,
         Method::GET,
         &format!(
-            "/api/v1/coverage?unit_id={}&from={from}&to={to}&format=csv",
+            "/api/v1/coverage.csv?unit_id={}&from={from}&to={to}",
             w.app.fx.p1s1
         ),
         Some(&w.sup),
@@ -1398,7 +1398,7 @@ async fn sticker_sheets_and_the_coverage_report_print_in_chinese() {
         &srv,
         actix_web::test::TestRequest::get()
             .uri(&format!(
-                "/api/v1/coverage?unit_id={}&from={today}&to={today}&format=pdf",
+                "/api/v1/coverage.pdf?unit_id={}&from={today}&to={today}",
                 w.app.fx.p1s1
             ))
             .insert_header(("Authorization", format!("Bearer {}", w.sup)))

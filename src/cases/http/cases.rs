@@ -27,7 +27,7 @@ use crate::visibility::{CaseScope, case_scope};
 /// taken all the same and closed at once with its reason.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     request_body = CaseInput,
     responses(
         (status = 201, description = "Received (or closed by a legal gate, with its reason)", body = CaseView),
@@ -67,7 +67,7 @@ pub struct CaseListQuery {
 /// vendor's.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(CaseListQuery, PageQuery),
     responses((status = 200, description = "A page of cases", body = Page<CaseView>))
 )]
@@ -125,7 +125,7 @@ pub async fn list_cases(
 /// One case, as your step may see it.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(("id" = i64, Path, description = "Case id")),
     responses(
         (status = 200, description = "The case", body = CaseView),
@@ -166,7 +166,7 @@ pub struct CaseAccounting {
 /// ever dropped silently.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     responses((status = 200, description = "Counts", body = CaseAccounting))
 )]
 #[get("/cases/accounting")]

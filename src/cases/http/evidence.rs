@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// SHA-256, never altered.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Case id")),
     request_body(content(
         (Vec<u8> = "image/jpeg"),
@@ -81,7 +81,7 @@ pub async fn upload_evidence(
 /// One evidence file of a case, checked against its hash as it is read.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(
         ("id" = i64, Path, description = "Case id"),
         ("sha256" = String, Path, description = "The file's SHA-256, lower-case hex"),

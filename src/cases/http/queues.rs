@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// releasing ends it. Nobody is given a case they already worked on.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(("step" = Step, Path, description = "keying, verification, resolution or review")),
     responses(
         (status = 200, description = "The claimed case", body = CaseView),
@@ -42,7 +42,7 @@ pub async fn claim_next(
 /// Give a claimed case back to its queue.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(("id" = i64, Path, description = "Case id")),
     responses(
         (status = 200, description = "Released", body = CaseView),

@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// catch is refused and kept as a near miss.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(("id" = i64, Path, description = "Case id")),
     request_body = KeyingInput,
     responses(
@@ -47,7 +47,7 @@ pub async fn key_case(
 /// Agreement sends the case to review, a difference to resolution.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(("id" = i64, Path, description = "Case id")),
     request_body = CriticalInput,
     responses(
@@ -75,7 +75,7 @@ pub async fn verify_case(
 /// differ, seeing both; each wrong value is recorded against its typist.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(("id" = i64, Path, description = "Case id")),
     request_body = CriticalInput,
     responses(
@@ -104,7 +104,7 @@ pub async fn resolve_case(
 /// immutably, to the registered owner) in the same step.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Case id")),
     request_body = ApproveInput,
     responses(
@@ -140,7 +140,7 @@ pub async fn approve_case(
 /// Send a verified case back to keying, saying what is wrong.
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Case id")),
     request_body = SendBackInput,
     responses(
@@ -167,7 +167,7 @@ pub async fn send_back_case(
 /// of the unit, or the vendor supervisor for the vendor's cases).
 #[utoipa::path(
     tag = "cases",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin", "vendor_supervisor"])),
     params(("id" = i64, Path, description = "Case id")),
     request_body = CloseInput,
     responses(

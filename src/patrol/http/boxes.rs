@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// Register a patrol box.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body = CreateBox,
     responses(
         (status = 201, description = "Created", body = BoxView),
@@ -44,7 +44,7 @@ pub async fn create_box(
 /// Every bad row is reported as `rows[N].field`; if any row is bad nothing is imported.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body(content = String, content_type = "text/csv", example = "code,unit_code,name,address,lat,lon,radius_m,min_dwell_secs\nP01-S1-B001,P01-S1,東門圓環,東門路一段1號,22.9917,120.2047,30,\n"),
     responses(
         (status = 201, description = "All rows imported", body = ImportReport),
@@ -66,7 +66,7 @@ pub async fn import_boxes(
 /// Patrol boxes within your reach.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(BoxListQuery, PageQuery),
     responses((status = 200, description = "A page of boxes", body = Page<BoxView>))
 )]
@@ -88,7 +88,7 @@ pub async fn list_boxes(
 /// One patrol box.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(("id" = i64, Path, description = "Box id")),
     responses(
         (status = 200, description = "The box", body = BoxView),
@@ -110,7 +110,7 @@ pub async fn get_box(
 /// Change a box's name, address, unit, position, radius or dwell.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Box id")),
     request_body = UpdateBox,
     responses(
@@ -137,7 +137,7 @@ pub async fn update_box(
 /// Retire a box (boxes are never deleted; its check-ins stay).
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Box id")),
     responses((status = 200, description = "The retired box", body = BoxView))
 )]
@@ -158,7 +158,7 @@ pub async fn retire_box(
 /// Void the box's sticker and issue a new code (e.g. after the old one was photographed).
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "Box id")),
     responses((status = 200, description = "The box with its new code serial", body = BoxView))
 )]
@@ -195,7 +195,7 @@ pub enum QrFormat {
 /// The box's QR code, to print on its sticker.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Box id"), QrQuery),
     responses(
         (status = 200, description = "The QR code", content(
@@ -269,7 +269,7 @@ pub fn sticker_sheet_of_unit(
 /// the units below it.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Unit id")),
     responses(
         (status = 200, description = "The sticker sheets", content_type = "application/pdf", body = Vec<u8>),

@@ -24,7 +24,7 @@ use crate::state::AppState;
 /// same `client_id` again returns the first answer (200, `replayed`).
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     request_body = CheckinInput,
     responses(
         (status = 201, description = "Recorded", body = CheckinResult),
@@ -74,7 +74,7 @@ pub async fn create_checkin(
 /// again changes nothing and returns the same results, marked `replayed`.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     request_body = BatchRequest,
     responses(
         (status = 200, description = "One result per item, in order", body = BatchResponse),
@@ -148,7 +148,7 @@ pub struct CheckinListQuery {
 /// Check-ins: officers see their own, supervisors those at boxes of their units.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(CheckinListQuery, PageQuery),
     responses((status = 200, description = "A page of check-ins", body = Page<CheckinView>))
 )]
@@ -188,7 +188,7 @@ pub async fn list_checkins(
 /// One check-in.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(("id" = i64, Path, description = "Check-in id")),
     responses(
         (status = 200, description = "The check-in", body = CheckinView),

@@ -14,24 +14,68 @@ use crate::state::AppState;
 /// per officer, expected, on time, late, missed, flagged; and every miss.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(CoverageQuery),
     responses(
-        (status = 200, description = "The report", content(
-            (CoverageReport = "application/json"),
-            (String = "text/csv"),
-            (Vec<u8> = "application/pdf"),
-        )),
+        (status = 200, description = "The report", body = CoverageReport),
         (status = 404, description = "No such unit within your reach", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/coverage")]
 pub async fn coverage_report(
     state: web::Data<AppState>,
-    Supervisor(caller): Supervisor,
+    caller: Supervisor,
     query: web::Query<CoverageQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
+    let format = q.format;
+    coverage_as(state, caller, q, format).await
+}
+
+/// The coverage audit as CSV: one line per box and officer.
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = ["supervisor", "admin"])),
+    params(CoverageQuery),
+    responses(
+        (status = 200, description = "The report, as CSV", content((String = "text/csv"))),
+        (status = 404, description = "No such unit within your reach", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/coverage.csv")]
+pub async fn coverage_csv(
+    state: web::Data<AppState>,
+    caller: Supervisor,
+    query: web::Query<CoverageQuery>,
+) -> ApiResult<HttpResponse> {
+    coverage_as(state, caller, query.into_inner(), ReportFormat::Csv).await
+}
+
+/// The coverage audit as a printable PDF.
+#[utoipa::path(
+    tag = "patrol",
+    security(("bearer" = ["supervisor", "admin"])),
+    params(CoverageQuery),
+    responses(
+        (status = 200, description = "The report, as PDF", content((Vec<u8> = "application/pdf"))),
+        (status = 404, description = "No such unit within your reach", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/coverage.pdf")]
+pub async fn coverage_pdf(
+    state: web::Data<AppState>,
+    caller: Supervisor,
+    query: web::Query<CoverageQuery>,
+) -> ApiResult<HttpResponse> {
+    coverage_as(state, caller, query.into_inner(), ReportFormat::Pdf).await
+}
+
+async fn coverage_as(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    q: CoverageQuery,
+    format: ReportFormat,
+) -> ApiResult<HttpResponse> {
     let period = PeriodQuery {
         from: q.from,
         to: q.to,
@@ -40,7 +84,7 @@ pub async fn coverage_report(
     let report = state
         .db(move |c| coverage::report(c, &caller.actor, unit, &period))
         .await?;
-    Ok(match q.format {
+    Ok(match format {
         ReportFormat::Json => HttpResponse::Ok().json(report),
         ReportFormat::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

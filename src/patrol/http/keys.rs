@@ -9,7 +9,7 @@ use crate::state::AppState;
 /// Versions of the key that signs box codes.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     responses((status = 200, description = "Key versions", body = Vec<crate::patrol::keys::KeyVersion>))
 )]
 #[get("/box-code-keys")]
@@ -29,7 +29,7 @@ pub async fn list_box_code_keys(
 /// version is retired.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     responses(
         (status = 201, description = "Key versions, the new one current", body = Vec<crate::patrol::keys::KeyVersion>),
         (status = 403, description = "Not a headquarters administrator", body = Problem, content_type = "application/problem+json"),
@@ -53,7 +53,7 @@ pub async fn rotate_box_code_key(
 /// version cannot be retired.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("version" = i32, Path, description = "Key version")),
     responses(
         (status = 200, description = "Key versions", body = Vec<crate::patrol::keys::KeyVersion>),

@@ -13,7 +13,7 @@ use crate::state::AppState;
 /// Create a patrol plan.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     request_body = CreatePlan,
     responses(
         (status = 201, description = "Created", body = PlanView),
@@ -36,7 +36,7 @@ pub async fn create_plan(
 /// Patrol plans of your units.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(PlanListQuery, PageQuery),
     responses((status = 200, description = "A page of plans", body = Page<PlanView>))
 )]
@@ -58,7 +58,7 @@ pub async fn list_plans(
 /// One plan.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The plan", body = PlanView),
@@ -80,7 +80,7 @@ pub async fn get_plan(
 /// Retire a plan: no windows are expected after now.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Plan id")),
     responses((status = 200, description = "The retired plan", body = PlanView))
 )]
@@ -101,7 +101,7 @@ pub async fn retire_plan(
 /// The plan expanded into expected visits over a period (at most 93 days).
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Plan id"), PeriodQuery),
     responses((status = 200, description = "Expected visits", body = Vec<ExpectedVisit>))
 )]

@@ -14,7 +14,7 @@ use crate::state::AppState;
 /// latest review stands. Nobody reviews their own check-in.
 #[utoipa::path(
     tag = "patrol",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Check-in id")),
     request_body = ReviewInput,
     responses(

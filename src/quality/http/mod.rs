@@ -38,8 +38,10 @@ pub struct ErrorRateQuery {
     pub to: String,
     #[param(inline)]
     pub by: Dimension,
+    /// Earlier clients' way to ask for CSV; the `.csv` operation is the
+    /// documented one, with its own content type.
     #[serde(default)]
-    #[param(inline)]
+    #[param(ignore)]
     pub format: StatFormat,
 }
 
@@ -104,24 +106,49 @@ pub fn error_rate_from(
 /// unit, source, vendor, keyer, officer or error type (worst first).
 #[utoipa::path(
     tag = "quality",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(ErrorRateQuery),
     responses(
-        (status = 200, description = "The error rate", content(
-            (ErrorRateReport = "application/json"),
-            (String = "text/csv"),
-        )),
+        (status = 200, description = "The error rate", body = ErrorRateReport),
         (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/quality/error-rate")]
 pub async fn error_rate_report(
     state: web::Data<AppState>,
-    Supervisor(caller): Supervisor,
+    caller: Supervisor,
     query: web::Query<ErrorRateQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = q.format;
+    error_rate_report_as(state, caller, q, format).await
+}
+
+/// The same report as CSV, one line per key.
+#[utoipa::path(
+    tag = "quality",
+    security(("bearer" = ["supervisor", "admin"])),
+    params(ErrorRateQuery),
+    responses(
+        (status = 200, description = "The error rate, as CSV", content((String = "text/csv"))),
+        (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quality/error-rate.csv")]
+pub async fn error_rate_csv(
+    state: web::Data<AppState>,
+    caller: Supervisor,
+    query: web::Query<ErrorRateQuery>,
+) -> ApiResult<HttpResponse> {
+    error_rate_report_as(state, caller, query.into_inner(), StatFormat::Csv).await
+}
+
+async fn error_rate_report_as(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    q: ErrorRateQuery,
+    format: StatFormat,
+) -> ApiResult<HttpResponse> {
     let report = state
         .db(move |conn| error_rate_of(conn, &caller.actor, q.from, q.to, q.by))
         .await?;
@@ -168,8 +195,10 @@ pub struct NearMissQuery {
     pub to: String,
     #[param(inline)]
     pub by: NearMissDimension,
+    /// Earlier clients' way to ask for CSV; the `.csv` operation is the
+    /// documented one, with its own content type.
     #[serde(default)]
-    #[param(inline)]
+    #[param(ignore)]
     pub format: StatFormat,
 }
 
@@ -216,24 +245,49 @@ pub fn near_misses_from(
 /// them or field, most first.
 #[utoipa::path(
     tag = "quality",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(NearMissQuery),
     responses(
-        (status = 200, description = "The near misses", content(
-            (NearMissReport = "application/json"),
-            (String = "text/csv"),
-        )),
+        (status = 200, description = "The near misses", body = NearMissReport),
         (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/quality/near-misses")]
 pub async fn near_miss_report(
     state: web::Data<AppState>,
-    Supervisor(caller): Supervisor,
+    caller: Supervisor,
     query: web::Query<NearMissQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = q.format;
+    near_miss_report_as(state, caller, q, format).await
+}
+
+/// The same report as CSV, one line per key.
+#[utoipa::path(
+    tag = "quality",
+    security(("bearer" = ["supervisor", "admin"])),
+    params(NearMissQuery),
+    responses(
+        (status = 200, description = "The near misses, as CSV", content((String = "text/csv"))),
+        (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quality/near-misses.csv")]
+pub async fn near_miss_csv(
+    state: web::Data<AppState>,
+    caller: Supervisor,
+    query: web::Query<NearMissQuery>,
+) -> ApiResult<HttpResponse> {
+    near_miss_report_as(state, caller, query.into_inner(), StatFormat::Csv).await
+}
+
+async fn near_miss_report_as(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    q: NearMissQuery,
+    format: StatFormat,
+) -> ApiResult<HttpResponse> {
     let report = state
         .db(move |conn| near_misses_of(conn, &caller.actor, q.from, q.to, q.by))
         .await?;
@@ -266,7 +320,7 @@ pub struct MonthlyQuery {
 /// against +1%, the vendors' caps.
 #[utoipa::path(
     tag = "quality",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(MonthlyQuery),
     responses(
         (status = 200, description = "The report", content((Vec<u8> = "application/pdf"))),

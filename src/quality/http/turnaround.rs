@@ -22,8 +22,10 @@ pub struct TurnaroundQuery {
     pub to: String,
     #[param(inline)]
     pub by: TurnaroundDimension,
+    /// Earlier clients' way to ask for CSV; the `.csv` operation is the
+    /// documented one, with its own content type.
     #[serde(default)]
-    #[param(inline)]
+    #[param(ignore)]
     pub format: StatFormat,
 }
 
@@ -67,24 +69,49 @@ pub fn turnaround_of(
 /// old baselines.
 #[utoipa::path(
     tag = "quality",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(TurnaroundQuery),
     responses(
-        (status = 200, description = "The turnaround", content(
-            (TurnaroundReport = "application/json"),
-            (String = "text/csv"),
-        )),
+        (status = 200, description = "The turnaround", body = TurnaroundReport),
         (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/quality/turnaround")]
 pub async fn turnaround_report(
     state: web::Data<AppState>,
-    Supervisor(caller): Supervisor,
+    caller: Supervisor,
     query: web::Query<TurnaroundQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = q.format;
+    turnaround_report_as(state, caller, q, format).await
+}
+
+/// The same report as CSV, one line per key.
+#[utoipa::path(
+    tag = "quality",
+    security(("bearer" = ["supervisor", "admin"])),
+    params(TurnaroundQuery),
+    responses(
+        (status = 200, description = "The turnaround, as CSV", content((String = "text/csv"))),
+        (status = 422, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/quality/turnaround.csv")]
+pub async fn turnaround_csv(
+    state: web::Data<AppState>,
+    caller: Supervisor,
+    query: web::Query<TurnaroundQuery>,
+) -> ApiResult<HttpResponse> {
+    turnaround_report_as(state, caller, query.into_inner(), StatFormat::Csv).await
+}
+
+async fn turnaround_report_as(
+    state: web::Data<AppState>,
+    Supervisor(caller): Supervisor,
+    q: TurnaroundQuery,
+    format: StatFormat,
+) -> ApiResult<HttpResponse> {
     let report = state
         .db(move |c| turnaround_of(c, &caller.actor, q.from, q.to, q.by))
         .await?;

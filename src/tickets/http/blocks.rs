@@ -13,7 +13,7 @@ use crate::tickets::numbering::{self, BlockRequest, BlocksView};
 /// for writing tickets without signal.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(
         ("X-Device-Id" = String, Header, pattern = r"^[A-Za-z0-9._:-]{1,64}$",
          description = "The handheld the block belongs to: required, since its numbers are used offline on that handheld only"),
@@ -43,7 +43,7 @@ pub async fn allot_block(
 /// it is time for a new block).
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     responses((status = 200, description = "Blocks", body = BlocksView))
 )]
 #[get("/ticket-blocks")]

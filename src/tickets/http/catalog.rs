@@ -19,7 +19,7 @@ fn today() -> chrono::NaiveDate {
 /// class and the ticket kinds that may use them.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(ArticleQuery),
     responses((status = 200, description = "Articles in force", body = Vec<ArticleVersion>))
 )]
@@ -47,7 +47,7 @@ pub struct RulesQuery {
 /// The legal timing rules in force on a date (deadlines, due days).
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin", "vendor_keyer", "vendor_verifier", "vendor_supervisor"])),
     params(RulesQuery),
     responses((status = 200, description = "Rules in force", body = Vec<LegalRule>))
 )]
@@ -68,7 +68,7 @@ pub async fn list_rules(
 /// are never rewritten.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body = CatalogFile,
     responses(
         (status = 200, description = "What changed", body = LoadReport),

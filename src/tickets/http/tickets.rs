@@ -24,7 +24,7 @@ use crate::tickets::void::{self, VoidInput};
 /// and rule); nothing else is stored.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     request_body = TicketInput,
     responses((status = 200, description = "What the rules say", body = CheckResult))
 )]
@@ -57,7 +57,7 @@ pub async fn check_ticket(
 /// Each rule error is counted as a near miss of the officer, as by the check.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     request_body = TicketInput,
     responses(
         (status = 201, description = "Issued", body = TicketView),
@@ -93,7 +93,7 @@ pub async fn issue_ticket(
 /// Tickets: officers see their own, supervisors their units'.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(PageQuery),
     responses((status = 200, description = "A page of tickets", body = Page<TicketView>))
 )]
@@ -131,7 +131,7 @@ pub async fn list_tickets(
 /// One ticket version.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(("id" = i64, Path, description = "Ticket id")),
     responses(
         (status = 200, description = "The ticket", body = TicketView),
@@ -155,7 +155,7 @@ pub async fn get_ticket(
 /// otherwise correct it.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(("id" = i64, Path, description = "Ticket id")),
     request_body = VoidInput,
     responses(
@@ -182,7 +182,7 @@ pub async fn void_ticket(
 /// one it replaces, with the type of error it fixes.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(("id" = i64, Path, description = "Ticket id of the version being corrected")),
     request_body = CorrectionInput,
     responses(
@@ -217,7 +217,7 @@ pub async fn correct_ticket(
 /// or a PDF archive copy. All come from one layout.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["officer", "supervisor", "admin"])),
     params(("id" = i64, Path, description = "Ticket id"), PrintQuery),
     responses(
         (status = 200, description = "The print", content(
@@ -260,7 +260,7 @@ pub async fn print_ticket(
 /// or came back undeliverable. A delivered ticket can only be corrected.
 #[utoipa::path(
     tag = "tickets",
-    security(("bearer" = [])),
+    security(("bearer" = ["supervisor", "admin"])),
     params(("id" = i64, Path, description = "Ticket id")),
     request_body = DeliveryInput,
     responses(
