@@ -197,6 +197,7 @@ pub fn build(
         InitError = (),
     >,
 > {
+    crate::json_body::use_document(openapi);
     let (app, _) = App::new()
         .into_utoipa_app()
         .app_data(web::Data::new(state))

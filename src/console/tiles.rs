@@ -19,17 +19,6 @@ use crate::state::AppState;
 const EQUATOR_M_PER_PX: f64 = 156_543.033_928;
 const TILE: f64 = 256.0;
 
-/// A tile server's URL template, checked when the settings are read.
-pub fn check_template(template: &str) -> Result<(), &'static str> {
-    let scheme_ok = template.starts_with("https://") || template.starts_with("http://");
-    let parts_ok = ["{z}", "{x}", "{y}"].iter().all(|p| template.contains(p));
-    if scheme_ok && parts_ok && !template.contains(['"', '\'', ' ', '<', '>']) {
-        Ok(())
-    } else {
-        Err("an http(s):// URL with {z}, {x} and {y}")
-    }
-}
-
 /// `https://tiles.example` of `https://tiles.example/{z}/{x}/{y}.png`.
 fn origin(template: &str) -> &str {
     let after_scheme = template.find("://").map_or(0, |i| i + 3);
@@ -124,10 +113,15 @@ mod tests {
 
     #[test]
     fn templates_need_a_scheme_and_every_part() {
-        assert!(check_template("https://tiles.example/{z}/{x}/{y}.png").is_ok());
-        assert!(check_template("tiles.example/{z}/{x}/{y}.png").is_err());
-        assert!(check_template("https://tiles.example/{z}/{x}.png").is_err());
-        assert!(check_template("https://t.example/{z}/{x}/{y}.png\" onload=\"x").is_err());
+        assert!(
+            crate::config::check_tile_template("https://tiles.example/{z}/{x}/{y}.png").is_ok()
+        );
+        assert!(crate::config::check_tile_template("tiles.example/{z}/{x}/{y}.png").is_err());
+        assert!(crate::config::check_tile_template("https://tiles.example/{z}/{x}.png").is_err());
+        assert!(
+            crate::config::check_tile_template("https://t.example/{z}/{x}/{y}.png\" onload=\"x")
+                .is_err()
+        );
         assert_eq!(
             origin("https://tiles.example:8443/a/{z}/{x}/{y}.png"),
             "https://tiles.example:8443"

@@ -40,22 +40,6 @@ impl Drop for S3Store {
     }
 }
 
-/// `s3://bucket` or `s3://bucket/some/prefix`, split into bucket and prefix.
-pub fn parse_url(url: &str) -> anyhow::Result<(String, String)> {
-    let rest = url
-        .strip_prefix("s3://")
-        .ok_or_else(|| anyhow!("expected s3://bucket[/prefix]"))?;
-    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-    if bucket.is_empty() {
-        bail!("expected s3://bucket[/prefix]: the bucket is missing");
-    }
-    let prefix = prefix.trim_matches('/');
-    if prefix.split('/').any(|part| part == "." || part == "..") {
-        bail!("the prefix may not contain . or .. segments");
-    }
-    Ok((bucket.to_owned(), prefix.to_owned()))
-}
-
 impl S3Store {
     /// Opens `url` (`s3://bucket[/prefix]`) with the endpoint, region and
     /// credentials given by the standard `AWS_*` variables among `vars`
@@ -66,7 +50,7 @@ impl S3Store {
         url: &str,
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> anyhow::Result<Self> {
-        let (bucket_name, prefix) = parse_url(url)?;
+        let (bucket_name, prefix) = crate::config::split_bucket_url(url).map_err(|e| anyhow!(e))?;
         let mut builder = AmazonS3Builder::new().with_bucket_name(&bucket_name);
         for (key, value) in vars {
             if !key.starts_with("AWS_") {
@@ -189,22 +173,5 @@ impl EvidenceStore for S3Store {
                 Err(e) => Err(e),
             }
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_name_a_bucket_and_an_optional_prefix() {
-        assert_eq!(parse_url("s3://ev").unwrap(), ("ev".into(), "".into()));
-        assert_eq!(
-            parse_url("s3://ev/tainan/cases/").unwrap(),
-            ("ev".into(), "tainan/cases".into())
-        );
-        assert!(parse_url("s3:///x").is_err());
-        assert!(parse_url("https://ev").is_err());
-        assert!(parse_url("s3://ev/../x").is_err());
     }
 }

@@ -5,5 +5,6 @@
 //! `docs/transfer-format.md`: the office's own is not public.
 
 pub mod batch;
+mod file_format;
 pub mod http;
 pub mod rejections;

@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod home;
 pub mod hq_tools;
 pub mod keying;
+mod keying_form;
 pub mod login;
 pub mod officers;
 pub mod plans;

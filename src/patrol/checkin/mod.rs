@@ -16,6 +16,7 @@ pub mod group;
 pub mod history;
 pub mod input;
 pub mod judge;
+mod replay;
 pub mod upload;
 pub mod view;
 

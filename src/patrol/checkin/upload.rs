@@ -14,14 +14,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::Serialize;
+use chrono::NaiveDateTime;
 
 use super::facts::{Judged, Known};
-use super::input::{
-    CheckinInput, CheckinKind, CheckinResult, CheckinStatus, rejected, stored_result, validate,
-};
+use super::input::{CheckinInput, CheckinResult, CheckinStatus, rejected, stored_result, validate};
 use super::judge;
+use super::replay::{replay, scan_fingerprint};
 use crate::audit::Entry;
 use crate::db::{DbConn, now};
 use crate::domain::{Actor, UserId};
@@ -29,7 +27,6 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::patrol::clock::{self, Monotonic, ScanTime};
 use crate::patrol::code::{self, BoxCode, CodeError};
 use crate::patrol::flags;
-use crate::patrol::geofence::Position;
 use crate::patrol::store::{self, CheckinRow, NewCheckin};
 use crate::patrol::travel::Fix;
 use crate::signing::SigningKeys;
@@ -358,48 +355,4 @@ fn insert(conn: &mut DbConn, rows: Vec<NewCheckin>) -> ApiResult<Vec<(CheckinRow
 /// A new row neither inserted nor found: the transaction is given up.
 fn unaccounted() -> ApiError {
     ApiError::Internal(anyhow::anyhow!("a check-in was neither inserted nor found"))
-}
-
-/// The digest of a scan as the handheld recorded it. The reading taken at
-/// sending is left out: a retry sends the same scan at a later moment.
-fn scan_fingerprint(input: &CheckinInput) -> String {
-    #[derive(Serialize)]
-    struct Scan<'a> {
-        client_id: &'a str,
-        payload: &'a str,
-        kind: CheckinKind,
-        position: &'a Position,
-        scanned_at: &'a DateTime<Utc>,
-        scan_monotonic: &'a Option<Monotonic>,
-        mock_location: bool,
-    }
-    crate::idempotency::fingerprint(&Scan {
-        client_id: &input.client_id,
-        payload: input.payload.trim(),
-        kind: input.kind,
-        position: &input.position,
-        scanned_at: &input.scanned_at,
-        scan_monotonic: &input.scan_monotonic,
-        mock_location: input.mock_location,
-    })
-}
-
-/// The answer to an upload whose client id is already stored: the stored
-/// result when it is the same officer's same scan, else a conflict.
-fn replay(existing: &CheckinRow, officer: UserId, fingerprint: &str) -> CheckinResult {
-    if existing.officer_id != officer {
-        return rejected(
-            &existing.client_id,
-            "client_id_conflict",
-            "another officer's scan has this client id",
-        );
-    }
-    if !crate::idempotency::same_request(existing.request_fingerprint.as_deref(), fingerprint) {
-        return rejected(
-            &existing.client_id,
-            "client_id_conflict",
-            "a different scan was already stored under this client id",
-        );
-    }
-    stored_result(existing, true)
 }

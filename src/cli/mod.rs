@@ -1,5 +1,8 @@
 //! The command line's grammar: every subcommand and its arguments.
 
+pub mod run;
+mod terminal;
+
 use clap::{Parser, Subcommand};
 
 use epatrol::domain::{Role, UnitKind};
