@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::error::{ApiError, FieldError, Problem, json_error, path_error, query_error};
-use crate::state::AppState;
+use crate::startup::Node;
 use crate::{
     audit, auth, cases, contracts, ops, org, patrol, quality, registry, tickets, transfer,
 };
@@ -187,7 +187,7 @@ async fn route_not_found() -> Result<HttpResponse, ApiError> {
 }
 
 pub fn build(
-    state: AppState,
+    node: Node,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -200,7 +200,8 @@ pub fn build(
     crate::json_body::use_document(openapi);
     let (app, _) = App::new()
         .into_utoipa_app()
-        .app_data(web::Data::new(state))
+        .app_data(web::Data::new(node.state))
+        .app_data(web::Data::from(node.checkins))
         .app_data(
             web::JsonConfig::default()
                 .limit(JSON_LIMIT)

@@ -37,13 +37,12 @@ pub mod server;
 pub mod sessions;
 pub mod signing;
 pub mod simulate;
+pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod tickets;
 pub mod transfer;
 pub mod visibility;
-
-use std::sync::Arc;
 
 /// Opens the database (migrating it) with the audit key loaded, so that
 /// whatever runs on it can append to the audit log.
@@ -70,59 +69,4 @@ fn open_database_as(
     )?;
     audit::key::install(&audit_key);
     Ok(pool)
-}
-
-/// Opens the database (migrating it) and loads the keys: everything the
-/// HTTP app needs.
-pub fn init_state(settings: config::Settings) -> anyhow::Result<state::AppState> {
-    let pool = open_database(&settings)?;
-    tickets::catalog_store::ensure_loaded(&mut *pool.get()?)
-        .map_err(|e| anyhow::anyhow!("loading the violation catalog: {e}"))?;
-    let fonts = print::fonts::load(&settings.fonts)?;
-    let (keys, box_codes) = {
-        let mut conn = pool.get()?;
-        let serve = keys_of_record::Mode::Serve;
-        let token = keys_of_record::load(&mut conn, &settings, &keys_of_record::TOKEN_KEY, serve)?;
-        let box_codes =
-            keys_of_record::load(&mut conn, &settings, &keys_of_record::BOX_CODE_KEY, serve)?;
-        (auth::token::TokenKeys::from_secret(&token), box_codes)
-    };
-    let postgres_url = matches!(
-        config::DatabaseKind::from_url(&settings.database_url),
-        Ok(config::DatabaseKind::Postgres)
-    )
-    .then_some(settings.database_url.as_str());
-    let sessions = auth::cache::SessionCache::for_database(postgres_url);
-    let signing_keys = Arc::new(signing::SigningKeys::new(box_codes));
-    let clock = clock::Clock::real();
-    // SQLite has one writer. PostgreSQL takes several groups at once; on
-    // two cores, against a table holding weeks of check-ins, two writers
-    // did better than one, three or four (one leaves the database idle
-    // while its group is judged; more make smaller groups and more
-    // commits), see docs/performance.md.
-    let writers = if postgres_url.is_some() { 2 } else { 1 };
-    let checkins = patrol::checkin::group::GroupCommit::start(
-        patrol::checkin::group::WriterContext {
-            pool: pool.clone(),
-            keys: signing_keys.clone(),
-            clock: clock.clone(),
-        },
-        writers,
-    )?;
-    Ok(state::AppState {
-        pool,
-        sessions,
-        uploads: admission::WriteAdmission::new(
-            settings.write_wait_limit,
-            settings.write_always_admitted,
-        ),
-        keys: Arc::new(keys),
-        signing_keys,
-        checkins,
-        limits: Arc::new(ratelimit::Limits::new(&settings)),
-        clock,
-        fonts,
-        evidence: evidence::open(&settings)?,
-        settings: Arc::new(settings),
-    })
 }

@@ -44,7 +44,8 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         None => None,
     };
     let workers = settings.workers;
-    let state = crate::init_state(settings)?;
+    let node = crate::startup::start(settings)?;
+    let state = node.state.clone();
     if demo {
         let mut conn = state.pool.get()?;
         if seed::is_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
@@ -75,7 +76,7 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             actix_web::rt::spawn(metrics);
             tracing::info!(address = %metrics_address, "metrics listening");
         }
-        let server = actix_web::HttpServer::new(move || app::build(state.clone()))
+        let server = actix_web::HttpServer::new(move || app::build(node.clone()))
             .workers(workers)
             .listen(listener)
             .context("serving (EPATROL_BIND)")?

@@ -22,8 +22,6 @@ pub struct AppState {
     pub fonts: Arc<crate::print::fonts::FontStack>,
     /// Signed-in sessions, so authenticated requests need no database read.
     pub sessions: Arc<crate::auth::cache::SessionCache>,
-    /// Single check-ins, committed in groups by their writer threads.
-    pub checkins: Arc<crate::patrol::checkin::group::GroupCommit>,
     /// Whether an upload may start writing now or is told to come back.
     pub uploads: Arc<crate::admission::WriteAdmission>,
     /// Where evidence files of cases are kept.

@@ -1847,10 +1847,10 @@ async fn evidence_in_a_bucket_is_shared_by_every_node() {
     let (url, vars) = s3_bucket();
     let w = World::new();
     let app = &w.app;
-    let mut first = app.state.clone();
-    first.evidence = Arc::new(S3Store::open(&url, vars.clone()).unwrap());
-    let mut second = epatrol::init_state(settings(&app.db)).unwrap();
-    second.evidence = Arc::new(S3Store::open(&url, vars.clone()).unwrap());
+    let mut first = app.node.clone();
+    first.state.evidence = Arc::new(S3Store::open(&url, vars.clone()).unwrap());
+    let mut second = epatrol::startup::start(settings(&app.db)).unwrap();
+    second.state.evidence = Arc::new(S3Store::open(&url, vars.clone()).unwrap());
     let a = actix_web::test::init_service(epatrol::app::build(first)).await;
     let b = actix_web::test::init_service(epatrol::app::build(second)).await;
 

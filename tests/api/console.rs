@@ -45,8 +45,8 @@ fn free_port() -> u16 {
 
 impl Session {
     async fn start(app: &TestApp) -> Session {
-        let state = app.state.clone();
-        let server = actix_web::HttpServer::new(move || epatrol::app::build(state.clone()))
+        let node = app.node.clone();
+        let server = actix_web::HttpServer::new(move || epatrol::app::build(node.clone()))
             .workers(2)
             .bind(("127.0.0.1", 0))
             .unwrap();

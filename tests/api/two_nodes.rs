@@ -13,7 +13,7 @@ async fn two_nodes_store_once_never_overlap_and_lock_out_together() {
     let app = TestApp::new();
     app.user("O1101", app.fx.p1s1, Role::Officer);
     app.user("A0001", app.fx.hq, Role::Admin);
-    let second = epatrol::init_state(settings(&app.db)).unwrap();
+    let second = epatrol::startup::start(settings(&app.db)).unwrap();
     let a = app.service().await;
     let b = actix_web::test::init_service(epatrol::app::build(second)).await;
     let officer = login(&a, "O1101").await;
@@ -207,7 +207,7 @@ async fn a_session_revoked_on_another_node_is_refused_here_without_a_read_per_re
     );
 
     // A revocation made through a node notifies the others.
-    let second = epatrol::init_state(settings(&app.db)).unwrap();
+    let second = epatrol::startup::start(settings(&app.db)).unwrap();
     let b = actix_web::test::init_service(epatrol::app::build(second)).await;
     let fresh = login(&srv, "O1101").await;
     assert_eq!(get(&b, "/api/v1/me", &fresh).await.status, 200);

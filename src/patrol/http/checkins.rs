@@ -10,6 +10,7 @@ use crate::domain::{BoxId, CheckinId, UserId};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::json_body::JsonBody;
 use crate::pagination::{Page, PageQuery};
+use crate::patrol::checkin::group::GroupCommit;
 use crate::patrol::checkin::{
     self, BatchRequest, BatchResponse, CheckinInput, CheckinResult, CheckinStatus, CheckinView,
     Outcome,
@@ -36,13 +37,13 @@ use crate::state::AppState;
 #[post("/checkins")]
 pub async fn create_checkin(
     state: web::Data<AppState>,
+    checkins: web::Data<GroupCommit>,
     Police(caller): Police,
     body: JsonBody<CheckinInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     let admitted = state.uploads.admit()?;
-    let result = state
-        .checkins
+    let result = checkins
         .record(caller.actor, caller.user_id, input, admitted)
         .await?;
     if result.result == Outcome::Rejected {

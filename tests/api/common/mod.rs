@@ -16,6 +16,7 @@ use serde_json::Value;
 use epatrol::config::{Secret, Settings};
 use epatrol::db::DbConn;
 use epatrol::domain::{Actor, Role, UnitId, UnitKind, UserId, VendorId};
+use epatrol::startup::Node;
 use epatrol::state::AppState;
 
 pub const PASSWORD: &str = "test-password-123";
@@ -126,6 +127,9 @@ pub struct Fixture {
 }
 
 pub struct TestApp {
+    /// What the app is built from.
+    pub node: Node,
+    /// The node's shared state (the same clock, pool and caches).
     pub state: AppState,
     pub db: TestDb,
     pub fx: Fixture,
@@ -157,12 +161,18 @@ impl TestApp {
         let db = TestDb::new();
         let mut s = settings(&db);
         adjust(&mut s);
-        let state = epatrol::init_state(s).unwrap();
+        let node = epatrol::startup::start(s).unwrap();
+        let state = node.state.clone();
         let fx = {
             let mut conn = state.pool.get().unwrap();
             build_fixture(&mut conn)
         };
-        TestApp { state, db, fx }
+        TestApp {
+            node,
+            state,
+            db,
+            fx,
+        }
     }
 
     pub fn conn(&self) -> epatrol::db::PooledConn {
@@ -195,7 +205,7 @@ impl TestApp {
         Response = ServiceResponse<impl MessageBody>,
         Error = actix_web::Error,
     > {
-        actix_web::test::init_service(epatrol::app::build(self.state.clone())).await
+        actix_web::test::init_service(epatrol::app::build(self.node.clone())).await
     }
 }
 
