@@ -36,9 +36,9 @@ fn main() -> anyhow::Result<()> {
     let pool = epatrol::open_database(&settings)?;
     let err = |e: epatrol::error::ApiError| anyhow::anyhow!("{e}");
     let mut conn = pool.get()?;
-    let vendor = epatrol::org::store::vendor_by_code(&mut conn, "DEMO-VENDOR")?
+    let vendor = epatrol::org::directory::vendor_by_code(&mut conn, "DEMO-VENDOR")?
         .ok_or_else(|| anyhow::anyhow!("seed the demo city first"))?;
-    let unit = epatrol::org::store::unit_by_code(&mut conn, "P01-S1")?
+    let unit = epatrol::org::directory::unit_by_code(&mut conn, "P01-S1")?
         .ok_or_else(|| anyhow::anyhow!("seed the demo city first"))?;
     let run = Utc::now().timestamp();
     let hash = epatrol::password::hash("bench-keyer-password")?;
@@ -46,9 +46,9 @@ fn main() -> anyhow::Result<()> {
     for k in 0..keyers {
         let now = epatrol::db::now();
         let badge = format!("BK{run}-{k}");
-        let id = epatrol::org::store::insert_user(
+        let id = epatrol::org::directory::insert_user(
             &mut conn,
-            &epatrol::org::store::NewUser {
+            &epatrol::org::directory::NewUser {
                 badge: &badge,
                 name: "壓測打字員",
                 unit_id: unit.id,

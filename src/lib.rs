@@ -29,6 +29,7 @@ pub mod problem_fallback;
 pub mod quality;
 pub mod ratelimit;
 pub mod registry;
+pub mod report_format;
 pub mod request_shape;
 pub mod secrets;
 pub mod security_headers;

@@ -48,7 +48,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role, bool); 11] = [
 
 /// Whether the database has no units yet (`serve --demo` seeds only then).
 pub fn is_empty(conn: &mut DbConn) -> ApiResult<bool> {
-    Ok(crate::org::store::count_units(conn)? == 0)
+    Ok(crate::org::directory::count_units(conn)? == 0)
 }
 
 /// Seeds the demo city; the caller checks the database is empty.
@@ -116,7 +116,7 @@ pub fn demo(conn: &mut DbConn, evidence: &dyn crate::evidence::EvidenceStore) ->
 }
 
 fn unit_id(conn: &mut DbConn, code: &str) -> ApiResult<UnitId> {
-    crate::org::store::unit_by_code(conn, code)?
+    crate::org::directory::unit_by_code(conn, code)?
         .map(|u| u.id)
         .ok_or(crate::error::ApiError::NotFound("unit"))
 }
@@ -187,7 +187,7 @@ fn demo_patrol(conn: &mut DbConn, system: &Actor) -> ApiResult<()> {
     let station = unit_id(conn, "P01-S1")?;
     let officers = ["O0111", "O0112"]
         .iter()
-        .map(|b| crate::org::store::user_by_badge(conn, b).map(|u| u.map(|(u, _)| u.id)))
+        .map(|b| crate::org::directory::user_by_badge(conn, b).map(|u| u.map(|(u, _)| u.id)))
         .collect::<Result<Option<Vec<_>>, _>>()?
         .unwrap_or_default();
     let today = crate::patrol::schedule::utc_to_local(crate::db::now()).date();

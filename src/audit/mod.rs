@@ -11,4 +11,4 @@ pub mod key;
 mod rows_unnest;
 pub mod store;
 
-pub use store::{Entry, append, verify};
+pub use store::{Entry, append, append_all, verify};

@@ -16,7 +16,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::org::store::{UnitRow, UserRow};
+use crate::org::directory::{UnitRow, UserRow};
 
 /// The channel other nodes listen on.
 pub const CHANNEL: &str = "epatrol_sessions";

@@ -106,7 +106,7 @@ pub async fn live_session(state: &AppState, sid: String) -> Result<Arc<CachedSes
             let Some((session, user, unit)) = store::session_caller(c, &sid)? else {
                 return Ok(None);
             };
-            let unit_disabled = crate::org::store::unit_disabled_along(c, &unit.path)?;
+            let unit_disabled = crate::org::directory::unit_disabled_along(c, &unit.path)?;
             Ok(Some((session, user, unit, unit_disabled)))
         })
         .await?;

@@ -11,7 +11,7 @@ use crate::audit::Entry;
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::UserId;
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::org::store::{UnitRow, UserRow};
+use crate::org::directory::{UnitRow, UserRow};
 use crate::org::users::{UserView, view};
 use crate::password;
 use crate::state::AppState;
@@ -103,14 +103,14 @@ pub fn sign_in<T>(
                         store::save_throttle(c, &key, &lock)?;
                         entries.push(login_entry("auth.lockout", None, &device, &key));
                     }
-                    crate::audit::store::append_all(c, entries)?;
+                    crate::audit::append_all(c, entries)?;
                     Ok(Err(ApiError::TooManyRequests {
                         code: "account_locked",
                         retry_after_secs,
                     }))
                 }
                 Reservation::Busy { retry_after_secs } => {
-                    crate::audit::store::append_all(
+                    crate::audit::append_all(
                         c,
                         vec![login_entry("auth.login_busy", None, &device, &key)],
                     )?;
@@ -121,7 +121,7 @@ pub fn sign_in<T>(
                 }
                 Reservation::Check { state: reserved } => {
                     store::save_throttle(c, &key, &reserved)?;
-                    Ok(Ok(crate::org::store::user_by_badge(c, &key)?))
+                    Ok(Ok(crate::org::directory::user_by_badge(c, &key)?))
                 }
             }
         })?;
@@ -143,7 +143,7 @@ pub fn sign_in<T>(
     };
     let refusal = if user.disabled_at.is_some() {
         Some("account_disabled")
-    } else if crate::org::store::unit_disabled_along(&mut conn, &unit.path)? {
+    } else if crate::org::directory::unit_disabled_along(&mut conn, &unit.path)? {
         Some("unit_disabled")
     } else {
         None
@@ -209,7 +209,7 @@ fn record_failure(conn: &mut DbConn, key: &str, device: &Option<String>) -> ApiR
             store::save_throttle(c, key, &lock)?;
             entries.push(login_entry("auth.lockout", None, device, key));
         }
-        crate::audit::store::append_all(c, entries)?;
+        crate::audit::append_all(c, entries)?;
         Ok::<_, ApiError>(())
     })?;
     Ok(ApiError::Unauthorized("invalid_credentials"))
@@ -282,13 +282,13 @@ pub fn refresh(
             if token_row.expires_at <= at || session.expires_at <= at {
                 return Ok(Err(ApiError::Unauthorized("refresh_token_expired")));
             }
-            let Some((user, unit)) = crate::org::store::user_by_id(c, session.user_id)? else {
+            let Some((user, unit)) = crate::org::directory::user_by_id(c, session.user_id)? else {
                 return Ok(Err(ApiError::Unauthorized("invalid_refresh_token")));
             };
             if user.disabled_at.is_some() {
                 return Ok(Err(ApiError::Unauthorized("account_disabled")));
             }
-            if crate::org::store::unit_disabled_along(c, &unit.path)? {
+            if crate::org::directory::unit_disabled_along(c, &unit.path)? {
                 return Ok(Err(ApiError::Unauthorized("unit_disabled")));
             }
             let response = issue_pair(c, state, &session.id, user, unit.clone())?;

@@ -8,7 +8,7 @@ use super::lockout::Throttle;
 use crate::db::DbConn;
 use crate::db::schema::{auth_sessions, login_throttle, refresh_tokens, units, users};
 use crate::domain::UserId;
-use crate::org::store::{UnitRow, UserRow};
+use crate::org::directory::{UnitRow, UserRow};
 
 #[derive(Debug, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = login_throttle, treat_none_as_null = true)]

@@ -87,7 +87,7 @@ fn parse_row(
             TicketKind::Camera
         }
     };
-    let unit = crate::org::store::unit_by_code(conn, row.unit_code.trim())?;
+    let unit = crate::org::directory::unit_by_code(conn, row.unit_code.trim())?;
     if unit.is_none() {
         errors.add(f("unit_code"), "not_found", "no such unit");
     }
@@ -98,7 +98,7 @@ fn parse_row(
         .filter(|c| !c.is_empty())
     {
         Some(code) => {
-            let v = crate::org::store::vendor_by_code(conn, code)?;
+            let v = crate::org::directory::vendor_by_code(conn, code)?;
             if v.is_none() {
                 errors.add(f("vendor_code"), "not_found", "no such vendor");
             }

@@ -186,7 +186,7 @@ pub(super) fn insert(
     fingerprint: &str,
     at: NaiveDateTime,
 ) -> ApiResult<CaseId> {
-    let unit = crate::org::store::unit_by_id(conn, input.unit_id)?
+    let unit = crate::org::directory::unit_by_id(conn, input.unit_id)?
         .filter(|u| actor.reaches(&u.path))
         .ok_or_else(|| ApiError::field("unit_id", "not_found", "no such unit within your reach"))?;
     if unit.disabled_at.is_some() {
@@ -197,7 +197,7 @@ pub(super) fn insert(
         ));
     }
     if let Some(v) = input.vendor_id {
-        let vendor = crate::org::store::vendor_by_id(conn, v)?
+        let vendor = crate::org::directory::vendor_by_id(conn, v)?
             .ok_or_else(|| ApiError::field("vendor_id", "not_found", "no such vendor"))?;
         if vendor.disabled_at.is_some() {
             return Err(ApiError::field(

@@ -150,7 +150,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let mut conn = pool.get()?;
             let parent_id = match parent {
                 Some(code) => Some(
-                    org::store::unit_by_code(&mut conn, &code)?
+                    org::directory::unit_by_code(&mut conn, &code)?
                         .with_context(|| format!("no unit with code {code}"))?
                         .id,
                 ),
@@ -190,12 +190,12 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let password = read_password()?;
             let pool = epatrol::open_database(&settings)?;
             let mut conn = pool.get()?;
-            let unit_id = org::store::unit_by_code(&mut conn, &unit)?
+            let unit_id = org::directory::unit_by_code(&mut conn, &unit)?
                 .with_context(|| format!("no unit with code {unit}"))?
                 .id;
             let vendor_id = match vendor {
                 Some(code) => Some(
-                    org::store::vendor_by_code(&mut conn, &code)?
+                    org::directory::vendor_by_code(&mut conn, &code)?
                         .with_context(|| format!("no vendor with code {code}"))?
                         .id,
                 ),

@@ -11,7 +11,7 @@ use crate::auth::{Caller, HqAdmin, Supervisor};
 use crate::domain::VendorId;
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
-use crate::quality::http::StatFormat;
+use crate::report_format::StatFormat;
 use crate::state::AppState;
 
 /// Add a vendor contract (headquarters administrators): unit price (at

@@ -113,7 +113,7 @@ pub fn create(
     }
     errors.into_result(())?;
     write_txn(conn, |conn| {
-        crate::org::store::vendor_by_id(conn, vendor)?.ok_or(ApiError::NotFound("vendor"))?;
+        crate::org::directory::vendor_by_id(conn, vendor)?.ok_or(ApiError::NotFound("vendor"))?;
         let overlaps = store::of_vendor(conn, vendor)?
             .iter()
             .any(|c| c.starts_on <= input.ends_on && input.starts_on <= c.ends_on);

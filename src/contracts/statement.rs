@@ -52,7 +52,8 @@ pub fn statement(
         .checked_add_months(chrono::Months::new(1))
         .and_then(|d| d.pred_opt())
         .ok_or_else(|| ApiError::field("month", "out_of_range", "too far"))?;
-    let v = crate::org::store::vendor_by_id(conn, vendor)?.ok_or(ApiError::NotFound("vendor"))?;
+    let v =
+        crate::org::directory::vendor_by_id(conn, vendor)?.ok_or(ApiError::NotFound("vendor"))?;
     let contract = store::in_force(conn, vendor, last)?.or(store::in_force(conn, vendor, first)?);
     let Some(c) = contract else {
         return Ok(Statement {

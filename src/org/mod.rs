@@ -1,7 +1,8 @@
 //! Units (the police organisation tree), outside vendors, and user accounts.
 
+pub mod directory;
 pub mod http;
-pub mod store;
+mod store;
 pub mod units;
 pub mod users;
 pub mod vendors;

@@ -9,7 +9,7 @@ use super::store;
 use crate::db::{DbConn, write_txn};
 use crate::domain::{Actor, UnitId};
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 
 /// One row of a box import file.
 #[derive(Debug, Deserialize)]
@@ -70,7 +70,7 @@ pub fn import_csv(
             let unit = match units.get(&row.unit_code) {
                 Some(u) => u.clone(),
                 None => {
-                    let u = crate::org::store::unit_by_code(conn, &row.unit_code)?;
+                    let u = crate::org::directory::unit_by_code(conn, &row.unit_code)?;
                     units.insert(row.unit_code.clone(), u.clone());
                     u
                 }

@@ -10,7 +10,7 @@ use super::store::{self, BoxChanges, BoxFilter, BoxRow, NewBox};
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, BoxId, Role, UnitId};
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 use crate::org::users::UnitBrief;
 use crate::pagination::{Page, PageQuery};
 use crate::signing::SigningKeys;
@@ -114,7 +114,7 @@ pub(super) fn ensure_admin(actor: &Actor) -> ApiResult<()> {
 
 /// The unit, if the actor reaches it; `field` names it in errors.
 fn reachable_unit(conn: &mut DbConn, actor: &Actor, id: UnitId, field: &str) -> ApiResult<UnitRow> {
-    match crate::org::store::unit_by_id(conn, id)? {
+    match crate::org::directory::unit_by_id(conn, id)? {
         Some(u) if actor.reaches(&u.path) => Ok(u),
         Some(_) => Err(ApiError::Forbidden("outside_your_units")),
         None => Err(ApiError::field(field, "not_found", "no such unit")),

@@ -17,14 +17,7 @@ use crate::domain::{Actor, BoxId, PlanId, Role, UnitId, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::org::users::UnitBrief;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportFormat {
-    #[default]
-    Json,
-    Csv,
-    Pdf,
-}
+pub use crate::report_format::ReportFormat;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -104,7 +97,7 @@ pub fn report(
         return Err(ApiError::Forbidden("role_not_allowed"));
     }
     check_period(period)?;
-    let unit = match crate::org::store::unit_by_id(conn, unit_id)? {
+    let unit = match crate::org::directory::unit_by_id(conn, unit_id)? {
         Some(u) if actor.reaches(&u.path) => u,
         _ => return Err(ApiError::NotFound("unit")),
     };

@@ -162,11 +162,11 @@ fn prepare_station(
         let mut officers = Vec::new();
         for n in 0..spec.officers_per_station {
             let badge = format!("G{}-{n:02}", code.replace('-', ""));
-            let id = match crate::org::store::user_by_badge(conn, &badge)? {
+            let id = match crate::org::directory::user_by_badge(conn, &badge)? {
                 Some((u, _)) => u.id,
-                None => crate::org::store::insert_user(
+                None => crate::org::directory::insert_user(
                     conn,
-                    &crate::org::store::NewUser {
+                    &crate::org::directory::NewUser {
                         badge: &badge,
                         name: "模擬員警",
                         unit_id: unit,

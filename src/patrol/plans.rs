@@ -12,7 +12,7 @@ use super::store::{self, NewPlan, PlanRow};
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, BoxId, PlanId, Role, UnitId, UserId};
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 use crate::org::users::UnitBrief;
 use crate::pagination::{Page, PageQuery};
 
@@ -183,7 +183,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreatePlan) -> ApiResult<
         errors.add("box_ids", "duplicate", "a box is listed twice");
     }
     write_txn(conn, |conn| {
-        let unit = match crate::org::store::unit_by_id(conn, input.unit_id)? {
+        let unit = match crate::org::directory::unit_by_id(conn, input.unit_id)? {
             Some(u) if actor.reaches(&u.path) => Some(u),
             Some(_) => return Err(ApiError::Forbidden("outside_your_units")),
             None => {
@@ -193,7 +193,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: CreatePlan) -> ApiResult<
         };
         if let Some(unit) = &unit {
             for (i, id) in officers.iter().enumerate() {
-                match crate::org::store::user_by_id(conn, *id)? {
+                match crate::org::directory::user_by_id(conn, *id)? {
                     Some((u, uu))
                         if uu.path.starts_with(&unit.path)
                             && u.disabled_at.is_none()

@@ -92,7 +92,7 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
     // The previous year whole, this year up to the month reported.
     let majors = store::major_tickets(conn, path, &format!("{}-01", year - 1), month)?;
     let (by_major, _) = enforcement::report(&majors, year, &MAJOR_VIOLATIONS);
-    let vendors = crate::org::store::list_vendors(conn)?;
+    let vendors = crate::org::directory::list_vendors(conn)?;
     let mut statements = Vec::new();
     for v in vendors {
         statements.push(crate::contracts::statement::statement(
@@ -101,7 +101,7 @@ pub fn report_pdf(conn: &mut DbConn, actor: &Actor, month: &str) -> ApiResult<Ve
     }
     let unit_name = |conn: &mut DbConn, id: &str| -> ApiResult<String> {
         let id = id.parse::<i64>().map(UnitId).unwrap_or(UnitId(0));
-        Ok(crate::org::store::unit_by_id(conn, id)?
+        Ok(crate::org::directory::unit_by_id(conn, id)?
             .map(|u| format!("{} {}", u.code, u.name))
             .unwrap_or_else(|| id.to_string()))
     };

@@ -303,10 +303,10 @@ pub(super) fn respond_to(
     {
         return Ok(ctx.adjudication_office.to_owned());
     }
-    let u = crate::org::store::unit_by_id(conn, unit)?.ok_or(ApiError::NotFound("unit"))?;
+    let u = crate::org::directory::unit_by_id(conn, unit)?.ok_or(ApiError::NotFound("unit"))?;
     let name = match u.parent_id {
         Some(p) if u.kind == crate::domain::UnitKind::Station => {
-            crate::org::store::unit_by_id(conn, p)?
+            crate::org::directory::unit_by_id(conn, p)?
                 .map(|p| p.name)
                 .unwrap_or(u.name)
         }

@@ -87,6 +87,18 @@ pub struct Context<'a> {
     pub adjudication_office: &'a str,
 }
 
+impl<'a> Context<'a> {
+    /// The context of the node whose state this is.
+    pub fn of(state: &'a crate::state::AppState) -> Self {
+        Context {
+            keys: &state.signing_keys,
+            prefix: &state.settings.ticket_prefix,
+            public_url: &state.settings.public_url,
+            adjudication_office: &state.settings.adjudication_office,
+        }
+    }
+}
+
 pub fn status_of(conn: &mut DbConn, row: &TicketRow) -> ApiResult<TicketStatus> {
     if store::events_of(conn, row.id)?
         .iter()

@@ -22,6 +22,7 @@ mod crash;
 mod enforcement_counts;
 mod faults;
 mod fonts;
+mod house;
 mod keys;
 mod org;
 mod patrol;

@@ -374,7 +374,7 @@ async fn an_unknown_value_in_the_database_is_an_error_never_a_default() {
     )
     .execute(&mut *conn)
     .unwrap();
-    let read = epatrol::org::store::unit_by_id(&mut conn, epatrol::domain::UnitId(9001));
+    let read = epatrol::org::directory::unit_by_id(&mut conn, epatrol::domain::UnitId(9001));
     let err = read.expect_err("a unit of an unknown kind must not read back");
     assert!(format!("{err:?}").contains("galaxy"), "{err:?}");
 }

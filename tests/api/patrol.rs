@@ -200,7 +200,7 @@ async fn a_good_scan_on_plan_is_accepted_and_listed() {
 }
 
 pub fn officer_id(app: &TestApp, badge: &str) -> i64 {
-    epatrol::org::store::user_by_badge(&mut app.conn(), badge)
+    epatrol::org::directory::user_by_badge(&mut app.conn(), badge)
         .unwrap()
         .unwrap()
         .0

@@ -128,7 +128,7 @@ pub async fn approve_case(
                 review::approve(
                     &mut *s.conn()?,
                     &caller.actor,
-                    &crate::tickets::http::context(s),
+                    &crate::tickets::view::Context::of(s),
                     id,
                     &input,
                 )

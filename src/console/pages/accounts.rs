@@ -14,7 +14,7 @@ use crate::console::session::Browser;
 use crate::console::{FormPairs, check_csrf, field, raw_field};
 use crate::domain::{Role, UnitId, UserId, VendorId};
 use crate::error::{ApiError, FieldError};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 use crate::org::users::{CreateUser, ResetPassword, UserListQuery, UserView};
 use crate::org::vendors::VendorView;
 use crate::pagination::PageQuery;

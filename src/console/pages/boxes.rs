@@ -13,7 +13,7 @@ use crate::console::session::Browser;
 use crate::console::{FormPairs, check_csrf, field};
 use crate::domain::{Role, UnitId};
 use crate::error::{ApiError, FieldError};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 use crate::pagination::PageQuery;
 use crate::patrol::box_import::IMPORT_COLUMNS;
 use crate::patrol::boxes::{BoxListQuery, BoxView, CreateBox};

@@ -14,7 +14,7 @@ use crate::db::DbConn;
 use crate::domain::time::taiwan_date;
 use crate::domain::{Actor, UnitId};
 use crate::error::{ApiError, ApiResult};
-use crate::org::store::{UnitFilter, UnitRow};
+use crate::org::directory::{UnitFilter, UnitRow};
 use crate::patrol::coverage::{CoverageLine, CoverageReport};
 use crate::patrol::plans::PeriodQuery;
 use crate::patrol::store::{BoxFilter, BoxRow};
@@ -100,7 +100,7 @@ fn boxes_map(boxes: &[BoxRow], report: &CoverageReport, tiles: Option<&str>) -> 
 
 /// The units an actor reaches, for a unit picker.
 pub fn units_within(c: &mut DbConn, actor: &Actor) -> ApiResult<Vec<UnitRow>> {
-    Ok(crate::org::store::list_units(
+    Ok(crate::org::directory::list_units(
         c,
         &UnitFilter {
             within_path: actor.unit_path.as_deref(),

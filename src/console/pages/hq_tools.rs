@@ -94,7 +94,7 @@ pub async fn verify_audit(
     check_csrf(&req, &state, &who, &form)?;
     let checkpoints = state.settings.data_dir.join(crate::audit::checkpoint::FILE);
     let report = state
-        .db(move |c| Ok(crate::audit::store::verify(c, &checkpoints)?))
+        .db(move |c| Ok(crate::audit::verify(c, &checkpoints)?))
         .await?;
     let out = if report.intact {
         Outcome {

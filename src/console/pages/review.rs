@@ -99,7 +99,7 @@ pub async fn approve(
             crate::cases::review::approve(
                 &mut *s.conn()?,
                 &actor,
-                &crate::tickets::http::context(s),
+                &crate::tickets::view::Context::of(s),
                 id,
                 &input,
             )

@@ -166,7 +166,7 @@ pub async fn void_ticket(
                     crate::tickets::void::void(
                         &mut *s.conn()?,
                         &actor,
-                        &crate::tickets::http::context(s),
+                        &crate::tickets::view::Context::of(s),
                         id,
                         &input,
                     )
@@ -256,7 +256,7 @@ pub async fn correct_ticket(
     let typed = form.clone();
     let result = state
         .blocking(move |s| {
-            let ctx = crate::tickets::http::context(s);
+            let ctx = crate::tickets::view::Context::of(s);
             let current = crate::tickets::view::readable_view(&mut *s.conn()?, &actor, &ctx, id)?;
             let input = correction(current, &typed).map_err(ApiError::Validation)?;
             crate::tickets::correct::correct(&mut *s.conn()?, &actor, &ctx, id, &input)
@@ -297,7 +297,7 @@ pub async fn record_delivery(
                     crate::tickets::delivery::record(
                         &mut *s.conn()?,
                         &actor,
-                        &crate::tickets::http::context(s),
+                        &crate::tickets::view::Context::of(s),
                         id,
                         &input,
                     )
@@ -323,7 +323,7 @@ pub async fn print_preview(
     let actor = who.actor().clone();
     let printed = state
         .blocking(move |s| {
-            let ctx = crate::tickets::http::context(s);
+            let ctx = crate::tickets::view::Context::of(s);
             let view = crate::tickets::view::readable_view(&mut *s.conn()?, &actor, &ctx, id)?;
             crate::tickets::print::render(&view, PrintFormat::Png, 384)
         })

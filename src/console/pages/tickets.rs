@@ -173,7 +173,7 @@ async fn render(
             let row = crate::tickets::view::get_readable(&mut conn, &actor, id)?;
             let events = crate::tickets::store::events_of(&mut conn, row.id)?;
             let view =
-                crate::tickets::view::view(&mut conn, &crate::tickets::http::context(s), row)?;
+                crate::tickets::view::view(&mut conn, &crate::tickets::view::Context::of(s), row)?;
             Ok((view, events))
         })
         .await?;

@@ -180,7 +180,7 @@ pub fn record_scans(conn: &mut DbConn, scans: &[Scan<'_>]) -> ApiResult<Vec<Chec
             }
         }
     }
-    crate::audit::store::append_all(conn, audit)?;
+    crate::audit::append_all(conn, audit)?;
 
     let mut results = Vec::with_capacity(answers.len());
     for (scan, answer) in scans.iter().zip(answers) {

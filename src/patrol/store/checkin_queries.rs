@@ -12,7 +12,7 @@ use crate::db::fixed_chunks::fixed_chunks;
 use crate::db::json_in::json_in;
 use crate::db::schema::{box_code_keys, checkin_reviews, checkins, patrol_boxes, units, users};
 use crate::domain::{BoxId, CheckinId, PlanId, UnitId, UserId};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 
 /// A stored check-in: its id and what was recorded.
 #[derive(Debug, Clone, Queryable, Selectable)]

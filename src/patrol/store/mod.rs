@@ -17,7 +17,7 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::schema::{box_code_keys, patrol_boxes, units};
 use crate::domain::{BoxId, UnitId};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = patrol_boxes)]

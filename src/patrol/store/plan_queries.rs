@@ -10,7 +10,7 @@ use crate::db::schema::{
     patrol_boxes, patrol_plan_boxes, patrol_plan_officers, patrol_plans, units, users,
 };
 use crate::domain::{BoxId, PlanId, UnitId, UserId};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = patrol_plans)]

@@ -19,13 +19,7 @@ use crate::quality::report::{csv_of, month_span};
 use crate::quality::store;
 use crate::state::AppState;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StatFormat {
-    #[default]
-    Json,
-    Csv,
-}
+pub use crate::report_format::StatFormat;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -18,7 +18,7 @@ use crate::db::DbConn;
 use crate::db::schema::{ticket_events, ticket_notices, ticket_people, tickets, units};
 use crate::domain::TicketId;
 use crate::domain::{UnitId, UserId};
-use crate::org::store::UnitRow;
+use crate::org::directory::UnitRow;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tickets, treat_none_as_default_value = false)]

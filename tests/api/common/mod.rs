@@ -261,9 +261,9 @@ fn insert_user(
     vendor: Option<VendorId>,
 ) -> UserId {
     let now = epatrol::db::now();
-    epatrol::org::store::insert_user(
+    epatrol::org::directory::insert_user(
         conn,
-        &epatrol::org::store::NewUser {
+        &epatrol::org::directory::NewUser {
             badge,
             name: "測試員",
             unit_id: unit,

@@ -29,7 +29,7 @@ pub(super) fn page_of(limit: i64) -> PageQuery {
 
 /// What the new-plan form offers: the officers and boxes within reach.
 struct Choices {
-    units: Vec<crate::org::store::UnitRow>,
+    units: Vec<crate::org::directory::UnitRow>,
     officers: Vec<UserView>,
     boxes: Vec<BoxView>,
 }

@@ -1,0 +1,176 @@
+//! The rules of the house (docs/architecture.md), read from the source:
+//! no file over 400 lines, no import running up to what builds the
+//! application, and no reach into another capability's store or HTTP
+//! module beyond the few still listed here, each a debt to pay off. A rule
+//! broken fails here; a listed debt paid off must leave the list too.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+
+/// What builds and serves the application: nothing else imports these.
+const TOP: [&str; 5] = ["app", "console", "server", "startup", "cli"];
+
+/// Reaches past a capability's front door that remain, as
+/// (file, capability::module). Pay one off, then take it out.
+const KNOWN_REACHES: [(&str, &str); 12] = [
+    ("cases/settle.rs", "registry::store"),
+    ("console/pages/boxes.rs", "patrol::http"),
+    ("console/pages/checkins.rs", "patrol::store"),
+    ("console/pages/city.rs", "contracts::store"),
+    ("console/pages/coverage.rs", "patrol::store"),
+    ("console/pages/quality.rs", "quality::http"),
+    ("console/pages/quality.rs", "quality::store"),
+    ("console/pages/tickets.rs", "tickets::store"),
+    ("contracts/mod.rs", "cases::store"),
+    ("transfer/batch.rs", "tickets::store"),
+    ("transfer/file_format.rs", "tickets::store"),
+    ("transfer/rejections.rs", "tickets::store"),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The top-level module a file belongs to (`cases` of `cases/http/steps.rs`).
+fn room_of(relative: &str) -> &str {
+    let first = relative.split('/').next().unwrap_or(relative);
+    first.strip_suffix(".rs").unwrap_or(first)
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Every `crate::a::b` path in `code` as (a, b), including those of a
+/// `use crate::{a::b, c}` group; `b` empty where there is none.
+fn crate_paths(code: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            let end = group.find("};").unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                out.push(split_path(item.trim()));
+            }
+        } else {
+            out.push(split_path(after));
+        }
+        rest = after;
+    }
+    out
+}
+
+fn split_path(path: &str) -> (String, String) {
+    let first: String = path.chars().take_while(|c| is_ident(*c)).collect();
+    let second: String = path[first.len()..]
+        .strip_prefix("::")
+        .map(|r| r.chars().take_while(|c| is_ident(*c)).collect())
+        .unwrap_or_default();
+    (first, second)
+}
+
+struct Source {
+    relative: String,
+    lines: usize,
+    paths: Vec<(String, String)>,
+}
+
+fn sources() -> Vec<Source> {
+    let mut files = Vec::new();
+    rust_files(Path::new(SRC), &mut files);
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code: String = text
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Source {
+                relative: path
+                    .strip_prefix(SRC)
+                    .unwrap()
+                    .to_string_lossy()
+                    .trim_start_matches('/')
+                    .to_owned(),
+                lines: text.lines().count(),
+                paths: crate_paths(&code),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn no_file_under_src_is_over_400_lines() {
+    let big: Vec<String> = sources()
+        .into_iter()
+        .filter(|s| s.lines > 400 && !s.relative.ends_with("db/schema.rs"))
+        .map(|s| format!("{} ({} lines)", s.relative, s.lines))
+        .collect();
+    assert!(big.is_empty(), "split these by what they do: {big:?}");
+}
+
+#[test]
+fn nothing_below_the_application_imports_what_builds_it() {
+    let mut upward = Vec::new();
+    for s in sources() {
+        let room = room_of(&s.relative);
+        if TOP.contains(&room) || room == "lib" || room == "main" {
+            continue;
+        }
+        for (target, _) in &s.paths {
+            if TOP.contains(&target.as_str()) {
+                upward.push(format!("{} -> {target}", s.relative));
+            }
+        }
+    }
+    assert!(upward.is_empty(), "imports running upward: {upward:?}");
+}
+
+#[test]
+fn capabilities_are_reached_through_their_front_door() {
+    let mut found = BTreeSet::new();
+    for s in sources() {
+        let room = room_of(&s.relative).to_owned();
+        for (target, module) in &s.paths {
+            if *target != room && (module == "store" || module == "http") {
+                found.insert((s.relative.clone(), format!("{target}::{module}")));
+            }
+        }
+    }
+    let known: BTreeSet<(String, String)> = KNOWN_REACHES
+        .iter()
+        .map(|(f, m)| ((*f).to_owned(), (*m).to_owned()))
+        .collect();
+    let new: Vec<_> = found.difference(&known).collect();
+    assert!(
+        new.is_empty(),
+        "use the capability's services, not its store or HTTP module: {new:?}"
+    );
+    let paid: Vec<_> = known.difference(&found).collect();
+    assert!(
+        paid.is_empty(),
+        "paid off: take these out of KNOWN_REACHES: {paid:?}"
+    );
+}
+
+#[test]
+fn the_path_reader_reads_groups_and_plain_paths() {
+    let paths = crate_paths(
+        "use crate::{audit, tickets::store::{A, B}};\nlet x = crate::org::directory::unit_by_id;",
+    );
+    assert!(paths.contains(&("tickets".into(), "store".into())));
+    assert!(paths.contains(&("audit".into(), String::new())));
+    assert!(paths.contains(&("org".into(), "directory".into())));
+}
