@@ -7,6 +7,8 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::error::ApiError;
+
 /// SHA-256 of the canonical JSON of a parsed request: the struct's own
 /// field order and serde's number and string forms, so whitespace, key
 /// order and spelling variants of the same values give the same digest.
@@ -19,6 +21,26 @@ pub fn fingerprint<T: Serialize>(request: &T) -> String {
 /// before fingerprints were kept (`None`) replay as they always did.
 pub fn same_request(stored: Option<&str>, incoming: &str) -> bool {
     stored.is_none_or(|s| s == incoming)
+}
+
+/// The one rule of every idempotent write, for a key already stored: the
+/// same caller's same request is answered with what was stored (`Ok`, the
+/// caller replays it); anything else under the key is refused with 409
+/// `client_id_conflict`, saying what (`another ticket`) holds the key.
+pub fn replay_or_conflict(
+    same_caller: bool,
+    stored: Option<&str>,
+    incoming: &str,
+    holder: &str,
+) -> Result<(), ApiError> {
+    if same_caller && same_request(stored, incoming) {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
+            "client_id_conflict",
+            format!("{holder} was already stored under this client id"),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -39,5 +61,8 @@ mod tests {
         assert!(same_request(Some(&a), &a));
         assert!(!same_request(Some("other"), &a));
         assert!(same_request(None, &a));
+        assert!(replay_or_conflict(true, Some(&a), &a, "a scan").is_ok());
+        assert!(replay_or_conflict(false, Some(&a), &a, "a scan").is_err());
+        assert!(replay_or_conflict(true, Some("other"), &a, "a scan").is_err());
     }
 }

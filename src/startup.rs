@@ -47,7 +47,7 @@ pub fn start(settings: Settings) -> anyhow::Result<Node> {
     // two cores, against a table holding weeks of check-ins, two writers
     // did better than one, three or four (one leaves the database idle
     // while its group is judged; more make smaller groups and more
-    // commits), see docs/performance.md.
+    // commits), see docs/performance-history.md.
     let writers = if postgres_url.is_some() { 2 } else { 1 };
     let checkins = patrol::checkin::group::GroupCommit::start(
         patrol::checkin::group::WriterContext {

@@ -154,20 +154,14 @@ pub fn receive(conn: &mut DbConn, actor: &Actor, input: &CaseInput) -> ApiResult
     ApiError::retry_after_lost_race(|| {
         write_txn(conn, |conn| {
             if let Some(existing) = store::case_by_client_id(conn, &input.client_id)? {
-                if existing.request_fingerprint != fingerprint {
-                    return Err(ApiError::conflict(
-                        "client_id_conflict",
-                        "another case was already received under this client id",
-                    ));
-                }
                 let (row, path) =
                     store::case_by_id(conn, existing.id)?.ok_or(ApiError::NotFound("case"))?;
-                if !actor.reaches(&path) {
-                    return Err(ApiError::conflict(
-                        "client_id_conflict",
-                        "another case was already received under this client id",
-                    ));
-                }
+                crate::idempotency::replay_or_conflict(
+                    actor.reaches(&path),
+                    Some(&existing.request_fingerprint),
+                    &fingerprint,
+                    "another case",
+                )?;
                 let mut v = view(conn, actor, row)?;
                 v.replayed = true;
                 return Ok(v);

@@ -309,7 +309,7 @@ pub use crate::clock::{now, truncate_micros};
 /// id, client id, officer and time), but for statements bound to arrays
 /// PostgreSQL kept making a custom plan on every run, reading the tables'
 /// statistics each time: 4,400–4,600 check-ins/s with plans made once
-/// against 3,560–3,650 (docs/performance.md).
+/// against 3,560–3,650 (docs/performance-history.md).
 ///
 /// A plan made once is made from the tables as they are then, and a writer
 /// keeps its connection, and so its plans, until the table is next

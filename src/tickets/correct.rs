@@ -109,17 +109,12 @@ fn correct_once(
         // officer's ticket (with the driver's ID) to whoever sends its id.
         let old = get_readable(conn, actor, id)?;
         if let Some(existing) = store::ticket_by_client_id(conn, &input.ticket.client_id)? {
-            if existing.supersedes_id != Some(old.id)
-                || !crate::idempotency::same_request(
-                    existing.request_fingerprint.as_deref(),
-                    fingerprint,
-                )
-            {
-                return Err(ApiError::conflict(
-                    "client_id_conflict",
-                    "another ticket was already stored under this client id",
-                ));
-            }
+            crate::idempotency::replay_or_conflict(
+                existing.supersedes_id == Some(old.id),
+                existing.request_fingerprint.as_deref(),
+                fingerprint,
+                "another ticket",
+            )?;
             let mut v = view(conn, ctx, existing)?;
             v.replayed = true;
             return Ok(v);

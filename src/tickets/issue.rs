@@ -80,18 +80,12 @@ pub(crate) fn issue_in_txn(
 ) -> ApiResult<TicketView> {
     {
         if let Some(existing) = store::ticket_by_client_id(conn, &input.client_id)? {
-            if existing.officer_id != officer
-                || existing.supersedes_id.is_some()
-                || !crate::idempotency::same_request(
-                    existing.request_fingerprint.as_deref(),
-                    fingerprint,
-                )
-            {
-                return Err(ApiError::conflict(
-                    "client_id_conflict",
-                    "another ticket was already stored under this client id",
-                ));
-            }
+            crate::idempotency::replay_or_conflict(
+                existing.officer_id == officer && existing.supersedes_id.is_none(),
+                existing.request_fingerprint.as_deref(),
+                fingerprint,
+                "another ticket",
+            )?;
             let mut view = view(conn, ctx, existing)?;
             view.replayed = true;
             return Ok(view);

@@ -37,19 +37,17 @@ pub(super) fn scan_fingerprint(input: &CheckinInput) -> String {
 /// The answer to an upload whose client id is already stored: the stored
 /// result when it is the same officer's same scan, else a conflict.
 pub(super) fn replay(existing: &CheckinRow, officer: UserId, fingerprint: &str) -> CheckinResult {
-    if existing.officer_id != officer {
-        return rejected(
+    match crate::idempotency::replay_or_conflict(
+        existing.officer_id == officer,
+        existing.request_fingerprint.as_deref(),
+        fingerprint,
+        "another scan",
+    ) {
+        Ok(()) => stored_result(existing, true),
+        Err(_) => rejected(
             &existing.client_id,
             "client_id_conflict",
-            "another officer's scan has this client id",
-        );
+            "another scan was already stored under this client id",
+        ),
     }
-    if !crate::idempotency::same_request(existing.request_fingerprint.as_deref(), fingerprint) {
-        return rejected(
-            &existing.client_id,
-            "client_id_conflict",
-            "a different scan was already stored under this client id",
-        );
-    }
-    stored_result(existing, true)
 }
