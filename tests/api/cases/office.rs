@@ -1,8 +1,8 @@
 //! Tickets sent to the motor vehicles office and its rejections; vendors
 //! billed up to their caps.
 
-use super::*;
 use super::statistics::on_the_spot;
+use super::*;
 
 #[actix_web::test]
 async fn tickets_go_to_the_office_once_and_its_rejections_count_as_errors() {
