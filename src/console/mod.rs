@@ -20,6 +20,7 @@ use actix_web::{HttpRequest, web};
 use page_error::{PageError, PageResult};
 use session::{Browser, CSRF_FIELD, CSRF_HEADER};
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The device the console's actions are recorded from in the audit log.
@@ -88,6 +89,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A posted form as its pairs (repeated names kept, e.g. acknowledgements).
 pub type FormPairs = web::Form<Vec<(String, String)>>;
 
+/// A form posted from one of the console's own pages: the signed-in
+/// browser and the form's fields, with the CSRF token checked (and any
+/// cross-site post refused) before the handler runs.
+pub struct CsrfForm {
+    pub who: Browser,
+    pub form: Vec<(String, String)>,
+}
+
+impl actix_web::FromRequest for CsrfForm {
+    type Error = PageError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, PageError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let who = Browser::from_request(req, payload);
+        let form = FormPairs::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let who = who.await?;
+            let form = form
+                .await
+                .map_err(|e| ApiError::bad_request("malformed_body", e.to_string()))?
+                .into_inner();
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or(PageError::SignIn)?;
+            check_csrf(&req, state, &who, &form)?;
+            Ok(CsrfForm { who, form })
+        })
+    }
+}
+
 /// The first value of `name` in a form, trimmed.
 pub fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter()
@@ -114,7 +146,7 @@ pub fn fields(form: &[(String, String)], name: &str) -> Vec<String> {
 
 /// Refuses a state-changing request that does not carry this session's
 /// CSRF token (form field or htmx header) or that another site sent.
-pub fn check_csrf(
+fn check_csrf(
     req: &HttpRequest,
     state: &AppState,
     who: &Browser,

@@ -4,14 +4,14 @@
 //! `org::users` as the API does (who may manage whom is decided there).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use super::officers::role_name;
 use crate::console::layout::{csrf_field, html_response, page, problems, see_other};
 use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field, raw_field};
+use crate::console::{CsrfForm, field, raw_field};
 use crate::domain::{Role, UnitId, UserId, VendorId};
 use crate::error::{ApiError, FieldError};
 use crate::org::directory::UnitRow;
@@ -188,14 +188,10 @@ fn account_input(form: &[(String, String)]) -> Result<CreateUser, ApiError> {
 
 #[post("/admin/accounts")]
 pub async fn create_account(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Supervisor::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let actor = who.actor().clone();
     let result = match account_input(&form) {
         Ok(input) => {
@@ -215,15 +211,12 @@ pub async fn create_account(
 }
 
 async fn set_disabled(
-    req: HttpRequest,
     state: web::Data<AppState>,
     who: Browser,
     id: i64,
-    form: Vec<(String, String)>,
     disabled: bool,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Supervisor::ROLES)?;
-    check_csrf(&req, &state, &who, &form)?;
     let actor = who.actor().clone();
     let result = state
         .db(move |c| crate::org::users::set_disabled(c, &actor, UserId(id), disabled))
@@ -237,27 +230,21 @@ async fn set_disabled(
 /// Disables or enables, as the button said.
 #[post("/admin/accounts/{id}/{action:(disable|enable)}")]
 pub async fn disable_or_enable_account(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
+    CsrfForm { who, .. }: CsrfForm,
     path: web::Path<(i64, String)>,
-    form: FormPairs,
 ) -> PageResult<HttpResponse> {
     let (id, action) = path.into_inner();
-    set_disabled(req, state, who, id, form.into_inner(), action == "disable").await
+    set_disabled(state, who, id, action == "disable").await
 }
 
 #[post("/admin/accounts/{id}/password")]
 pub async fn reset_password(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Supervisor::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let actor = who.actor().clone();
     let input = ResetPassword {
         new_password: raw_field(&form, "new_password"),

@@ -3,14 +3,14 @@
 //! box services as the API (creating and importing stay administrators').
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field};
+use crate::console::{CsrfForm, field};
 use crate::domain::{Role, UnitId};
 use crate::error::{ApiError, FieldError};
 use crate::org::directory::UnitRow;
@@ -257,14 +257,10 @@ fn box_input(form: &[(String, String)]) -> Result<CreateBox, Vec<FieldError>> {
 
 #[post("/boxes")]
 pub async fn create_box(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Police::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let result = match box_input(&form) {
         Ok(input) => {
             let actor = who.actor().clone();
@@ -295,14 +291,10 @@ pub async fn create_box(
 
 #[post("/boxes/import")]
 pub async fn import_boxes(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Police::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let csv_text = crate::console::raw_field(&form, "csv");
     let actor = who.actor().clone();
     let bytes = csv_text.clone().into_bytes();

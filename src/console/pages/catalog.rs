@@ -4,7 +4,7 @@
 //! `catalog_store` as the API does.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use super::keying::class_name;
 use crate::console::layout::{csrf_field, html_response, page, problems};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, raw_field};
+use crate::console::{CsrfForm, raw_field};
 use crate::domain::time::taiwan_date;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -161,13 +161,9 @@ pub async fn catalog_page(
 
 #[post("/admin/catalog")]
 pub async fn load_catalog(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     who.actor().ensure_headquarters_admin()?;
     let text = raw_field(&form, "catalog");
     let on = taiwan_date(state.clock.now());

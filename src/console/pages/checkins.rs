@@ -3,14 +3,14 @@
 //! the decision and its note.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use crate::console::format::roc_short_utc;
 use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_other};
 use crate::console::page_error::{PageError, PageResult, explain};
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field};
+use crate::console::{CsrfForm, field};
 use crate::db::DbConn;
 use crate::domain::{Actor, CheckinId};
 use crate::error::{ApiError, ApiResult};
@@ -191,13 +191,9 @@ pub async fn checkin_page(
 #[post("/checkins/{id}/review")]
 pub async fn decide(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = CheckinId(id.into_inner());
     let decision = match field(&form, "decision") {
         "accept" => Decision::Accept,

@@ -3,13 +3,13 @@
 //! decides who may.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use crate::console::layout::{csrf_field, html_response, page, problems, see_other};
 use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field};
+use crate::console::{CsrfForm, field};
 use crate::domain::{UnitId, UnitKind};
 use crate::error::ApiError;
 use crate::org::units::{CreateUnit, UnitListQuery, UnitView};
@@ -153,14 +153,10 @@ pub(super) async fn after_units(
 
 #[post("/admin/units")]
 pub async fn create_unit(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Admin::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let kind = UnitKind::ALL
         .into_iter()
         .find(|k| k.as_str() == field(&form, "kind"));
@@ -184,15 +180,12 @@ pub async fn create_unit(
 }
 
 async fn unit_disabled(
-    req: HttpRequest,
     state: web::Data<AppState>,
     who: Browser,
     id: i64,
-    form: Vec<(String, String)>,
     disabled: bool,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Admin::ROLES)?;
-    check_csrf(&req, &state, &who, &form)?;
     let actor = who.actor().clone();
     let result = state
         .db(move |c| crate::org::units::set_disabled(c, &actor, UnitId(id), disabled))
@@ -204,26 +197,20 @@ async fn unit_disabled(
 /// Disables or enables, as the button said.
 #[post("/admin/units/{id}/{action:(disable|enable)}")]
 pub async fn disable_or_enable_unit(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
+    CsrfForm { who, .. }: CsrfForm,
     path: web::Path<(i64, String)>,
-    form: FormPairs,
 ) -> PageResult<HttpResponse> {
     let (id, action) = path.into_inner();
-    unit_disabled(req, state, who, id, form.into_inner(), action == "disable").await
+    unit_disabled(state, who, id, action == "disable").await
 }
 
 #[post("/admin/vendors")]
 pub async fn create_vendor(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Admin::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let input = CreateVendor {
         code: field(&form, "vendor_code").to_owned(),
         name: field(&form, "vendor_name").to_owned(),

@@ -4,14 +4,14 @@
 //! calls (which decides who may, and refuses overlaps and prices over the
 //! cap).
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::console::layout::csrf_field;
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field};
+use crate::console::{CsrfForm, field};
 use crate::contracts::{ContractView, CreateContract};
 use crate::domain::VendorId;
 use crate::error::{ApiError, FieldError};
@@ -155,14 +155,10 @@ fn contract_input(form: &[(String, String)]) -> Result<(VendorId, CreateContract
 
 #[post("/admin/contracts")]
 pub async fn create_contract(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Admin::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let result = match contract_input(&form) {
         Ok((vendor, input)) => {
             let actor = who.actor().clone();

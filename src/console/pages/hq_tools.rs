@@ -3,14 +3,14 @@
 //! function the API route calls (headquarters administrators only).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::html;
 
 use crate::console::format::roc_short_utc;
 use crate::console::layout::{csrf_field, html_response, page, problems};
 use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, raw_field};
+use crate::console::{CsrfForm, raw_field};
 use crate::state::AppState;
 
 /// What the headquarters' tools page shows after an action.
@@ -85,13 +85,10 @@ pub async fn system(state: web::Data<AppState>, who: Browser) -> PageResult<Http
 
 #[post("/admin/system/verify-audit")]
 pub async fn verify_audit(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, .. }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.actor().ensure_headquarters_admin()?;
-    check_csrf(&req, &state, &who, &form)?;
     let checkpoints = state.settings.data_dir.join(crate::audit::checkpoint::FILE);
     let report = state
         .db(move |c| Ok(crate::audit::verify(c, &checkpoints)?))
@@ -118,12 +115,9 @@ pub async fn verify_audit(
 
 #[post("/admin/system/rotate-key")]
 pub async fn rotate_key(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, .. }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    check_csrf(&req, &state, &who, &form)?;
     let actor = who.actor().clone();
     let version = state
         .db(move |c| crate::patrol::keys::rotate(c, &actor))
@@ -137,13 +131,9 @@ pub async fn rotate_key(
 
 #[post("/admin/system/registry")]
 pub async fn import_registry(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let csv = raw_field(&form, "csv");
     let bytes = csv.clone().into_bytes();
     let actor = who.actor().clone();

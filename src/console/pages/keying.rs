@@ -3,7 +3,7 @@
 //! once), checked as they are typed with the rules the submission applies.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use maud::{Markup, html};
 
 use super::keying_form::{critical_input, keying_input};
@@ -14,7 +14,7 @@ use crate::console::format::roc_short_utc;
 use crate::console::layout::{csrf_field, html_response, page, problems};
 use crate::console::page_error::{PageError, PageResult};
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field};
+use crate::console::{CsrfForm, field};
 use crate::domain::CaseId;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -221,13 +221,9 @@ async fn again(
 #[post("/cases/{id}/check")]
 pub async fn check(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = CaseId(id.into_inner());
     let (errors, warnings) = match keying_input(&form) {
         Ok(input) => {
@@ -251,13 +247,9 @@ pub async fn check(
 #[post("/cases/{id}/keying")]
 pub async fn submit_keying(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = CaseId(id.into_inner());
     let input = match keying_input(&form) {
         Ok(i) => i,
@@ -288,13 +280,11 @@ pub async fn submit_keying(
 
 async fn submit_critical(
     state: &AppState,
-    req: &HttpRequest,
     who: &Browser,
     id: CaseId,
     form: Vec<(String, String)>,
     step: Step,
 ) -> PageResult<HttpResponse> {
-    check_csrf(req, state, who, &form)?;
     let input = match critical_input(&form) {
         Ok(i) => i,
         Err(e) => return again(state, who, id, &form, ApiError::Validation(e)).await,
@@ -326,31 +316,19 @@ async fn submit_critical(
 #[post("/cases/{id}/verification")]
 pub async fn submit_verification(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
+    CsrfForm { who, form }: CsrfForm,
     id: web::Path<i64>,
-    form: FormPairs,
 ) -> PageResult<HttpResponse> {
     let id = CaseId(id.into_inner());
-    submit_critical(
-        &state,
-        &req,
-        &who,
-        id,
-        form.into_inner(),
-        Step::Verification,
-    )
-    .await
+    submit_critical(&state, &who, id, form, Step::Verification).await
 }
 
 #[post("/cases/{id}/resolution")]
 pub async fn submit_resolution(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
+    CsrfForm { who, form }: CsrfForm,
     id: web::Path<i64>,
-    form: FormPairs,
 ) -> PageResult<HttpResponse> {
     let id = CaseId(id.into_inner());
-    submit_critical(&state, &req, &who, id, form.into_inner(), Step::Resolution).await
+    submit_critical(&state, &who, id, form, Step::Resolution).await
 }

@@ -11,7 +11,7 @@ use crate::auth::service::{LoginRequest, sign_in};
 use crate::console::layout::{bare, csrf_field, ok, page, problems, see_other};
 use crate::console::page_error::{PageError, PageResult, explain};
 use crate::console::session::{self, Browser, SESSION_HOURS, Ticket};
-use crate::console::{DEVICE, FormPairs, check_csrf, field, raw_field};
+use crate::console::{CsrfForm, DEVICE, FormPairs, field, raw_field};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -167,11 +167,8 @@ pub async fn login_submit(
 #[post("/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, .. }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    check_csrf(&req, &state, &who, &form)?;
     let (user, sid) = (who.caller.user_id, who.caller.session_id.clone());
     state
         .db(move |c| crate::auth::service::logout(c, user, &sid, Some(DEVICE.to_owned())))
@@ -215,12 +212,8 @@ pub async fn password_page(who: Browser) -> HttpResponse {
 #[post("/password")]
 pub async fn password_submit(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     if raw_field(&form, "new_password") != raw_field(&form, "again") {
         let msg = vec!["兩次輸入的新密碼不同。".to_owned()];
         return Ok(crate::console::layout::html_response(

@@ -2,7 +2,7 @@
 //! is issued at once, to the registered owner) or send back with a reason.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use maud::{Markup, html};
 
 use super::keying::class_name;
@@ -13,7 +13,7 @@ use crate::console::format::roc_short_utc;
 use crate::console::layout::{csrf_field, html_response, see_other};
 use crate::console::page_error::{PageError, PageResult};
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field, fields};
+use crate::console::{CsrfForm, field, fields};
 use crate::domain::CaseId;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -74,13 +74,9 @@ pub fn review_form(who: &Browser, case: &CaseView, warnings: &[FieldError]) -> M
 #[post("/cases/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = CaseId(id.into_inner());
     let repeat = match field(&form, "repeat") {
         "passed" | "not_passed" => Some(crate::cases::gates::RepeatFinding {
@@ -121,13 +117,9 @@ pub async fn approve(
 #[post("/cases/{id}/send-back")]
 pub async fn send_back(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = CaseId(id.into_inner());
     let input = SendBackInput {
         reason: field(&form, "reason").to_owned(),

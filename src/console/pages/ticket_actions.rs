@@ -4,7 +4,7 @@
 //! print exactly as the handheld's printer makes it. The rules are the API's (`tickets::void`, `tickets::correct`,
 //! `tickets::print`), applied by the same functions.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use super::keying::class_name;
@@ -12,7 +12,7 @@ use crate::console::format::{input_value, parse_local};
 use crate::console::layout::{csrf_field, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field, fields};
+use crate::console::{CsrfForm, field, fields};
 use crate::domain::TicketId;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -140,15 +140,11 @@ pub fn action_forms(
 
 #[post("/tickets/{id}/void")]
 pub async fn void_ticket(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Police::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = TicketId(id.into_inner());
     let reason = VOID_REASONS
         .iter()
@@ -242,15 +238,11 @@ fn correction(
 
 #[post("/tickets/{id}/corrections")]
 pub async fn correct_ticket(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Police::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = TicketId(id.into_inner());
     let actor = who.actor().clone();
     let typed = form.clone();
@@ -270,15 +262,11 @@ pub async fn correct_ticket(
 
 #[post("/tickets/{id}/delivery")]
 pub async fn record_delivery(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Supervisor::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let id = TicketId(id.into_inner());
     let event = match field(&form, "event") {
         "delivered" => Some(DeliveryEvent::Delivered),

@@ -1,18 +1,18 @@
 //! The vendor's work: a queue per step, the next case claimed with one
 //! key, the case shown beside its evidence, released when put down.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use super::keying;
 use crate::cases::blocked::{BlockReason, blocked_cases};
 use crate::cases::status::{CaseStatus, Step};
 use crate::cases::view::CaseView;
+use crate::console::CsrfForm;
 use crate::console::format::roc_short_utc;
 use crate::console::layout::{csrf_field, ok, page, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf};
 use crate::domain::CaseId;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -116,12 +116,9 @@ pub fn after_claim(step: Step, claimed: Option<CaseView>) -> HttpResponse {
 #[post("/work/{step}/next")]
 pub async fn claim(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
     step: web::Path<String>,
-    form: FormPairs,
+    CsrfForm { who, .. }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    check_csrf(&req, &state, &who, &form)?;
     let step = parse_step(&step)?;
     let actor = who.actor().clone();
     let claimed = state
@@ -230,12 +227,9 @@ pub async fn work_page(
 #[post("/cases/{id}/release")]
 pub async fn release(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    who: Browser,
     id: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, .. }: CsrfForm,
 ) -> PageResult<HttpResponse> {
-    check_csrf(&req, &state, &who, &form)?;
     let id = CaseId(id.into_inner());
     let actor = who.actor().clone();
     let case = state

@@ -2,7 +2,7 @@
 //! the form read as the API's input, and the plan made by the same service.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 
@@ -10,7 +10,7 @@ use super::{messages, weekday_name, weekday_value};
 use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf, field, fields};
+use crate::console::{CsrfForm, field, fields};
 use crate::domain::time::taiwan_date;
 use crate::domain::{Actor, BoxId, Role, UnitId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -216,14 +216,10 @@ fn plan_input(form: &[(String, String)]) -> Result<CreatePlan, Vec<FieldError>> 
 
 #[post("/plans")]
 pub async fn create_plan(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
-    form: FormPairs,
+    CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Supervisor::ROLES)?;
-    let form = form.into_inner();
-    check_csrf(&req, &state, &who, &form)?;
     let actor = who.actor().clone();
     let result = match plan_input(&form) {
         Ok(input) => {

@@ -2,16 +2,16 @@
 //! days and windows), retiring one, and a preview of the visits it expects
 //! over a period, all through the same plan services as the API.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::console::CsrfForm;
 use crate::console::format::{roc_short_date, roc_short_utc};
 use crate::console::layout::{csrf_field, ok, page, problems, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
-use crate::console::{FormPairs, check_csrf};
 use crate::domain::PlanId;
 use crate::domain::time::taiwan_date;
 use crate::error::{ApiError, FieldError};
@@ -237,14 +237,11 @@ pub async fn plan_page(
 
 #[post("/plans/{id}/retire")]
 pub async fn retire_plan(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    who: Browser,
     path: web::Path<i64>,
-    form: FormPairs,
+    CsrfForm { who, .. }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Supervisor::ROLES)?;
-    check_csrf(&req, &state, &who, &form)?;
     let id = PlanId(path.into_inner());
     let actor = who.actor().clone();
     state
