@@ -17,6 +17,7 @@ pub mod near_miss;
 pub mod numbering;
 pub mod plate;
 pub mod print;
+pub mod search;
 pub mod store;
 pub mod validate;
 pub mod verify;

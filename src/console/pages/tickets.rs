@@ -14,10 +14,9 @@ use crate::console::layout::{html_response, ok, page, problems};
 use crate::console::page_error::{PageResult, explain};
 use crate::console::session::Browser;
 use crate::domain::TicketId;
-use crate::domain::time::from_taiwan;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
-use crate::tickets::store::{TicketSearch, search};
+use crate::tickets::search::{Criteria, search};
 use crate::tickets::view::TicketStatus;
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,30 +51,14 @@ pub async fn ticket_search(
 ) -> PageResult<HttpResponse> {
     let q = query.into_inner();
     let actor = who.actor().clone();
-    let (number, plate) = (q.number.trim().to_uppercase(), q.plate.clone());
-    let (from, to) = (day(&q.from), day(&q.to));
-    let rows = state
-        .db(move |c| -> ApiResult<_> {
-            let scope = crate::visibility::police_list_scope(&actor)?;
-            let plate = crate::tickets::plate::normalise(&plate);
-            Ok(search(
-                c,
-                &TicketSearch {
-                    within_path: scope.within_path(),
-                    officer: scope.author(),
-                    unit: None,
-                    number: Some(number.as_str()).filter(|n| !n.is_empty()),
-                    plate: Some(plate.as_str()).filter(|p| !p.is_empty()),
-                    from: from.and_then(|d| d.and_hms_opt(0, 0, 0)).map(from_taiwan),
-                    to: to
-                        .and_then(|d| d.succ_opt())
-                        .and_then(|d| d.and_hms_opt(0, 0, 0))
-                        .map(from_taiwan),
-                    limit: 100,
-                },
-            )?)
-        })
-        .await?;
+    let criteria = Criteria {
+        number: q.number.clone(),
+        plate: q.plate.clone(),
+        from: day(&q.from),
+        to: day(&q.to),
+        limit: 100,
+    };
+    let rows = state.db(move |c| search(c, &actor, &criteria)).await?;
     Ok(ok(page(
         "舉發單",
         &who,
@@ -170,8 +153,7 @@ async fn render(
     let (ticket, events) = state
         .blocking(move |s| {
             let mut conn = s.conn()?;
-            let row = crate::tickets::view::get_readable(&mut conn, &actor, id)?;
-            let events = crate::tickets::store::events_of(&mut conn, row.id)?;
+            let (row, events) = crate::tickets::search::with_events(&mut conn, &actor, id)?;
             let view =
                 crate::tickets::view::view(&mut conn, &crate::tickets::view::Context::of(s), row)?;
             Ok((view, events))

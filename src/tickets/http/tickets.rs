@@ -107,14 +107,8 @@ pub async fn list_tickets(
     let result = state
         .blocking(move |s| {
             let mut conn = s.conn()?;
-            let scope = crate::visibility::police_list_scope(&caller.actor)?;
-            let rows = crate::tickets::store::list(
-                &mut conn,
-                scope.within_path(),
-                scope.author(),
-                page.after,
-                page.limit()?,
-            )?;
+            let rows =
+                crate::tickets::search::page(&mut conn, &caller.actor, page.after, page.limit()?)?;
             let ctx = context(s);
             let views = rows
                 .into_iter()
