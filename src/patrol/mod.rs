@@ -5,6 +5,7 @@ pub mod box_import;
 pub mod box_rules;
 pub mod boxes;
 pub mod checkin;
+pub mod checkins;
 pub mod clock;
 pub mod code;
 pub mod coverage;

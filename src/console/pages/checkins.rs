@@ -11,14 +11,12 @@ use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_
 use crate::console::page_error::{PageError, PageResult, explain};
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, field};
-use crate::db::DbConn;
-use crate::domain::{Actor, CheckinId};
-use crate::error::{ApiError, ApiResult};
-use crate::patrol::checkin::input::CheckinStatus;
+use crate::domain::CheckinId;
+use crate::error::ApiError;
+use crate::patrol::boxes::BoxView;
 use crate::patrol::checkin::view::CheckinView;
 use crate::patrol::flags::Flag;
 use crate::patrol::review::{Decision, ReviewInput};
-use crate::patrol::store::{BoxRow, CheckinFilter};
 use crate::state::AppState;
 
 pub fn flag_name(f: Flag) -> &'static str {
@@ -36,26 +34,7 @@ pub fn flag_name(f: Flag) -> &'static str {
     }
 }
 
-/// Flagged check-ins within `actor`'s reach that no one has reviewed yet.
-pub fn waiting_reviews(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<CheckinView>> {
-    let scope = crate::visibility::police_list_scope(actor)?;
-    let rows = crate::patrol::store::list_checkins(
-        conn,
-        &CheckinFilter {
-            within_path: scope.within_path(),
-            officer_id: scope.author(),
-            box_id: None,
-            status: Some(CheckinStatus::Flagged.as_str()),
-            from: None,
-            to: None,
-            after: None,
-            limit: 500,
-        },
-    )?;
-    let mut views = crate::patrol::checkin::view::checkin_views(conn, rows)?;
-    views.retain(|v| v.review.is_none());
-    Ok(views)
-}
+pub use crate::patrol::checkins::waiting_reviews;
 
 #[get("/checkins/flagged")]
 pub async fn flagged(state: web::Data<AppState>, who: Browser) -> PageResult<HttpResponse> {
@@ -98,7 +77,7 @@ pub fn offset_m(from: (f64, f64), to: (f64, f64)) -> (f64, f64) {
 }
 
 /// The box's geofence and the scan, to scale, on a plain background.
-pub fn geofence_map(b: &BoxRow, v: &CheckinView, tiles: Option<&str>) -> Markup {
+pub fn geofence_map(b: &BoxView, v: &CheckinView, tiles: Option<&str>) -> Markup {
     let (east, north) = offset_m((b.lat, b.lon), (v.position.lat, v.position.lon));
     let reach = (east.abs().max(north.abs()) + v.position.accuracy_m)
         .max(b.radius_m)
@@ -129,19 +108,7 @@ async fn checkin_screen(
 ) -> PageResult<Markup> {
     let actor = who.actor().clone();
     let (view, b) = state
-        .db(move |c| {
-            let (row, unit) = crate::patrol::store::checkin_with_unit(c, id)?
-                .ok_or(ApiError::NotFound("checkin"))?;
-            if !crate::visibility::may_read(&actor, row.officer_id, &unit.path) {
-                return Err(ApiError::NotFound("checkin"));
-            }
-            let (b, _) = crate::patrol::store::box_with_unit(c, row.box_id)?
-                .ok_or(ApiError::NotFound("box"))?;
-            let view = crate::patrol::checkin::view::checkin_views(c, vec![row])?
-                .pop()
-                .ok_or(ApiError::NotFound("checkin"))?;
-            Ok((view, b))
-        })
+        .db(move |c| crate::patrol::checkins::get_with_box(c, &actor, id))
         .await?;
     Ok(page(
         "巡簽審核",

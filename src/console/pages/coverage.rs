@@ -15,9 +15,9 @@ use crate::domain::time::taiwan_date;
 use crate::domain::{Actor, UnitId};
 use crate::error::{ApiError, ApiResult};
 use crate::org::directory::{UnitFilter, UnitRow};
+use crate::patrol::boxes::BoxView;
 use crate::patrol::coverage::{CoverageLine, CoverageReport};
 use crate::patrol::plans::PeriodQuery;
-use crate::patrol::store::{BoxFilter, BoxRow};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -62,7 +62,7 @@ pub fn colour(pct: f64, expected: i64) -> &'static str {
 
 /// Every box at its position, to scale around the middle of them all,
 /// coloured by its coverage (over the tile server's map, if there is one).
-fn boxes_map(boxes: &[BoxRow], report: &CoverageReport, tiles: Option<&str>) -> Markup {
+fn boxes_map(boxes: &[BoxView], report: &CoverageReport, tiles: Option<&str>) -> Markup {
     let (mut lat0, mut lat1, mut lon0, mut lon1) = (90.0_f64, -90.0_f64, 180.0_f64, -180.0_f64);
     for b in boxes {
         lat0 = lat0.min(b.lat);
@@ -130,20 +130,7 @@ pub async fn coverage_page(
             let units = units_within(c, &actor)?;
             let report =
                 crate::patrol::coverage::report(c, &actor, unit, &PeriodQuery { from, to })?;
-            let path = units.iter().find(|u| u.id == unit).map(|u| u.path.clone());
-            let boxes = crate::patrol::store::list_boxes(
-                c,
-                &BoxFilter {
-                    within_path: path.as_deref(),
-                    unit_id: None,
-                    include_retired: false,
-                    after: None,
-                    limit: 1000,
-                },
-            )?
-            .into_iter()
-            .map(|(b, _)| b)
-            .collect::<Vec<_>>();
+            let boxes = crate::patrol::boxes::all_within(c, &actor, unit)?;
             Ok::<_, ApiError>((units, report, boxes))
         })
         .await?;

@@ -15,7 +15,6 @@ use crate::patrol::checkin::{
     self, BatchRequest, BatchResponse, CheckinInput, CheckinResult, CheckinStatus, CheckinView,
     Outcome,
 };
-use crate::patrol::store::{self, CheckinFilter};
 use crate::state::AppState;
 
 /// Check in at a patrol box (online scan).
@@ -161,23 +160,18 @@ pub async fn list_checkins(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<CheckinView>>> {
     let (q, page) = (query.into_inner(), page.into_inner());
-    let scope = crate::visibility::police_list_scope(&caller.actor)?;
     let result = state
         .db(move |c| {
-            let rows = store::list_checkins(
-                c,
-                &CheckinFilter {
-                    within_path: scope.within_path(),
-                    officer_id: scope.author().or(q.officer_id.map(UserId)),
-                    box_id: q.box_id.map(BoxId),
-                    status: q.status.map(CheckinStatus::as_str),
-                    from: q.from.map(|t| t.naive_utc()),
-                    to: q.to.map(|t| t.naive_utc()),
-                    after: page.after,
-                    limit: page.limit()?,
-                },
-            )?;
-            let views = rows.into_iter().map(checkin::checkin_view).collect();
+            let criteria = crate::patrol::checkins::Criteria {
+                officer_id: q.officer_id.map(UserId),
+                box_id: q.box_id.map(BoxId),
+                status: q.status,
+                from: q.from.map(|t| t.naive_utc()),
+                to: q.to.map(|t| t.naive_utc()),
+                after: page.after,
+                limit: page.limit()?,
+            };
+            let views = crate::patrol::checkins::list(c, &caller.actor, &criteria)?;
             Ok(Page::from_rows(views, page.limit()?, |v: &CheckinView| {
                 v.id.0
             }))
@@ -204,16 +198,7 @@ pub async fn get_checkin(
 ) -> ApiResult<web::Json<CheckinView>> {
     let id = CheckinId(id.into_inner());
     let view = state
-        .db(move |c| {
-            let (row, unit) =
-                store::checkin_with_unit(c, id)?.ok_or(ApiError::NotFound("checkin"))?;
-            if !crate::visibility::may_read(&caller.actor, row.officer_id, &unit.path) {
-                return Err(ApiError::NotFound("checkin"));
-            }
-            checkin::checkin_views(c, vec![row])?
-                .pop()
-                .ok_or(ApiError::NotFound("checkin"))
-        })
+        .db(move |c| crate::patrol::checkins::get(c, &caller.actor, id))
         .await?;
     Ok(web::Json(view))
 }

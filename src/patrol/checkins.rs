@@ -1,0 +1,90 @@
+//! Reading check-ins: which an account may see is decided here, once, for
+//! the API's list and record and the console's review pages alike.
+
+use chrono::NaiveDateTime;
+
+use super::boxes::{self, BoxView};
+use super::checkin::view::{checkin_view, checkin_views};
+use super::checkin::{CheckinStatus, CheckinView};
+use super::store::{self, CheckinFilter};
+use crate::db::DbConn;
+use crate::domain::{Actor, BoxId, CheckinId, UserId};
+use crate::error::{ApiError, ApiResult};
+
+/// What a list asks for, besides the reader's reach.
+#[derive(Debug, Clone, Default)]
+pub struct Criteria {
+    /// Another officer's check-ins (supervisors; an officer sees only
+    /// their own whatever is asked).
+    pub officer_id: Option<UserId>,
+    pub box_id: Option<BoxId>,
+    pub status: Option<CheckinStatus>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+/// The check-ins within `actor`'s reach that match `criteria`, oldest id
+/// first, without their reviews.
+pub fn list(conn: &mut DbConn, actor: &Actor, criteria: &Criteria) -> ApiResult<Vec<CheckinView>> {
+    let scope = crate::visibility::police_list_scope(actor)?;
+    let rows = store::list_checkins(
+        conn,
+        &CheckinFilter {
+            within_path: scope.within_path(),
+            officer_id: scope.author().or(criteria.officer_id),
+            box_id: criteria.box_id,
+            status: criteria.status.map(CheckinStatus::as_str),
+            from: criteria.from,
+            to: criteria.to,
+            after: criteria.after,
+            limit: criteria.limit,
+        },
+    )?;
+    Ok(rows.into_iter().map(checkin_view).collect())
+}
+
+/// One check-in within `actor`'s reach, with its review; not found
+/// otherwise.
+pub fn get(conn: &mut DbConn, actor: &Actor, id: CheckinId) -> ApiResult<CheckinView> {
+    let (row, unit) = store::checkin_with_unit(conn, id)?.ok_or(ApiError::NotFound("checkin"))?;
+    if !crate::visibility::may_read(actor, row.officer_id, &unit.path) {
+        return Err(ApiError::NotFound("checkin"));
+    }
+    checkin_views(conn, vec![row])?
+        .pop()
+        .ok_or(ApiError::NotFound("checkin"))
+}
+
+/// One check-in within `actor`'s reach and the box it was made at.
+pub fn get_with_box(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: CheckinId,
+) -> ApiResult<(CheckinView, BoxView)> {
+    let view = get(conn, actor, id)?;
+    let (b, unit) = store::box_with_unit(conn, view.box_id)?.ok_or(ApiError::NotFound("box"))?;
+    Ok((view, boxes::view(b, unit)))
+}
+
+/// Flagged check-ins within `actor`'s reach that no one has reviewed yet.
+pub fn waiting_reviews(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<CheckinView>> {
+    let scope = crate::visibility::police_list_scope(actor)?;
+    let rows = store::list_checkins(
+        conn,
+        &CheckinFilter {
+            within_path: scope.within_path(),
+            officer_id: scope.author(),
+            box_id: None,
+            status: Some(CheckinStatus::Flagged.as_str()),
+            from: None,
+            to: None,
+            after: None,
+            limit: 500,
+        },
+    )?;
+    let mut views = checkin_views(conn, rows)?;
+    views.retain(|v| v.review.is_none());
+    Ok(views)
+}
