@@ -6,6 +6,19 @@
 use super::status::Step;
 use crate::domain::{Actor, Role, UserId, VendorId};
 
+/// Whether `role` does `step` of any case at all: the queues a role is
+/// offered. The same as [`may_do`] for some case (a vendor's, or one the
+/// police key).
+pub fn role_does(role: Role, step: Step) -> bool {
+    match role {
+        Role::VendorKeyer => step == Step::Keying,
+        Role::VendorVerifier => step == Step::Verification,
+        Role::VendorSupervisor => step == Step::Resolution,
+        Role::Supervisor | Role::Admin => true,
+        Role::Officer => step != Step::Review,
+    }
+}
+
 /// Whether `actor`'s role does `step` on a case held by `case_vendor`
 /// (`None`: keyed by the police). Unit reach is checked apart.
 pub fn may_do(actor: &Actor, step: Step, case_vendor: Option<VendorId>) -> bool {
@@ -63,6 +76,25 @@ mod tests {
             vendor_id: vendor.map(VendorId),
             user_id: Some(UserId(1)),
             ..Actor::system()
+        }
+    }
+
+    #[test]
+    fn a_role_is_offered_the_queues_of_the_steps_it_may_do() {
+        let steps = [
+            Step::Keying,
+            Step::Verification,
+            Step::Resolution,
+            Step::Review,
+        ];
+        for role in Role::ALL {
+            for step in steps {
+                let vendor = role.is_vendor().then_some(7);
+                let some_case = [None, Some(VendorId(7))]
+                    .into_iter()
+                    .any(|case| may_do(&actor(role, vendor), step, case));
+                assert_eq!(role_does(role, step), some_case, "{role:?} {step:?}");
+            }
         }
     }
 

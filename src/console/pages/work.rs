@@ -64,6 +64,10 @@ pub async fn queue_page(
     query: web::Query<QueueQuery>,
 ) -> PageResult<HttpResponse> {
     let step = parse_step(&step)?;
+    // A queue the role never works is not offered, and not drawn.
+    if !crate::cases::duties::role_does(who.actor().role, step) {
+        return Err(ApiError::Forbidden("role_not_allowed").into());
+    }
     let actor = who.actor().clone();
     // The cases of this step nobody can take: named here, not left to
     // wait silently until their period runs out.

@@ -324,3 +324,30 @@ async fn maps_draw_the_tile_servers_tiles_when_there_is_one_and_none_otherwise()
         }
     }
 }
+
+/// A queue page the role never works is refused (403), not drawn with a
+/// claim button that would fail.
+#[actix_web::test]
+async fn a_role_is_not_offered_a_queue_it_never_works() {
+    use actix_web::test::{TestRequest, call_service};
+    let app = TestApp::new();
+    app.user("K1100", app.fx.hq, epatrol::domain::Role::VendorKeyer);
+    let srv = app.service().await;
+    let cookies = console_cookies(&srv, "K1100").await;
+    for (path, status) in [
+        ("/work/keying", 200),
+        ("/work/verification", 403),
+        ("/work/resolution", 403),
+        ("/work/review", 403),
+    ] {
+        let res = call_service(
+            &srv,
+            TestRequest::get()
+                .uri(path)
+                .insert_header(("Cookie", cookies.clone()))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), status, "{path}");
+    }
+}
