@@ -19,6 +19,13 @@ pub fn role_does(role: Role, step: Step) -> bool {
     }
 }
 
+/// Whether `role` may look at the queue of `step`: the steps it does, and
+/// for a vendor supervisor every step of the vendor's cases it answers
+/// for (a case its verifiers cannot take is named there).
+pub fn role_sees_queue(role: Role, step: Step) -> bool {
+    role_does(role, step) || (role == Role::VendorSupervisor && step != Step::Review)
+}
+
 /// Whether `actor`'s role does `step` on a case held by `case_vendor`
 /// (`None`: keyed by the police). Unit reach is checked apart.
 pub fn may_do(actor: &Actor, step: Step, case_vendor: Option<VendorId>) -> bool {
@@ -94,6 +101,7 @@ mod tests {
                     .into_iter()
                     .any(|case| may_do(&actor(role, vendor), step, case));
                 assert_eq!(role_does(role, step), some_case, "{role:?} {step:?}");
+                assert!(!role_does(role, step) || role_sees_queue(role, step));
             }
         }
     }

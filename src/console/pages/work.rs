@@ -64,10 +64,13 @@ pub async fn queue_page(
     query: web::Query<QueueQuery>,
 ) -> PageResult<HttpResponse> {
     let step = parse_step(&step)?;
-    // A queue the role never works is not offered, and not drawn.
-    if !crate::cases::duties::role_does(who.actor().role, step) {
+    // A queue the role neither works nor answers for is not drawn; the
+    // claim button only where the role does the step.
+    let role = who.actor().role;
+    if !crate::cases::duties::role_sees_queue(role, step) {
         return Err(ApiError::Forbidden("role_not_allowed").into());
     }
+    let claims = crate::cases::duties::role_does(role, step);
     let actor = who.actor().clone();
     // The cases of this step nobody can take: named here, not left to
     // wait silently until their period runs out.
@@ -88,7 +91,7 @@ pub async fn queue_page(
             h1 { (step_name(step)) }
             @if query.empty.is_some() { p role="status" { strong { "目前沒有待處理的案件。" } } }
             p { "系統依期限最近者優先分派。領取後 15 分鐘內未完成，案件會自動釋出給其他人。" }
-            (claim_button(&who, step))
+            @if claims { (claim_button(&who, step)) }
             @if !blocked.is_empty() {
                 section aria-labelledby="blocked" {
                     h2 #blocked { "無人可處理的案件（" (blocked.len()) " 件）" }

@@ -350,4 +350,25 @@ async fn a_role_is_not_offered_a_queue_it_never_works() {
         .await;
         assert_eq!(res.status(), status, "{path}");
     }
+    // A vendor supervisor answers for every step of the vendor's cases and
+    // sees their queues, with a claim button only where it works.
+    app.user("VS1100", app.fx.hq, epatrol::domain::Role::VendorSupervisor);
+    let cookies = console_cookies(&srv, "VS1100").await;
+    for (path, status, claims) in [
+        ("/work/verification", 200, false),
+        ("/work/resolution", 200, true),
+        ("/work/review", 403, false),
+    ] {
+        let res = call_service(
+            &srv,
+            TestRequest::get()
+                .uri(path)
+                .insert_header(("Cookie", cookies.clone()))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), status, "{path}");
+        let html = String::from_utf8(actix_web::test::read_body(res).await.to_vec()).unwrap();
+        assert_eq!(html.contains("取下一件"), claims, "{path}");
+    }
 }
