@@ -22,6 +22,28 @@ pub enum PageError {
 
 pub type PageResult<T> = Result<T, PageError>;
 
+/// What a person calls the record a lookup did not find.
+fn record_name(what: &str) -> &str {
+    match what {
+        "unit" => "此單位",
+        "ticket" => "此舉發單",
+        "checkin" => "此巡簽紀錄",
+        "case" => "此案件",
+        "user" => "此帳號",
+        "keying" | "verification" | "review" => "此步驟的紀錄",
+        "vendor" => "此廠商",
+        "vehicle" => "此車輛",
+        "evidence" => "此證據檔案",
+        "transfer batch" => "此移送批次",
+        "queue" => "此工作佇列",
+        "patrol plan" => "此巡邏計畫",
+        "patrol box" | "box" => "此巡邏箱",
+        "contract" => "此合約",
+        "article" => "此條款",
+        _ => "所要的資料",
+    }
+}
+
 /// Words for the codes a person can meet at the console.
 pub fn explain(e: &ApiError) -> String {
     match e {
@@ -31,7 +53,7 @@ pub fn explain(e: &ApiError) -> String {
         }
         ApiError::Forbidden("outside_your_units") => "這不在您的單位範圍內。".into(),
         ApiError::Forbidden(code) => format!("不允許（{code}）。"),
-        ApiError::NotFound(what) => format!("找不到（{what}），或不在您的範圍內。"),
+        ApiError::NotFound(what) => format!("找不到{}，或不在您的範圍內。", record_name(what)),
         ApiError::Conflict { detail, code } => format!("無法完成：{detail}（{code}）"),
         ApiError::Rejected { detail, code } => format!("無法完成：{detail}（{code}）"),
         ApiError::Validation(errors) | ApiError::Unacknowledged(errors) => errors
@@ -106,5 +128,17 @@ pub fn refusal_messages(e: &ApiError) -> Option<Vec<String>> {
             Some(vec![explain(e)])
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_not_found_is_named_in_words() {
+        let said = explain(&ApiError::NotFound("case"));
+        assert_eq!(said, "找不到此案件，或不在您的範圍內。");
+        assert!(!explain(&ApiError::NotFound("key version in force")).contains("key"));
     }
 }
