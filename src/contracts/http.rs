@@ -11,7 +11,7 @@ use crate::auth::{Caller, HqAdmin, Supervisor};
 use crate::domain::VendorId;
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
-use crate::report_format::StatFormat;
+use crate::report_format::{ReportFormat, StatFormat};
 use crate::state::AppState;
 
 /// Add a vendor contract (headquarters administrators): unit price (at
@@ -76,14 +76,6 @@ pub struct StatementQuery {
     pub pdf: Option<bool>,
 }
 
-/// What a statement is answered as.
-#[derive(Debug, Clone, Copy)]
-enum StatementAs {
-    Json,
-    Csv,
-    Pdf,
-}
-
 /// A vendor's statement for a Taiwan month: tickets billed, amount, the
 /// contract year so far, what the caps leave, warnings at 80% and 95%.
 /// Police supervisors and administrators, and the vendor's own staff.
@@ -110,9 +102,9 @@ pub async fn vendor_statement(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let answer = match (q.pdf, q.format) {
-        (Some(true), _) => StatementAs::Pdf,
-        (_, StatFormat::Csv) => StatementAs::Csv,
-        (_, StatFormat::Json) => StatementAs::Json,
+        (Some(true), _) => ReportFormat::Pdf,
+        (_, StatFormat::Csv) => ReportFormat::Csv,
+        (_, StatFormat::Json) => ReportFormat::Json,
     };
     statement_as(state, caller, path.into_inner(), answer).await
 }
@@ -137,7 +129,7 @@ pub async fn vendor_statement_csv(
     caller: Caller,
     path: web::Path<(VendorId, String)>,
 ) -> ApiResult<HttpResponse> {
-    statement_as(state, caller, path.into_inner(), StatementAs::Csv).await
+    statement_as(state, caller, path.into_inner(), ReportFormat::Csv).await
 }
 
 /// The printable statement, as PDF.
@@ -160,25 +152,25 @@ pub async fn vendor_statement_pdf(
     caller: Caller,
     path: web::Path<(VendorId, String)>,
 ) -> ApiResult<HttpResponse> {
-    statement_as(state, caller, path.into_inner(), StatementAs::Pdf).await
+    statement_as(state, caller, path.into_inner(), ReportFormat::Pdf).await
 }
 
 async fn statement_as(
     state: web::Data<AppState>,
     caller: Caller,
     (id, month): (VendorId, String),
-    answer: StatementAs,
+    answer: ReportFormat,
 ) -> ApiResult<HttpResponse> {
     let s = state
         .db(move |conn| statement::statement(conn, &caller.actor, id, &month))
         .await?;
     Ok(match answer {
-        StatementAs::Pdf => {
+        ReportFormat::Pdf => {
             let pdf = state.blocking(move |_| statement::to_pdf(&s)).await?;
             HttpResponse::Ok().content_type("application/pdf").body(pdf)
         }
-        StatementAs::Json => HttpResponse::Ok().json(s),
-        StatementAs::Csv => HttpResponse::Ok()
+        ReportFormat::Json => HttpResponse::Ok().json(s),
+        ReportFormat::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(statement::to_csv(&s)?),
     })

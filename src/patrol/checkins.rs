@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use super::boxes::{self, BoxView};
 use super::checkin::view::{checkin_view, checkin_views};
 use super::checkin::{CheckinStatus, CheckinView};
-use super::store::{self, CheckinFilter};
+use super::store::{self, CheckinFilter, CheckinRow};
 use crate::db::DbConn;
 use crate::domain::{Actor, BoxId, CheckinId, UserId};
 use crate::error::{ApiError, ApiResult};
@@ -25,11 +25,10 @@ pub struct Criteria {
     pub limit: i64,
 }
 
-/// The check-ins within `actor`'s reach that match `criteria`, oldest id
-/// first, without their reviews.
-pub fn list(conn: &mut DbConn, actor: &Actor, criteria: &Criteria) -> ApiResult<Vec<CheckinView>> {
+/// The stored check-ins within `actor`'s reach that match `criteria`.
+fn rows(conn: &mut DbConn, actor: &Actor, criteria: &Criteria) -> ApiResult<Vec<CheckinRow>> {
     let scope = crate::visibility::police_list_scope(actor)?;
-    let rows = store::list_checkins(
+    Ok(store::list_checkins(
         conn,
         &CheckinFilter {
             within_path: scope.within_path(),
@@ -41,8 +40,16 @@ pub fn list(conn: &mut DbConn, actor: &Actor, criteria: &Criteria) -> ApiResult<
             after: criteria.after,
             limit: criteria.limit,
         },
-    )?;
-    Ok(rows.into_iter().map(checkin_view).collect())
+    )?)
+}
+
+/// The check-ins within `actor`'s reach that match `criteria`, oldest id
+/// first, without their reviews.
+pub fn list(conn: &mut DbConn, actor: &Actor, criteria: &Criteria) -> ApiResult<Vec<CheckinView>> {
+    Ok(rows(conn, actor, criteria)?
+        .into_iter()
+        .map(checkin_view)
+        .collect())
 }
 
 /// One check-in within `actor`'s reach, with its review; not found
@@ -70,21 +77,13 @@ pub fn get_with_box(
 
 /// Flagged check-ins within `actor`'s reach that no one has reviewed yet.
 pub fn waiting_reviews(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<CheckinView>> {
-    let scope = crate::visibility::police_list_scope(actor)?;
-    let rows = store::list_checkins(
-        conn,
-        &CheckinFilter {
-            within_path: scope.within_path(),
-            officer_id: scope.author(),
-            box_id: None,
-            status: Some(CheckinStatus::Flagged.as_str()),
-            from: None,
-            to: None,
-            after: None,
-            limit: 500,
-        },
-    )?;
-    let mut views = checkin_views(conn, rows)?;
+    let flagged = Criteria {
+        status: Some(CheckinStatus::Flagged),
+        limit: 500,
+        ..Criteria::default()
+    };
+    let found = rows(conn, actor, &flagged)?;
+    let mut views = checkin_views(conn, found)?;
     views.retain(|v| v.review.is_none());
     Ok(views)
 }

@@ -13,6 +13,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
+use super::store::TicketRow;
 use crate::db::DbConn;
 use crate::db::schema::{article_counts, tickets, units};
 use crate::domain::time::{month_key, taiwan_date};
@@ -36,8 +37,13 @@ impl ArticleKey {
         }
     }
 
-    /// Where the stored ticket `id` is counted.
-    fn of_ticket(conn: &mut DbConn, id: TicketId) -> QueryResult<Self> {
+    /// Where a ticket version in hand is counted.
+    pub fn of(row: &TicketRow) -> Self {
+        ArticleKey::new(row.violation_at, row.unit_id, &row.article_code)
+    }
+
+    /// Where the stored ticket `id` is counted, read from the database.
+    pub fn of_ticket(conn: &mut DbConn, id: TicketId) -> QueryResult<Self> {
         let (at, unit, code): (NaiveDateTime, UnitId, String) = tickets::table
             .find(id)
             .select((
@@ -68,20 +74,18 @@ pub fn add(conn: &mut DbConn, counts: &HashMap<ArticleKey, i64>) -> QueryResult<
     Ok(())
 }
 
-/// Counts the ticket version `id` just stored, taking off the version it
-/// replaces.
-pub fn stored(conn: &mut DbConn, id: TicketId, replaces: Option<TicketId>) -> QueryResult<()> {
-    let mut counts = HashMap::new();
-    *counts.entry(ArticleKey::of_ticket(conn, id)?).or_default() += 1;
-    if let Some(old) = replaces {
+/// Counts the ticket version `row` just stored, taking off the version it
+/// replaces (`row.supersedes_id`), the one read of the database here.
+pub fn stored(conn: &mut DbConn, row: &TicketRow) -> QueryResult<()> {
+    let mut counts = HashMap::from([(ArticleKey::of(row), 1)]);
+    if let Some(old) = row.supersedes_id {
         *counts.entry(ArticleKey::of_ticket(conn, old)?).or_default() -= 1;
     }
     add(conn, &counts)
 }
 
-/// Takes the voided ticket `id` off its count.
-pub fn voided(conn: &mut DbConn, id: TicketId) -> QueryResult<()> {
-    let key = ArticleKey::of_ticket(conn, id)?;
+/// Takes a voided ticket off the count where `key` says it stood.
+pub fn voided(conn: &mut DbConn, key: ArticleKey) -> QueryResult<()> {
     add(conn, &HashMap::from([(key, -1)]))
 }
 

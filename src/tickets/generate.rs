@@ -264,7 +264,8 @@ pub fn tickets(
                 .select(tickets::id)
                 .first_row(c)?;
             super::store::insert_event(c, id, "voided", "duplicate: generated", None, issued_now)?;
-            super::article_counts::voided(c, id)?;
+            let key = ArticleKey::of_ticket(c, id)?;
+            super::article_counts::voided(c, key)?;
         }
         crate::audit::append(
             c,

@@ -80,7 +80,7 @@ pub fn void(
             actor.user_id,
             now(),
         )?;
-        super::article_counts::voided(conn, id)?;
+        super::article_counts::voided(conn, super::article_counts::ArticleKey::of(&row))?;
         crate::audit::append(
             conn,
             actor

@@ -34,7 +34,7 @@ pub fn flag_name(f: Flag) -> &'static str {
     }
 }
 
-pub use crate::patrol::checkins::waiting_reviews;
+use crate::patrol::checkins::waiting_reviews;
 
 #[get("/checkins/flagged")]
 pub async fn flagged(state: web::Data<AppState>, who: Browser) -> PageResult<HttpResponse> {

@@ -58,7 +58,7 @@ pub async fn home(state: web::Data<AppState>, who: Browser) -> PageResult<HttpRe
                     to: today,
                 },
             )?;
-            let waiting = super::checkins::waiting_reviews(c, &actor)?.len();
+            let waiting = crate::patrol::checkins::waiting_reviews(c, &actor)?.len();
             Ok((report, waiting))
         })
         .await?;

@@ -2,12 +2,12 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use super::context;
 use crate::auth::Police;
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
 use crate::state::AppState;
 use crate::tickets::numbering::{self, BlockRequest, BlocksView};
+use crate::tickets::view::Context;
 
 /// Allot a block of ticket numbers to the calling handheld (`X-Device-Id`)
 /// for writing tickets without signal.
@@ -33,7 +33,7 @@ pub async fn allot_block(
     let req = body.into_inner();
     let view = state
         .blocking(move |s| {
-            numbering::allot_block(&mut *s.conn()?, &caller.actor, &context(s), &req)
+            numbering::allot_block(&mut *s.conn()?, &caller.actor, &Context::of(s), &req)
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -53,7 +53,7 @@ pub async fn list_blocks(
 ) -> ApiResult<web::Json<BlocksView>> {
     Ok(web::Json(
         state
-            .blocking(move |s| numbering::blocks(&mut *s.conn()?, &caller.actor, &context(s)))
+            .blocking(move |s| numbering::blocks(&mut *s.conn()?, &caller.actor, &Context::of(s)))
             .await?,
     ))
 }

@@ -5,10 +5,3 @@ pub mod blocks;
 pub mod catalog;
 pub mod tickets;
 pub mod verify;
-
-use crate::state::AppState;
-use crate::tickets::view::Context;
-
-pub(crate) fn context(state: &AppState) -> Context<'_> {
-    Context::of(state)
-}

@@ -3,7 +3,6 @@
 use crate::domain::TicketId;
 use actix_web::{HttpResponse, get, post, web};
 
-use super::context;
 use crate::auth::{Police, Supervisor};
 use crate::error::{ApiResult, Problem};
 use crate::json_body::JsonBody;
@@ -15,6 +14,7 @@ use crate::tickets::delivery::{self, DeliveryInput};
 use crate::tickets::input::TicketInput;
 use crate::tickets::issue;
 use crate::tickets::print::PrintQuery;
+use crate::tickets::view::Context;
 use crate::tickets::view::{self, TicketView};
 use crate::tickets::void::{self, VoidInput};
 
@@ -80,7 +80,7 @@ pub async fn issue_ticket(
     let view = state
         .blocking(move |s| {
             admitted.writing();
-            issue::issue(&mut *s.conn()?, &caller.actor, &context(s), &input)
+            issue::issue(&mut *s.conn()?, &caller.actor, &Context::of(s), &input)
         })
         .await?;
     Ok(if view.replayed {
@@ -109,7 +109,7 @@ pub async fn list_tickets(
             let mut conn = s.conn()?;
             let rows =
                 crate::tickets::search::page(&mut conn, &caller.actor, page.after, page.limit()?)?;
-            let ctx = context(s);
+            let ctx = Context::of(s);
             let views = rows
                 .into_iter()
                 .map(|r| view::view(&mut conn, &ctx, r))
@@ -140,7 +140,7 @@ pub async fn get_ticket(
 ) -> ApiResult<web::Json<TicketView>> {
     let id = id.into_inner();
     let view = state
-        .blocking(move |s| view::readable_view(&mut *s.conn()?, &caller.actor, &context(s), id))
+        .blocking(move |s| view::readable_view(&mut *s.conn()?, &caller.actor, &Context::of(s), id))
         .await?;
     Ok(web::Json(view))
 }
@@ -167,7 +167,9 @@ pub async fn void_ticket(
     let (id, input) = (id.into_inner(), body.into_inner());
     Ok(web::Json(
         state
-            .blocking(move |s| void::void(&mut *s.conn()?, &caller.actor, &context(s), id, &input))
+            .blocking(move |s| {
+                void::void(&mut *s.conn()?, &caller.actor, &Context::of(s), id, &input)
+            })
             .await?,
     ))
 }
@@ -196,7 +198,7 @@ pub async fn correct_ticket(
     let (id, input) = (id.into_inner(), body.into_inner());
     let view = state
         .blocking(move |s| {
-            correct::correct(&mut *s.conn()?, &caller.actor, &context(s), id, &input)
+            correct::correct(&mut *s.conn()?, &caller.actor, &Context::of(s), id, &input)
         })
         .await?;
     Ok(if view.replayed {
@@ -241,7 +243,7 @@ pub async fn print_ticket(
     }
     let printed = state
         .blocking(move |s| {
-            let view = view::readable_view(&mut *s.conn()?, &caller.actor, &context(s), id)?;
+            let view = view::readable_view(&mut *s.conn()?, &caller.actor, &Context::of(s), id)?;
             crate::tickets::print::render(&view, q.format, width)
         })
         .await?;
@@ -273,7 +275,7 @@ pub async fn record_delivery(
     Ok(web::Json(
         state
             .blocking(move |s| {
-                delivery::record(&mut *s.conn()?, &caller.actor, &context(s), id, &input)
+                delivery::record(&mut *s.conn()?, &caller.actor, &Context::of(s), id, &input)
             })
             .await?,
     ))

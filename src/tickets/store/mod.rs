@@ -120,7 +120,7 @@ pub fn insert_ticket(conn: &mut DbConn, row: &TicketRow) -> QueryResult<TicketId
         .returning(tickets::id)
         .get_result(c))?;
     // Counted where it stands, in the same transaction as the ticket.
-    super::article_counts::stored(conn, id, row.supersedes_id)?;
+    super::article_counts::stored(conn, row)?;
     Ok(id)
 }
 
