@@ -9,6 +9,6 @@ pub mod checkpoint;
 pub mod http;
 pub mod key;
 mod rows_unnest;
-pub mod store;
+mod store;
 
-pub use store::{Entry, append, append_all, verify};
+pub use store::{Entry, append, append_all, list, verify};

@@ -6,7 +6,7 @@ pub mod extract;
 pub mod http;
 pub mod lockout;
 pub mod service;
-pub mod store;
+mod store;
 pub mod token;
 
 pub use extract::{Admin, Caller, HqAdmin, Police, Supervisor, VendorStaff};

@@ -100,9 +100,6 @@ pub fn insert_session(conn: &mut DbConn, row: &SessionRow) -> QueryResult<()> {
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshRow {
     pub id: i64,
-    pub session_id: String,
-    pub token_hash: String,
-    pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub spent_at: Option<NaiveDateTime>,
 }

@@ -27,7 +27,7 @@ pub mod queue;
 pub mod review;
 pub mod settle;
 pub mod status;
-pub mod store;
+mod store;
 pub mod turnaround_counts;
 pub mod view;
 pub mod work;

@@ -163,6 +163,19 @@ macro_rules! next_free {
     }};
 }
 
+/// Moves the vendor's cases not yet keyed to police keying when its
+/// contract's caps leave no room for them: nothing waits on a vendor that
+/// cannot bill.
+fn hand_back_over_cap(conn: &mut DbConn, vendor: VendorId, at: NaiveDateTime) -> ApiResult<()> {
+    if crate::contracts::takes_more(conn, vendor, at)? {
+        return Ok(());
+    }
+    for id in store::unkeyed_of_vendor(conn, vendor)? {
+        store::hand_to_police(conn, id, at)?;
+    }
+    Ok(())
+}
+
 /// Claims the next case of `step` for `actor` (the one already held, if
 /// any); `None` when the queue is empty.
 pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Option<CaseView>> {
@@ -175,7 +188,7 @@ pub fn claim_next(conn: &mut DbConn, actor: &Actor, step: Step) -> ApiResult<Opt
     let claimed = write_txn(conn, |conn| -> ApiResult<Option<CaseId>> {
         close_expired(conn, status, at)?;
         if let (Step::Keying, Some(vendor)) = (step, scope.vendor) {
-            crate::contracts::hand_back_over_cap(conn, vendor, at)?;
+            hand_back_over_cap(conn, vendor, at)?;
         }
         if let Some(id) = held(conn, me, status, at)? {
             return Ok(Some(id));

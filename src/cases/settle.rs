@@ -147,7 +147,7 @@ pub struct CaseVerdict {
 
 pub fn judge(conn: &mut DbConn, case: &CaseRow, s: &Settled) -> ApiResult<CaseVerdict> {
     let day = taiwan_date(s.critical.violation_at);
-    let records = crate::registry::store::in_force_by_class(conn, &s.critical.plate, day)?;
+    let records = crate::registry::in_force_by_class(conn, &s.critical.plate, day)?;
     let record = records
         .iter()
         .find(|r| r.vehicle_class == s.critical.vehicle_class);

@@ -57,10 +57,8 @@ pub async fn list_contracts(
     id: web::Path<VendorId>,
 ) -> ApiResult<web::Json<Vec<ContractView>>> {
     let id = id.into_inner();
-    let rows = state
-        .db(move |conn| Ok(super::store::of_vendor(conn, id)?))
-        .await?;
-    Ok(web::Json(rows.iter().map(super::view).collect()))
+    let contracts = state.db(move |conn| super::of_vendor(conn, id)).await?;
+    Ok(web::Json(contracts))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -7,7 +7,7 @@
 pub mod caps;
 pub mod http;
 pub mod statement;
-pub mod store;
+mod store;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -163,21 +163,9 @@ pub fn takes_more(conn: &mut DbConn, vendor: VendorId, at: NaiveDateTime) -> Api
     Ok(usage(conn, &c, day)?.has_room_for(coming))
 }
 
-/// Moves the vendor's cases not yet keyed to police keying when the caps
-/// leave no room for them: nothing waits on a vendor that cannot bill.
-pub fn hand_back_over_cap(
-    conn: &mut DbConn,
-    vendor: VendorId,
-    at: chrono::NaiveDateTime,
-) -> ApiResult<usize> {
-    if takes_more(conn, vendor, at)? {
-        return Ok(0);
-    }
-    let ids = crate::cases::store::unkeyed_of_vendor(conn, vendor)?;
-    for id in &ids {
-        crate::cases::store::hand_to_police(conn, *id, at)?;
-    }
-    Ok(ids.len())
+/// The vendor's contracts, oldest first.
+pub fn of_vendor(conn: &mut DbConn, vendor: VendorId) -> ApiResult<Vec<ContractView>> {
+    Ok(store::of_vendor(conn, vendor)?.iter().map(view).collect())
 }
 
 /// Bills the ticket of a case the vendor keyed, inside the issuing

@@ -186,3 +186,22 @@ pub fn coverage_pdf(report: &CoverageReport) -> ApiResult<Vec<u8>> {
     }
     Ok(w.doc.finish())
 }
+
+/// The sticker sheets of a unit's boxes (and those of the units below it),
+/// with the unit's code to name the file.
+pub fn sticker_sheet_of_unit(
+    s: &crate::state::AppState,
+    actor: &crate::domain::Actor,
+    unit: crate::domain::UnitId,
+) -> crate::error::ApiResult<(String, Vec<u8>)> {
+    let (unit, boxes, version) = {
+        let mut conn = s.conn()?;
+        let unit = crate::org::units::get(&mut conn, actor, unit)?;
+        let boxes = super::boxes::all_within(&mut conn, actor, unit.id)?;
+        (unit, boxes, super::store::current_key_version(&mut conn)?)
+    };
+    Ok((
+        unit.code.clone(),
+        sticker_sheet(&s.signing_keys, version, &unit.name, &boxes)?,
+    ))
+}

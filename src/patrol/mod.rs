@@ -15,6 +15,7 @@ pub mod generate;
 pub mod geofence;
 pub mod http;
 pub mod keys;
+pub mod model;
 pub mod plans;
 pub mod render;
 pub mod review;

@@ -11,5 +11,6 @@ pub mod monthly;
 pub mod near_miss;
 pub mod personal;
 pub mod report;
-pub mod store;
+pub mod reports;
+mod store;
 pub mod turnaround;

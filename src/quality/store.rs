@@ -17,7 +17,7 @@ use crate::domain::time::taiwan_date;
 use crate::domain::{CaseId, TicketId, UnitId, UserId, VendorId};
 use crate::error::ApiResult;
 use crate::tickets::catalog::TicketKind;
-use crate::tickets::correct::ErrorType;
+use crate::tickets::model::ErrorType;
 
 type GroupKey = (
     String,

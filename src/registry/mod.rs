@@ -10,4 +10,15 @@
 pub mod check;
 pub mod http;
 pub mod import;
-pub mod store;
+mod store;
+
+pub use store::RegistryRow;
+
+/// The records of `plate` in force on `day`, one per vehicle class.
+pub fn in_force_by_class(
+    conn: &mut crate::db::DbConn,
+    plate: &str,
+    day: chrono::NaiveDate,
+) -> crate::error::ApiResult<Vec<RegistryRow>> {
+    Ok(store::in_force_by_class(conn, plate, day)?)
+}

@@ -13,9 +13,9 @@ use rand::{Rng, SeedableRng};
 
 use super::article_counts::ArticleKey;
 use super::catalog::TicketKind;
-use super::correct::ErrorType;
 use super::counts::CountKey;
 use super::input::SignatureStatus;
+use super::model::ErrorType;
 use super::numbering;
 use super::plate::VehicleClass;
 use crate::cases::turnaround_counts::Ticketed;

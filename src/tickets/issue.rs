@@ -2,8 +2,8 @@
 //! row, audited.
 
 use super::check::issuable;
-use super::correct::ErrorType;
 use super::input::TicketInput;
+use super::model::ErrorType;
 use super::national_id::NationalId;
 use super::numbering;
 use super::numbering::numbers_left;

@@ -35,7 +35,7 @@ pub struct TicketView {
     pub version: i32,
     pub supersedes_id: Option<TicketId>,
     /// For corrections: what was wrong.
-    pub error_type: Option<crate::tickets::correct::ErrorType>,
+    pub error_type: Option<crate::tickets::model::ErrorType>,
     pub status: TicketStatus,
     pub kind: TicketKind,
     pub unit_id: UnitId,

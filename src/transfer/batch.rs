@@ -11,7 +11,7 @@ use crate::db::schema::{ticket_events, tickets, transfer_batches, transfer_items
 use crate::db::{DbConn, now, write_txn};
 use crate::domain::{Actor, TicketId};
 use crate::error::{ApiError, ApiResult};
-use crate::tickets::store::TicketRow;
+use crate::tickets::records::TicketRow;
 
 pub use super::file_format::{COLUMNS, VOID_COLUMNS};
 use super::file_format::{FORMAT, VoidLine, file_of};

@@ -9,7 +9,7 @@ use crate::db::schema::units;
 
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
-use crate::tickets::store::{TicketRow, people_of};
+use crate::tickets::records::{TicketRow, people_of};
 
 /// The columns of a transfer file, in order (`docs/transfer-format.md`).
 pub const COLUMNS: [&str; 18] = [

@@ -85,7 +85,7 @@ pub fn import_csv(conn: &mut DbConn, actor: &Actor, csv_text: &[u8]) -> ApiResul
     write_txn(conn, |conn| {
         let mut found: Vec<(TicketId, String, NaiveDate)> = Vec::new();
         for (n, number, version, reason, day) in &rows {
-            let ticket = crate::tickets::store::by_number_version(conn, number, *version)?;
+            let ticket = crate::tickets::records::by_number_version(conn, number, *version)?;
             match ticket {
                 None => errors.add(
                     format!("rows[{n}].number"),
@@ -116,14 +116,7 @@ pub fn import_csv(conn: &mut DbConn, actor: &Actor, csv_text: &[u8]) -> ApiResul
             // the store's unique index decides, not a read before.
             let text = format!("{day}: {reason}");
             let at = now();
-            if crate::tickets::store::insert_event_once(
-                conn,
-                id,
-                "rejected",
-                &text,
-                actor.user_id,
-                at,
-            )? {
+            if crate::tickets::records::record_rejection(conn, id, &text, actor.user_id, at)? {
                 imported += 1;
             } else {
                 already += 1;

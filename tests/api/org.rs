@@ -139,7 +139,7 @@ async fn nobody_grants_more_than_they_hold() {
     let r = get(&srv, "/api/v1/users", &officer).await;
     assert_eq!((r.status, r.code()), (403, "role_not_allowed"));
     let mut conn = app.conn();
-    let denied = epatrol::audit::store::list(
+    let denied = epatrol::audit::list(
         &mut conn,
         Some("route"),
         Some("GET /api/v1/users"),

@@ -321,7 +321,7 @@ async fn check_ins_and_their_audit_entries_are_inserted_by_statements_kept_prepa
         let entries = (0..n)
             .map(|i| epatrol::audit::Entry::new("test.entry", "test").object(i))
             .collect();
-        epatrol::audit::store::append_all(&mut conn, entries).unwrap();
+        epatrol::audit::append_all(&mut conn, entries).unwrap();
     }
     for table in ["checkins", "audit_log"] {
         assert_eq!(

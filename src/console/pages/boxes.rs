@@ -340,7 +340,7 @@ pub async fn stickers(
     let actor = who.actor().clone();
     let unit = UnitId(query.unit_id);
     let (code, pdf) = state
-        .blocking(move |s| crate::patrol::http::boxes::sticker_sheet_of_unit(s, &actor, unit))
+        .blocking(move |s| crate::patrol::documents::sticker_sheet_of_unit(s, &actor, unit))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")

@@ -48,8 +48,7 @@ async fn units_body(
             let vendors = crate::org::vendors::list(c, &actor).unwrap_or_default();
             let mut contracts = Vec::with_capacity(vendors.len());
             for v in &vendors {
-                let rows = crate::contracts::store::of_vendor(c, v.id)?;
-                contracts.push((v.id, rows.iter().map(crate::contracts::view).collect()));
+                contracts.push((v.id, crate::contracts::of_vendor(c, v.id)?));
             }
             Ok((units, vendors, contracts))
         })

@@ -14,13 +14,9 @@ use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::domain::time::{month_key, taiwan_date};
 use crate::error::ApiError;
-use crate::quality::error_rate::{Dimension, RateLine, TARGET};
-use crate::quality::http::enforcement::{EnforcementReport, enforcement_of};
-use crate::quality::http::turnaround::{TurnaroundReport, turnaround_of};
-use crate::quality::http::{ErrorRateReport, NearMissReport, error_rate_from, near_misses_from};
+use crate::quality::error_rate::{RateLine, TARGET};
 use crate::quality::monthly::major_name;
-use crate::quality::near_miss::NearMissDimension;
-use crate::quality::turnaround::TurnaroundDimension;
+use crate::quality::reports::{Dashboard, dashboard};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -91,14 +87,7 @@ fn rate_table(id: &str, title: &str, lines: &[RateLine], name: impl Fn(&str) -> 
 }
 
 struct Figures {
-    overall: ErrorRateReport,
-    by_month: ErrorRateReport,
-    by_unit: ErrorRateReport,
-    by_type: ErrorRateReport,
-    misses_by_unit: NearMissReport,
-    misses_by_field: NearMissReport,
-    turnaround: TurnaroundReport,
-    enforcement: EnforcementReport,
+    dashboard: Dashboard,
     unit_names: std::collections::HashMap<String, String>,
 }
 
@@ -118,32 +107,12 @@ pub async fn quality_page(
     let (f, t) = (from.clone(), to.clone());
     let figures = state
         .db(move |c| {
-            // Gathered once, counted by every dimension the page shows.
-            let (start, end) = crate::quality::report::month_span(&f, &t)?;
-            let path = actor.unit_path.as_deref();
-            let facts = crate::quality::store::ticket_facts(c, path, start, end)?;
-            let near = crate::quality::store::near_misses_in(c, path, start, end)?;
-            let rate = |by| error_rate_from(&facts, f.clone(), t.clone(), by);
-            let misses = |by| near_misses_from(&near, f.clone(), t.clone(), by);
             let unit_names = super::coverage::units_within(c, &actor)?
                 .into_iter()
                 .map(|u| (u.id.0.to_string(), u.name))
                 .collect();
             Ok(Figures {
-                overall: rate(Dimension::Source),
-                by_month: rate(Dimension::Month),
-                by_unit: rate(Dimension::Unit),
-                by_type: rate(Dimension::ErrorType),
-                misses_by_unit: misses(NearMissDimension::Unit),
-                misses_by_field: misses(NearMissDimension::Field),
-                turnaround: turnaround_of(
-                    c,
-                    &actor,
-                    f.clone(),
-                    t.clone(),
-                    TurnaroundDimension::Source,
-                )?,
-                enforcement: enforcement_of(c, &actor, year)?,
+                dashboard: dashboard(c, &actor, &f, &t, year)?,
                 unit_names,
             })
         })
@@ -170,8 +139,9 @@ pub async fn quality_page(
             .cloned()
             .unwrap_or_else(|| key.to_owned())
     };
-    let o = &figures.overall;
-    let e = &figures.enforcement;
+    let d = &figures.dashboard;
+    let o = &d.overall;
+    let e = &d.enforcement;
     Ok(ok(page(
         "開單品質",
         &who,
@@ -183,30 +153,30 @@ pub async fn quality_page(
                 div.card { div { "錯誤率（目標 0.1%）" } div.big #error-rate { (pct(o.rate)) } div { @if o.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } } }
                 div.card { div { "開單" } div.big #issued { (o.issued) } }
                 div.card { div { "有錯" } div.big { (o.with_error) } }
-                div.card { div { "開單前攔下" } div.big #near-misses { (figures.misses_by_unit.total) } }
+                div.card { div { "開單前攔下" } div.big #near-misses { (d.misses_by_unit.total) } }
             }
             h2 { "每月趨勢" }
-            (trend(&figures.by_month.lines))
+            (trend(&d.by_month.lines))
             p.muted { "空心點為未定月份：開單後 90 天內仍可能發現錯誤。" }
-            (rate_table("worst-units", "單位（最差在前）", &figures.by_unit.lines, unit))
-            (rate_table("error-types", "錯誤類型", &figures.by_type.lines, |k| k.to_owned()))
+            (rate_table("worst-units", "單位（最差在前）", &d.by_unit.lines, unit))
+            (rate_table("error-types", "錯誤類型", &d.by_type.lines, |k| k.to_owned()))
             (rate_table("by-source", "來源", &o.lines, |k| source_name(k).to_owned()))
             h2 { "開單前攔下的錯誤（near misses）" }
             div.row {
                 table #misses-by-unit {
                     thead { tr { th { "單位" } th.num { "件數" } } }
-                    tbody { @for l in &figures.misses_by_unit.lines { tr { td { (unit(&l.key)) } td.num { (l.count) } } } }
+                    tbody { @for l in &d.misses_by_unit.lines { tr { td { (unit(&l.key)) } td.num { (l.count) } } } }
                 }
                 table #misses-by-field {
                     thead { tr { th { "欄位" } th.num { "件數" } } }
-                    tbody { @for l in &figures.misses_by_field.lines { tr { td { (l.key) } td.num { (l.count) } } } }
+                    tbody { @for l in &d.misses_by_field.lines { tr { td { (l.key) } td.num { (l.count) } } } }
                 }
             }
-            h2 { "處理天數（目標 " (figures.turnaround.target_days) " 天內）" }
+            h2 { "處理天數（目標 " (d.turnaround.target_days) " 天內）" }
             table #turnaround {
                 thead { tr { th { "來源" } th.num { "件數" } th.num { "違規至開單中位數" } th.num { "第 90 百分位" } th.num { "14 天內" } th.num { "收件至開單中位數" } th.num { "過去" } } }
                 tbody {
-                    @for l in &figures.turnaround.lines {
+                    @for l in &d.turnaround.lines {
                         tr {
                             td { (source_name(&l.key)) } td.num { (l.tickets) }
                             td.num { (format!("{:.1} 天", l.from_violation.median_days)) }

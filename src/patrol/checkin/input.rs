@@ -11,55 +11,10 @@ use crate::patrol::flags::{self, Flag};
 use crate::patrol::geofence::Position;
 use crate::patrol::store::CheckinRow;
 
+pub use crate::patrol::model::{CheckinKind, CheckinStatus};
+
 /// Most items one batch may carry.
 pub const MAX_BATCH: usize = 1000;
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckinKind {
-    /// A plain visit.
-    #[default]
-    Visit,
-    /// Arrival at a box that needs a minimum stay (守望).
-    TapIn,
-    /// Departure from such a box.
-    TapOut,
-}
-
-impl CheckinKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckinKind::Visit => "visit",
-            CheckinKind::TapIn => "tap_in",
-            CheckinKind::TapOut => "tap_out",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [CheckinKind::Visit, CheckinKind::TapIn, CheckinKind::TapOut]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-
-    /// Whether this kind of scan counts as a visit to the box.
-    pub fn counts_as_visit(self) -> bool {
-        self != CheckinKind::TapOut
-    }
-}
 
 /// One scan as the handheld reports it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -235,42 +190,3 @@ pub(super) fn validate(
         Err(_) => Ok(()),
     }
 }
-
-crate::text_enum!(CheckinKind);
-
-/// What a stored check-in is: counted, or waiting for a supervisor.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Deserialize,
-    Serialize,
-    ToSchema,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckinStatus {
-    Accepted,
-    Flagged,
-}
-
-impl CheckinStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckinStatus::Accepted => "accepted",
-            CheckinStatus::Flagged => "flagged",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [CheckinStatus::Accepted, CheckinStatus::Flagged]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-}
-
-crate::text_enum!(CheckinStatus);

@@ -246,25 +246,6 @@ pub async fn box_qr(
         .body(bytes))
 }
 
-/// The sticker sheets of a unit's boxes (and those of the units below it),
-/// with the unit's code to name the file.
-pub fn sticker_sheet_of_unit(
-    s: &AppState,
-    actor: &crate::domain::Actor,
-    unit: UnitId,
-) -> ApiResult<(String, Vec<u8>)> {
-    let (unit, boxes, version) = {
-        let mut conn = s.conn()?;
-        let unit = crate::org::units::get(&mut conn, actor, unit)?;
-        let boxes = boxes::all_within(&mut conn, actor, unit.id)?;
-        (unit, boxes, store::current_key_version(&mut conn)?)
-    };
-    Ok((
-        unit.code.clone(),
-        documents::sticker_sheet(&s.signing_keys, version, &unit.name, &boxes)?,
-    ))
-}
-
 /// Printable A4 sheets of QR stickers for every active box of a unit and
 /// the units below it.
 #[utoipa::path(
@@ -284,7 +265,7 @@ pub async fn box_stickers(
 ) -> ApiResult<HttpResponse> {
     let unit = UnitId(id.into_inner());
     let (code, pdf) = state
-        .blocking(move |s| sticker_sheet_of_unit(s, &caller.actor, unit))
+        .blocking(move |s| documents::sticker_sheet_of_unit(s, &caller.actor, unit))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")

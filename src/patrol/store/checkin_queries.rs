@@ -1,8 +1,8 @@
 //! Queries on check-ins and their reviews.
 
 use crate::db::LiteralLimitDsl;
-use crate::patrol::checkin::{CheckinKind, CheckinStatus};
 use crate::patrol::clock::TimeSource;
+use crate::patrol::model::{CheckinKind, CheckinStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use crate::db::schema::checkins;
 use crate::db::{DbConn, LiteralLimitDsl};
 use crate::domain::{BoxId, UserId};
-use crate::patrol::checkin::CheckinKind;
+use crate::patrol::model::CheckinKind;
 
 /// What the check-in rules read of an officer's earlier scans.
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]

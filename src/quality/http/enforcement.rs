@@ -1,18 +1,16 @@
 //! Enforcement of the seven major violations, as JSON or CSV.
 
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::StatFormat;
 use super::turnaround::f;
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::quality::enforcement::{self, EnforcementLine};
+use crate::error::{ApiResult, Problem};
 use crate::quality::report::csv_of;
-use crate::quality::store;
+use crate::quality::reports::{EnforcementReport, enforcement_of};
 use crate::state::AppState;
-use crate::tickets::catalog::MAJOR_VIOLATIONS;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -25,46 +23,6 @@ pub struct EnforcementQuery {
     #[serde(default)]
     #[param(ignore)]
     pub format: StatFormat,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EnforcementReport {
-    pub year: i32,
-    /// 0.01: one per cent more than the year before.
-    pub growth_target: f64,
-    pub total: EnforcementLine,
-    /// The seven major violations, each.
-    pub by_violation: Vec<EnforcementLine>,
-    /// Per unit (all seven together).
-    pub by_unit: Vec<EnforcementLine>,
-}
-
-/// The seven major violations in `year` within `actor`'s reach, against
-/// the year before.
-pub fn enforcement_of(
-    c: &mut crate::db::DbConn,
-    actor: &crate::domain::Actor,
-    year: i32,
-) -> ApiResult<EnforcementReport> {
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::field("year", "out_of_range", "2000 to 2100"));
-    }
-    let tickets = store::major_tickets(
-        c,
-        actor.unit_path.as_deref(),
-        &format!("{}-01", year - 1),
-        &format!("{year}-12"),
-    )?;
-    let (by_violation, by_unit) = enforcement::report(&tickets, year, &MAJOR_VIOLATIONS);
-    let this: i64 = by_violation.iter().map(|l| l.this_year).sum();
-    let previous: i64 = by_violation.iter().map(|l| l.previous_year).sum();
-    Ok(EnforcementReport {
-        year,
-        growth_target: enforcement::GROWTH_TARGET,
-        total: enforcement::total_line(this, previous),
-        by_violation,
-        by_unit,
-    })
 }
 
 /// Tickets of the seven major violations in a year (by violation date,

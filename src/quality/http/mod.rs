@@ -5,18 +5,15 @@ pub mod enforcement;
 pub mod turnaround;
 
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::Supervisor;
-use crate::db::{DbConn, now};
-use crate::domain::Actor;
-use crate::domain::time::taiwan_date;
 use crate::error::{ApiResult, Problem};
-use crate::quality::error_rate::{self, Dimension, RateLine, TARGET};
-use crate::quality::near_miss::{self, CountLine, NearMissDimension};
-use crate::quality::report::{csv_of, month_span};
-use crate::quality::store;
+use crate::quality::error_rate::Dimension;
+use crate::quality::near_miss::NearMissDimension;
+use crate::quality::report::csv_of;
+use crate::quality::reports::{ErrorRateReport, NearMissReport, error_rate_of, near_misses_of};
 use crate::state::AppState;
 
 pub use crate::report_format::StatFormat;
@@ -37,61 +34,6 @@ pub struct ErrorRateQuery {
     #[serde(default)]
     #[param(ignore)]
     pub format: StatFormat,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorRateReport {
-    pub from: String,
-    pub to: String,
-    pub by: Dimension,
-    /// 0.001: at most one ticket in a thousand wrong.
-    pub target: f64,
-    pub issued: i64,
-    pub with_error: i64,
-    pub rate: f64,
-    pub meets_target: bool,
-    pub lines: Vec<RateLine>,
-}
-
-/// The error rate over Taiwan months `from`–`to` within `actor`'s reach.
-pub fn error_rate_of(
-    conn: &mut DbConn,
-    actor: &Actor,
-    from: String,
-    to: String,
-    by: Dimension,
-) -> ApiResult<ErrorRateReport> {
-    let (start, end) = month_span(&from, &to)?;
-    let facts = store::ticket_facts(conn, actor.unit_path.as_deref(), start, end)?;
-    Ok(error_rate_from(&facts, from, to, by))
-}
-
-/// The error rate of facts already gathered for `from`–`to`, by `by`: one
-/// gathering serves every dimension a page shows.
-pub fn error_rate_from(
-    facts: &[error_rate::TicketFact],
-    from: String,
-    to: String,
-    by: Dimension,
-) -> ErrorRateReport {
-    let issued = error_rate::issued(facts);
-    let with_error = error_rate::with_error(facts);
-    let rate = if issued == 0 {
-        0.0
-    } else {
-        with_error as f64 / issued as f64
-    };
-    ErrorRateReport {
-        lines: error_rate::rates(facts, by, taiwan_date(now())),
-        from,
-        to,
-        by,
-        target: TARGET,
-        issued,
-        with_error,
-        rate,
-        meets_target: rate <= TARGET,
-    }
 }
 
 /// The ticket error rate (tickets corrected or voided because they were
@@ -194,44 +136,6 @@ pub struct NearMissQuery {
     #[serde(default)]
     #[param(ignore)]
     pub format: StatFormat,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NearMissReport {
-    pub from: String,
-    pub to: String,
-    pub by: NearMissDimension,
-    pub total: i64,
-    pub lines: Vec<CountLine>,
-}
-
-/// The near misses over Taiwan months `from`–`to` within `actor`'s reach.
-pub fn near_misses_of(
-    conn: &mut DbConn,
-    actor: &Actor,
-    from: String,
-    to: String,
-    by: NearMissDimension,
-) -> ApiResult<NearMissReport> {
-    let (start, end) = month_span(&from, &to)?;
-    let misses = store::near_misses_in(conn, actor.unit_path.as_deref(), start, end)?;
-    Ok(near_misses_from(&misses, from, to, by))
-}
-
-/// The near misses already gathered for `from`–`to`, counted by `by`.
-pub fn near_misses_from(
-    misses: &[store::NearMiss],
-    from: String,
-    to: String,
-    by: NearMissDimension,
-) -> NearMissReport {
-    NearMissReport {
-        total: misses.len() as i64,
-        lines: near_miss::counts(misses, by),
-        from,
-        to,
-        by,
-    }
 }
 
 /// Mistakes caught before issue (by validation, the registry check or a

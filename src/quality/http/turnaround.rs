@@ -1,15 +1,15 @@
 //! The turnaround of cases, as JSON or CSV.
 
 use actix_web::{HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::StatFormat;
 use crate::auth::Supervisor;
-use crate::cases::turnaround_counts;
 use crate::error::{ApiResult, Problem};
-use crate::quality::report::{csv_of, month_span};
-use crate::quality::turnaround::{self, TARGET_DAYS, TurnaroundDimension, TurnaroundLine};
+use crate::quality::report::csv_of;
+use crate::quality::reports::{TurnaroundReport, turnaround_of};
+use crate::quality::turnaround::TurnaroundDimension;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -29,38 +29,8 @@ pub struct TurnaroundQuery {
     pub format: StatFormat,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TurnaroundReport {
-    pub from: String,
-    pub to: String,
-    pub by: TurnaroundDimension,
-    /// 14: days within which a case should be ticketed.
-    pub target_days: f64,
-    pub lines: Vec<TurnaroundLine>,
-}
-
 pub(super) fn f(v: f64) -> String {
     format!("{v:.2}")
-}
-
-/// The turnaround of tickets issued in Taiwan months `from`–`to` within
-/// `actor`'s reach.
-pub fn turnaround_of(
-    c: &mut crate::db::DbConn,
-    actor: &crate::domain::Actor,
-    from: String,
-    to: String,
-    by: TurnaroundDimension,
-) -> ApiResult<TurnaroundReport> {
-    month_span(&from, &to)?;
-    let counts = turnaround_counts::read(c, actor.unit_path.as_deref(), &from, &to)?;
-    Ok(TurnaroundReport {
-        lines: turnaround::lines(&counts, by),
-        from,
-        to,
-        by,
-        target_days: TARGET_DAYS,
-    })
 }
 
 /// Whole Taiwan calendar days from the violation and from intake to the

@@ -5,8 +5,8 @@ mod numbers;
 pub use numbers::*;
 
 use super::catalog::TicketKind;
-use super::correct::ErrorType;
 use super::input::{Recipient, SignatureStatus};
+use super::model::ErrorType;
 use super::national_id::NationalId;
 use super::plate::{Plate, VehicleClass};
 use crate::db::LiteralLimitDsl;

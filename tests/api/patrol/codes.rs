@@ -78,7 +78,7 @@ async fn forged_altered_and_replaced_codes_are_refused() {
 
     // Rejections are audited; nothing was stored for them.
     let rejected =
-        epatrol::audit::store::list(&mut w.app.conn(), Some("checkin"), None, None, 100).unwrap();
+        epatrol::audit::list(&mut w.app.conn(), Some("checkin"), None, None, 100).unwrap();
     assert_eq!(
         rejected
             .iter()

@@ -338,8 +338,7 @@ async fn issued_tickets_are_voided_or_corrected_never_edited() {
     .await;
     assert_eq!(r.status, 422);
     // Every step is in the audit log.
-    let entries =
-        epatrol::audit::store::list(&mut app.conn(), Some("ticket"), None, None, 50).unwrap();
+    let entries = epatrol::audit::list(&mut app.conn(), Some("ticket"), None, None, 50).unwrap();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     for a in ["ticket.issue", "ticket.correct", "ticket.void"] {
         assert!(actions.contains(&a), "{a}");
