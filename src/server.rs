@@ -4,7 +4,7 @@
 use anyhow::Context;
 
 use crate::config::Settings;
-use crate::{app, seed};
+use crate::{app, demo};
 
 /// Writes a signed checkpoint of the audit chain's head every interval
 /// while the head moves, from a thread of its own.
@@ -48,12 +48,12 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let state = node.state.clone();
     if demo {
         let mut conn = state.pool.get()?;
-        if seed::is_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
-            seed::demo(&mut conn, state.evidence.as_ref())
+        if demo::is_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
+            demo::seed(&mut conn, state.evidence.as_ref())
                 .map_err(|e| anyhow::anyhow!("seeding the demo city: {e}"))?;
             tracing::info!(
                 "demo city seeded; sign in as O0111 / {}",
-                seed::DEMO_PASSWORD
+                demo::DEMO_PASSWORD
             );
         }
     }

@@ -264,7 +264,7 @@ fn same_rows(pg_url: Option<&str>, rows: i64, count: usize) {
         let pool = epatrol::open_database(&settings).unwrap();
         let mut conn = pool.get().unwrap();
         let evidence = epatrol::evidence::dir::DirStore::new(dir.path().join("evidence"));
-        epatrol::seed::demo(&mut conn, &evidence).unwrap();
+        epatrol::demo::seed(&mut conn, &evidence).unwrap();
         // The rows a load-test batch stores (`loadtest batch`): the demo's
         // boxes in turn, one officer a batch, scans 15 s apart going back
         // in time, each batch before the previous one, judged as epatrol

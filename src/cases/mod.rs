@@ -15,7 +15,6 @@
 pub mod blocked;
 pub mod camera_record;
 pub mod compare;
-pub mod demo;
 pub mod duties;
 pub mod evidence;
 pub mod gates;

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 
 use epatrol::config::Settings;
 use epatrol::domain::Actor;
-use epatrol::{app, org, seed};
+use epatrol::{app, demo, org};
 
 use super::terminal::{api, progress_bar, read_password};
 use super::*;
@@ -79,7 +79,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     bail!("{name} is a chance between 0 and 1");
                 }
             }
-            let spec = epatrol::simulate::keying::Spec {
+            let spec = epatrol::demo::simulate::keying::Spec {
                 cases,
                 field_error_rate: error_rate,
                 resolver_error_rate,
@@ -90,7 +90,7 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 seed,
             };
             let bar = progress_bar("cases");
-            let out = epatrol::simulate::keying::run(&spec, &|done, total| {
+            let out = epatrol::demo::simulate::keying::run(&spec, &|done, total| {
                 bar.set_length(total);
                 bar.set_position(done);
             });
@@ -133,11 +133,11 @@ pub fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Seed(SeedCommand::Demo) => {
             let pool = epatrol::open_database(&settings)?;
             let mut conn = pool.get()?;
-            if !seed::is_empty(&mut conn).map_err(api)? {
+            if !demo::is_empty(&mut conn).map_err(api)? {
                 bail!("the database already has units; the demo city goes only into an empty one");
             }
             let evidence = epatrol::evidence::open(&settings)?;
-            seed::demo(&mut conn, evidence.as_ref()).map_err(api)?;
+            demo::seed(&mut conn, evidence.as_ref()).map_err(api)?;
             println!("demo city seeded; accounts are listed in README.md");
         }
         Command::Unit(UnitCommand::Add {

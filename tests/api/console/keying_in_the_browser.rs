@@ -24,7 +24,7 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
         .await;
         assert_eq!(r.status, 201, "{}", r.body);
         let id = r.body["id"].as_i64().unwrap();
-        let photo = epatrol::cases::demo::evidence_png(
+        let photo = epatrol::demo::cases::evidence_png(
             "ABC-1234",
             &[format!("TN-CAM-0042  CAM-UI-{n}"), "闖紅燈".to_owned()],
         )

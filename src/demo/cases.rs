@@ -6,7 +6,7 @@
 
 use chrono::Duration;
 
-use super::input::{CameraReading, CaseInput, Reporter};
+use crate::cases::input::{CameraReading, CaseInput, Reporter};
 use crate::db::{DbConn, now};
 use crate::domain::{Actor, UnitId, VendorId};
 use crate::error::{ApiError, ApiResult};
@@ -188,7 +188,7 @@ pub fn seed(
                 contact: format!("0912-345-{:03}", n),
             }),
         };
-        let view = super::intake::receive(conn, system, &input)?;
+        let view = crate::cases::intake::receive(conn, system, &input)?;
         let mut lines = vec![
             format!(
                 "{caption}  {}",
@@ -207,7 +207,7 @@ pub fn seed(
             });
         }
         let png = evidence_png(&plate, &lines)?;
-        super::evidence::attach(conn, files, system, view.id, "image/png", &png)?;
+        crate::cases::evidence::attach(conn, files, system, view.id, "image/png", &png)?;
         made += 1;
     }
     Ok(made)

@@ -53,7 +53,7 @@ pub fn is_empty(conn: &mut DbConn) -> ApiResult<bool> {
 
 /// Seeds the demo city; the caller checks the database is empty.
 /// Evidence images of the demo cases go to `evidence`.
-pub fn demo(conn: &mut DbConn, evidence: &dyn crate::evidence::EvidenceStore) -> ApiResult<()> {
+pub fn seed(conn: &mut DbConn, evidence: &dyn crate::evidence::EvidenceStore) -> ApiResult<()> {
     // The demo cases are judged by the catalog's legal periods.
     crate::tickets::catalog_store::ensure_loaded(conn)?;
     let system = Actor::system();
@@ -110,7 +110,7 @@ pub fn demo(conn: &mut DbConn, evidence: &dyn crate::evidence::EvidenceStore) ->
         .iter()
         .map(|c| unit_id(conn, c))
         .collect::<ApiResult<Vec<_>>>()?;
-    crate::cases::demo::seed(conn, evidence, &system, &case_units, vendor.id)?;
+    super::cases::seed(conn, evidence, &system, &case_units, vendor.id)?;
     tracing::info!(accounts = DEMO_ACCOUNTS.len(), "demo city seeded");
     Ok(())
 }
