@@ -91,6 +91,24 @@ fn check_critical(i: &CriticalInput, errors: &mut FieldErrors) {
     }
 }
 
+/// What a keying must look like before any rule is asked.
+fn keying_shape(input: &KeyingInput) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    check_critical(
+        &CriticalInput {
+            plate: input.plate.clone(),
+            vehicle_class: input.vehicle_class,
+            article_code: input.article_code.clone(),
+            violation_at: input.violation_at,
+        },
+        &mut errors,
+    );
+    if input.make.as_ref().is_some_and(|m| m.chars().count() > 40) {
+        errors.add("make", "too_long", "at most 40 characters");
+    }
+    errors
+}
+
 fn entry(case: &CaseRow, step: Step, me: UserId, c: &Critical, at: NaiveDateTime) -> EntryRow {
     EntryRow {
         id: 0,
@@ -181,7 +199,10 @@ pub fn check_keying(
     reviewers_only(&mut judged.verdict);
     let mut warnings = judged.verdict.warnings;
     warnings.extend(record_differs(&case, &settled.critical));
-    Ok((judged.verdict.errors, warnings))
+    // The shape checks the submission meets first, then the rules.
+    let mut errors = keying_shape(input).into_vec();
+    errors.extend(judged.verdict.errors);
+    Ok((errors, warnings))
 }
 
 /// Whether the law a case is judged by has been confirmed by the legal
@@ -202,20 +223,7 @@ pub fn key(
     input: &KeyingInput,
 ) -> ApiResult<CaseView> {
     let at = now();
-    let mut errors = FieldErrors::new();
-    check_critical(
-        &CriticalInput {
-            plate: input.plate.clone(),
-            vehicle_class: input.vehicle_class,
-            article_code: input.article_code.clone(),
-            violation_at: input.violation_at,
-        },
-        &mut errors,
-    );
-    if input.make.as_ref().is_some_and(|m| m.chars().count() > 40) {
-        errors.add("make", "too_long", "at most 40 characters");
-    }
-    errors.into_result(())?;
+    keying_shape(input).into_result(())?;
     // The refusal is answered after the commit, so the near misses stay.
     write_txn(conn, |conn| -> ApiResult<ApiResult<CaseView>> {
         let (case, me) = begin_step(conn, actor, id, Step::Keying, at)?;

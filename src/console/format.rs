@@ -28,6 +28,26 @@ pub fn roc_short_utc(t: DateTime<Utc>) -> String {
     roc_short(t.naive_utc())
 }
 
+/// 14:05 — a time of day in Taiwan time.
+pub fn hhmm_utc(t: DateTime<Utc>) -> String {
+    to_taiwan(t.naive_utc()).format("%H:%M").to_string()
+}
+
+/// 2,700 元 — an amount of money as it is written on a ticket.
+pub fn money(n: i64) -> String {
+    format!("{} 元", thousands(n))
+}
+
+/// A share in per cent, or "—" when nothing was expected (0 of 0 is not
+/// 100%, it is nothing to measure).
+pub fn pct_of(expected: i64, pct: f64) -> String {
+    if expected == 0 {
+        "—".to_owned()
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
 /// A time typed in Taiwan time, with a Western or ROC year:
 /// `2026-11-30 14:05:09`, `2026/11/30 14:05`, `115/11/30 14:05:09`.
 pub fn parse_local(input: &str) -> Option<DateTime<Utc>> {
@@ -104,5 +124,8 @@ mod thousands_tests {
         assert_eq!(super::thousands(12_000_000), "12,000,000");
         assert_eq!(super::thousands(-1234), "-1,234");
         assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::money(2700), "2,700 元");
+        assert_eq!(super::pct_of(0, 100.0), "—");
+        assert_eq!(super::pct_of(4, 75.0), "75.0%");
     }
 }

@@ -23,7 +23,9 @@ fn head(title: &str) -> Markup {
         meta charset="utf-8";
         meta name="viewport" content="width=device-width, initial-scale=1";
         // htmx's own indicator styles are inline, which the policy refuses.
-        meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false}"#;
+        // A refused form (422) or an error page is swapped in as a page
+        // would be shown, never dropped with only a console message.
+        meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false,"defaultSettleDelay":0,"responseHandling":[{"code":"204","swap":false},{"code":"[2345]..","swap":true}]}"#;
         title { (title) " · 電子巡簽與舉發系統" }
         link rel="stylesheet" href=(b.style.href) integrity=(b.style.integrity);
         script src=(b.htmx.href) integrity=(b.htmx.integrity) defer {}
@@ -102,6 +104,11 @@ pub fn page(title: &str, who: &Browser, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// The row of a table with nothing in it: "無資料" across its columns.
+pub fn nothing_row(columns: usize) -> Markup {
+    html! { tr.nothing { td colspan=(columns) { "無資料" } } }
 }
 
 pub fn csrf_field(who: &Browser) -> Markup {

@@ -382,6 +382,10 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+
     /// `Ok(value)` when nothing was added, else every collected error.
     pub fn into_result<T>(self, value: T) -> ApiResult<T> {
         if self.0.is_empty() {

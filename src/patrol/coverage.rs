@@ -102,46 +102,13 @@ pub fn report(
         _ => return Err(ApiError::NotFound("unit")),
     };
 
-    // What was expected.
-    let plans = store::plans_between(conn, &unit.path, period.from, period.to)?;
-    let plan_ids: Vec<PlanId> = plans.iter().map(|p| p.id).collect();
-    let (plan_officers, plan_boxes) = store::plan_members(conn, &plan_ids)?;
-    let mut officers_of: HashMap<PlanId, Vec<UserId>> = HashMap::new();
-    for (p, u) in plan_officers {
-        officers_of.entry(p).or_default().push(u);
-    }
-    let mut boxes_of: HashMap<PlanId, Vec<BoxId>> = HashMap::new();
-    for (p, b) in plan_boxes {
-        boxes_of.entry(p).or_default().push(b);
-    }
-    let mut all_boxes: Vec<BoxId> = boxes_of.values().flatten().copied().collect();
-    all_boxes.sort();
-    all_boxes.dedup();
-
-    // What happened, over the whole period plus the longest grace.
-    let first = local_to_utc(period.from.and_hms_opt(0, 0, 0).unwrap_or_default());
-    let last = local_to_utc(period.to.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::days(2);
-    let rows = store::visits_at_boxes(conn, &all_boxes, first, last)?;
-    // A flagged check-in counts once a supervisor has cleared it.
-    let flagged: Vec<_> = rows
-        .iter()
-        .filter(|r| r.5 != "accepted")
-        .map(|r| r.0)
-        .collect();
-    let reviews = store::latest_reviews(conn, &flagged)?;
-    let mut visits: HashMap<(UserId, BoxId), Vec<Visit>> = HashMap::new();
-    for (id, officer, b, at, kind, status) in rows {
-        if CheckinKind::parse(&kind).is_some_and(CheckinKind::counts_as_visit) {
-            let cleared = reviews.get(&id).is_some_and(|r| r.decision == "accept");
-            visits.entry((officer, b)).or_default().push(Visit {
-                at,
-                valid: status == "accepted" || cleared,
-            });
-        }
-    }
-    for list in visits.values_mut() {
-        list.sort_by_key(|v| v.at);
-    }
+    let Gathered {
+        plans,
+        officers_of,
+        boxes_of,
+        all_boxes,
+        visits,
+    } = gather(conn, &unit.path, period.from, period.to)?;
 
     // Judge every window.
     let mut by_box: BTreeMap<BoxId, Tally> = BTreeMap::new();
@@ -229,6 +196,73 @@ pub fn report(
                 missing,
             })
             .collect(),
+    })
+}
+
+/// What a period's audit reads: the plans in force, their officers and
+/// boxes, and the visits made at those boxes (over the period and the
+/// longest grace after it), each list in time order.
+pub(super) struct Gathered {
+    pub plans: Vec<store::PlanRow>,
+    pub officers_of: HashMap<PlanId, Vec<UserId>>,
+    pub boxes_of: HashMap<PlanId, Vec<BoxId>>,
+    pub all_boxes: Vec<BoxId>,
+    pub visits: HashMap<(UserId, BoxId), Vec<Visit>>,
+}
+
+pub(super) fn gather(
+    conn: &mut DbConn,
+    unit_path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Gathered> {
+    // What was expected.
+    let plans = store::plans_between(conn, unit_path, from, to)?;
+    let plan_ids: Vec<PlanId> = plans.iter().map(|p| p.id).collect();
+    let (plan_officers, plan_boxes) = store::plan_members(conn, &plan_ids)?;
+    let mut officers_of: HashMap<PlanId, Vec<UserId>> = HashMap::new();
+    for (p, u) in plan_officers {
+        officers_of.entry(p).or_default().push(u);
+    }
+    let mut boxes_of: HashMap<PlanId, Vec<BoxId>> = HashMap::new();
+    for (p, b) in plan_boxes {
+        boxes_of.entry(p).or_default().push(b);
+    }
+    let mut all_boxes: Vec<BoxId> = boxes_of.values().flatten().copied().collect();
+    all_boxes.sort();
+    all_boxes.dedup();
+
+    // What happened, over the whole period plus the longest grace.
+    let first = local_to_utc(from.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let last = local_to_utc(to.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::days(2);
+    let rows = store::visits_at_boxes(conn, &all_boxes, first, last)?;
+    // A flagged check-in counts once a supervisor has cleared it.
+    let flagged: Vec<_> = rows
+        .iter()
+        .filter(|r| r.5 != "accepted")
+        .map(|r| r.0)
+        .collect();
+    let reviews = store::latest_reviews(conn, &flagged)?;
+    let mut visits: HashMap<(UserId, BoxId), Vec<Visit>> = HashMap::new();
+    for (id, officer, b, at, kind, status) in rows {
+        if CheckinKind::parse(&kind).is_some_and(CheckinKind::counts_as_visit) {
+            let cleared = reviews.get(&id).is_some_and(|r| r.decision == "accept");
+            visits.entry((officer, b)).or_default().push(Visit {
+                at,
+                valid: status == "accepted" || cleared,
+            });
+        }
+    }
+    for list in visits.values_mut() {
+        list.sort_by_key(|v| v.at);
+    }
+
+    Ok(Gathered {
+        plans,
+        officers_of,
+        boxes_of,
+        all_boxes,
+        visits,
     })
 }
 

@@ -21,4 +21,5 @@ pub mod render;
 pub mod review;
 pub mod schedule;
 pub mod store;
+pub mod today;
 pub mod travel;

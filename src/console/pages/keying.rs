@@ -6,15 +6,20 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use maud::{Markup, html};
 
+use super::keying_check::{KEYING_FIELDS, answer, keying_so_far};
 use super::keying_form::{critical_input, keying_input};
+use super::work_fields::{Marks, class_select, text};
+
+/// The fields the verification and the resolution key, in order.
+const CRITICAL_FIELDS: [&str; 4] = ["plate", "vehicle_class", "article_code", "violation_at"];
 use super::work::{after_claim, case_facts, load_case, viewer};
 use crate::cases::status::{CaseStatus, Step};
 use crate::cases::view::{CaseView, EntryView};
+use crate::console::CsrfForm;
 use crate::console::format::roc_short_utc;
 use crate::console::layout::{csrf_field, html_response, page, problems};
 use crate::console::page_error::{PageError, PageResult};
 use crate::console::session::Browser;
-use crate::console::{CsrfForm, field};
 use crate::domain::CaseId;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -57,37 +62,18 @@ fn messages(errors: &[FieldError]) -> Vec<String> {
         .collect()
 }
 
-/// A text field of the form, keeping what was typed.
-fn text(form: &[(String, String)], name: &str, label: &str, attrs: &str) -> Markup {
-    let id = format!("f-{name}");
-    html! {
-        label for=(id) { (label) }
-        input id=(id) type="text" name=(name) value=(field(form, name)) autocomplete="off"
-            placeholder=(attrs) required[name != "make"];
-    }
-}
-
-fn class_select(form: &[(String, String)]) -> Markup {
-    let chosen = field(form, "vehicle_class");
-    html! {
-        label for="f-vehicle_class" { "車種" }
-        select #f-vehicle_class name="vehicle_class" required {
-            option value="" { "（選擇）" }
-            @for c in VehicleClass::ALL {
-                option value=(c.as_str()) selected[chosen == c.as_str()] { (class_name(c)) }
-            }
-        }
-    }
-}
-
 /// The critical fields, as the verification and the resolution key them.
-fn critical_fields(form: &[(String, String)], differing: &[String]) -> Markup {
+fn critical_fields(form: &[(String, String)], differing: &[String], marks: &Marks) -> Markup {
     let mark = |f: &str| differing.iter().any(|d| d == f);
     html! {
-        div class=[mark("plate").then_some("differs")] { (text(form, "plate", "車牌", "AAA-0000")) }
-        div class=[mark("vehicle_class").then_some("differs")] { (class_select(form)) }
-        div class=[mark("article_code").then_some("differs")] { (text(form, "article_code", "違規條款", "53-1")) }
-        div class=[mark("violation_at").then_some("differs")] { (text(form, "violation_at", "違規時間（臺灣時間）", "115/11/30 14:05:09")) }
+        div.row {
+            div class=[mark("plate").then_some("differs")] { (text(form, "plate", "車牌", "AAA-0000", marks)) }
+            div class=[mark("vehicle_class").then_some("differs")] { (class_select(form, marks)) }
+        }
+        div.row {
+            div class=[mark("article_code").then_some("differs")] { (text(form, "article_code", "違規條款", "53-1", marks)) }
+            div class=[mark("violation_at").then_some("differs")] { (text(form, "violation_at", "違規時間（臺灣時間）", "115/11/30 14:05:09", marks)) }
+        }
     }
 }
 
@@ -132,6 +118,15 @@ pub fn work_screen(
     let step = super::work::step_of(case.status);
     let title = step.map(super::work::step_name).unwrap_or("案件");
     let differing = case.differences.clone().unwrap_or_default();
+    let keying = Marks::new(&KEYING_FIELDS, errors, warnings);
+    // The resolution starts where the two keyings differ.
+    let critical_order: Vec<&str> = differing
+        .iter()
+        .map(String::as_str)
+        .chain(CRITICAL_FIELDS)
+        .filter(|f| CRITICAL_FIELDS.contains(f))
+        .collect();
+    let critical = Marks::new(&critical_order, errors, warnings);
     let body = html! {
         h1 { (title) "：" (case.client_id) }
         div.work {
@@ -141,15 +136,19 @@ pub fn work_screen(
                 (problems(&messages(errors)))
                 @match case.status {
                     CaseStatus::Received => {
-                        form method="post" action=(format!("/cases/{id}/keying"))
-                            hx-post=(format!("/cases/{id}/check")) hx-trigger="input changed delay:400ms, change"
-                            hx-target="#checks" hx-swap="innerHTML" hx-sync="this:replace" {
+                        form method="post" action=(format!("/cases/{id}/keying")) novalidate
+                            hx-post=(format!("/cases/{id}/keying")) hx-sync="this:drop" hx-disinherit="hx-target hx-select hx-swap hx-push-url hx-sync"
+                            hx-target="main" hx-select="main" hx-swap="outerHTML" hx-push-url="true" {
                             (csrf_field(who))
-                            div.row { div { (text(form, "plate", "車牌", "AAA-0000")) } div { (class_select(form)) } }
-                            div.row { div { (text(form, "article_code", "違規條款", "53-1")) } div { (text(form, "violation_at", "違規時間（臺灣時間）", "115/11/30 14:05:09")) } }
-                            (text(form, "place", "地點", &case.place))
-                            (text(form, "facts", "違規事實", "行經有燈光號誌管制之交岔路口闖紅燈"))
-                            div.row { div { (text(form, "fine", "罰鍰（元）", "2700")) } div { (text(form, "make", "廠牌（選填）", "例：豐田")) } }
+                            div hx-post=(format!("/cases/{id}/check")) hx-trigger="input delay:300ms, change"
+                                hx-include="closest form" hx-target="#checks" hx-swap="innerHTML"
+                                hx-sync="this:queue last" data-check {
+                                div.row { div { (text(form, "plate", "車牌", "AAA-0000", &keying)) } div { (class_select(form, &keying)) } }
+                                div.row { div { (text(form, "article_code", "違規條款", "53-1", &keying)) } div { (text(form, "violation_at", "違規時間（臺灣時間）", "115/11/30 14:05:09", &keying)) } }
+                                (text(form, "place", "地點", &case.place, &keying))
+                                (text(form, "facts", "違規事實", "行經有燈光號誌管制之交岔路口闖紅燈", &keying))
+                                div.row { div { (text(form, "fine", "罰鍰（元）", "2700", &keying)) } div { (text(form, "make", "廠牌（選填）", "例：豐田", &keying)) } }
+                            }
                             (warnings_to_acknowledge(warnings))
                             div #checks .checks aria-live="polite" {}
                             p { button type="submit" { "送出並取下一件 " kbd { "Enter" } } }
@@ -157,9 +156,11 @@ pub fn work_screen(
                     }
                     CaseStatus::Keyed => {
                         p.muted { "盲驗：請依證據重新輸入關鍵欄位，看不到第一次的輸入。" }
-                        form method="post" action=(format!("/cases/{id}/verification")) {
+                        form method="post" action=(format!("/cases/{id}/verification")) novalidate
+                            hx-post=(format!("/cases/{id}/verification")) hx-sync="this:drop" hx-disinherit="hx-target hx-select hx-swap hx-push-url hx-sync"
+                            hx-target="main" hx-select="main" hx-swap="outerHTML" hx-push-url="true" {
                             (csrf_field(who))
-                            (critical_fields(form, &[]))
+                            (critical_fields(form, &[], &critical))
                             p { button type="submit" { "送出並取下一件 " kbd { "Enter" } } }
                         }
                     }
@@ -175,9 +176,11 @@ pub fn work_screen(
                             }
                         }
                         p { "標示的欄位兩次不同。請對照證據輸入正確值：" }
-                        form method="post" action=(format!("/cases/{id}/resolution")) {
+                        form method="post" action=(format!("/cases/{id}/resolution")) novalidate
+                            hx-post=(format!("/cases/{id}/resolution")) hx-sync="this:drop" hx-disinherit="hx-target hx-select hx-swap hx-push-url hx-sync"
+                            hx-target="main" hx-select="main" hx-swap="outerHTML" hx-push-url="true" {
                             (csrf_field(who))
-                            (critical_fields(form, &differing))
+                            (critical_fields(form, &differing, &critical))
                             p { button type="submit" { "確定並取下一件 " kbd { "Enter" } } }
                         }
                     }
@@ -210,10 +213,16 @@ async fn again(
         other => return Err(PageError::Api(other)),
     };
     let case = load_case(state, who, id).await?;
-    Ok(html_response(
+    let mut answer = html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
         work_screen(who, &case, form, &errors, &warnings),
-    ))
+    );
+    // Swapped into the page it was sent from: the address stays the case's.
+    answer.headers_mut().insert(
+        actix_web::http::header::HeaderName::from_static("hx-push-url"),
+        actix_web::http::header::HeaderValue::from_static("false"),
+    );
+    Ok(answer)
 }
 
 /// Checks the keying as it is typed: the errors and warnings the
@@ -225,23 +234,18 @@ pub async fn check(
     CsrfForm { who, form }: CsrfForm,
 ) -> PageResult<HttpResponse> {
     let id = CaseId(id.into_inner());
-    let (errors, warnings) = match keying_input(&form) {
-        Ok(input) => {
-            let actor = who.actor().clone();
-            state
-                .db(move |c| crate::cases::work::check_keying(c, &actor, id, &input))
-                .await?
-        }
-        Err(errors) => (errors, Vec::new()),
-    };
-    let body = html! {
-        @if errors.is_empty() && warnings.is_empty() {
-            p.good { "✓ 檢查通過" }
-        }
-        @for m in messages(&errors) { p.error { (m) } }
-        @for m in messages(&warnings) { p.warn { "提醒：" (m) } }
-    };
-    Ok(html_response(StatusCode::OK, body))
+    let (input, unreadable) = keying_so_far(&form);
+    let actor = who.actor().clone();
+    let (mut errors, warnings) = state
+        .db(move |c| crate::cases::work::check_keying(c, &actor, id, &input))
+        .await?;
+    // A value that cannot be read stands for itself, not its stand-in.
+    errors.retain(|e| !unreadable.iter().any(|u| u.field == e.field));
+    errors.extend(unreadable);
+    Ok(html_response(
+        StatusCode::OK,
+        answer(&form, &errors, &warnings),
+    ))
 }
 
 #[post("/cases/{id}/keying")]

@@ -30,7 +30,8 @@ fn figures_card(id: &str, title: &str, f: &PersonalFigures) -> Markup {
         div.card id=(id) {
             div { (title) }
             div.big { (f.entries) " 件" }
-            div { "被發現錯誤 " (f.differences) " 處，正確率 " span.accuracy { (pct(f.accuracy())) } }
+            div { "被發現有誤 " (f.entries_found_wrong) " 件，正確率 " span.accuracy { (pct(f.accuracy())) } }
+            div.muted { "送出前被規則攔下 " (f.caught_before_submission) " 處（不計入正確率）" }
         }
     }
 }

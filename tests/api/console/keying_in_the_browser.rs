@@ -165,7 +165,7 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
     b.sign_in("V1").await;
     b.open("/vendor").await;
     let mine = b.text_of("#this-month").await;
-    assert!(mine.contains("被發現錯誤 1 處"), "{mine}");
+    assert!(mine.contains("被發現有誤 1 件"), "{mine}");
     b.screenshot("vendor-figures").await;
     b.sign_out().await;
 

@@ -6,6 +6,7 @@
 //! (`scripts/screenshots` refreshes the README's). The journeys are in
 //! the files beside; the browser session and helpers here.
 
+mod a_keyers_day;
 mod keying_in_the_browser;
 mod pages;
 mod supervising_in_the_browser;

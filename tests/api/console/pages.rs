@@ -240,12 +240,26 @@ async fn the_keying_screen_plays_video_evidence_and_speaks_chinese() {
     .await;
     assert_eq!(res.status(), 200);
     let html = String::from_utf8(read_body(res).await.to_vec()).unwrap();
-    assert!(html.contains("車牌：不是車牌號碼的格式"), "{html}");
+    // Each message beside its own field.
+    let slot = |name: &str| {
+        let open = format!(r#"id="m-{name}" hx-swap-oob="true">"#);
+        let from = html.find(&open).map(|i| i + open.len()).unwrap_or(0);
+        html[from..]
+            .split("</div>")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(slot("plate").contains("不是車牌號碼的格式"), "{html}");
     assert!(
-        html.contains("罰鍰：第53條第1項的法定罰鍰為新臺幣 1,800 至 5,400 元"),
+        slot("fine").contains("第53條第1項的法定罰鍰為新臺幣 1,800 至 5,400 元"),
         "{html}"
     );
-    assert!(html.contains("車牌：違規當日此車牌查無登記車輛"), "{html}");
+    assert!(
+        slot("plate").contains("違規當日此車牌查無登記車輛"),
+        "{html}"
+    );
+    assert_eq!(slot("place"), "", "{html}");
     assert!(!html.contains("not a plate number"), "{html}");
 
     // The API answers the same keying in its own words.
