@@ -32,6 +32,12 @@ pub const STYLE: Asset = Asset {
     bytes: include_bytes!("assets/console.css"),
 };
 
+pub const ICON: Asset = Asset {
+    name: "favicon.svg",
+    media_type: "image/svg+xml",
+    bytes: include_bytes!("assets/favicon.svg"),
+};
+
 /// An asset's address (its content hash in the name, so a new build never
 /// meets an old cached copy) and its integrity digest.
 pub struct Served {
@@ -57,6 +63,7 @@ pub struct Bundle {
     pub htmx: Served,
     pub script: Served,
     pub style: Served,
+    pub icon: Served,
 }
 
 pub fn bundle() -> &'static Bundle {
@@ -65,6 +72,7 @@ pub fn bundle() -> &'static Bundle {
         htmx: serve(&HTMX),
         script: serve(&SCRIPT),
         style: serve(&STYLE),
+        icon: serve(&ICON),
     })
 }
 
@@ -73,7 +81,7 @@ pub async fn serve_asset(path: web::Path<(String, String)>) -> HttpResponse {
     let (hash, name) = path.into_inner();
     let b = bundle();
     let href = format!("/assets/{hash}/{name}");
-    let found = [&b.htmx, &b.script, &b.style]
+    let found = [&b.htmx, &b.script, &b.style, &b.icon]
         .into_iter()
         .find(|s| s.href == href)
         .map(|s| s.asset);

@@ -48,6 +48,53 @@ pub fn pct_of(expected: i64, pct: f64) -> String {
     }
 }
 
+/// A calendar day as typed: ROC or Western year, `/` or `-` between
+/// (`115/12/08`, `115-12-08`, `2026-12-08`, `2026/12/08`).
+pub fn parse_day(input: &str) -> Option<chrono::NaiveDate> {
+    let text = input.trim().replace('/', "-");
+    let mut parts = text.splitn(3, '-');
+    let year: i32 = parts.next()?.trim().parse().ok()?;
+    let month: u32 = parts.next()?.trim().parse().ok()?;
+    let day: u32 = parts.next()?.trim().parse().ok()?;
+    let year = if year < 1911 { year + 1911 } else { year };
+    chrono::NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// A month as typed (`115/12`, `2026-12`) as the key the reports take
+/// (`2026-12`).
+pub fn parse_month(input: &str) -> Option<String> {
+    let text = input.trim().replace('/', "-");
+    let (year, month) = text.split_once('-')?;
+    let year: i32 = year.trim().parse().ok()?;
+    let month: u32 = month.trim().parse().ok()?;
+    let year = if year < 1911 { year + 1911 } else { year };
+    chrono::NaiveDate::from_ymd_opt(year, month, 1).map(|d| d.format("%Y-%m").to_string())
+}
+
+/// `2026-12` as a month is typed and read here: `115/12`.
+pub fn roc_month_input(key: &str) -> String {
+    parse_month(key)
+        .and_then(|k| {
+            let (y, m) = k.split_once('-')?;
+            Some(format!("{}/{m}", y.parse::<i32>().ok()? - 1911))
+        })
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// Reads an optional day from a query or form in either calendar; an
+/// empty field is none, an unreadable one an error.
+pub fn day_opt<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(d)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => parse_day(t)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("請以 115/12/08 的格式輸入日期")),
+    }
+}
+
 /// A time typed in Taiwan time, with a Western or ROC year:
 /// `2026-11-30 14:05:09`, `2026/11/30 14:05`, `115/11/30 14:05:09`.
 pub fn parse_local(input: &str) -> Option<DateTime<Utc>> {
@@ -95,6 +142,19 @@ mod tests {
         assert_eq!(parse_local("2026-13-01 00:00"), None);
         let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(roc_short_date(d), "115/12/01");
+        for typed in [
+            "115/12/01",
+            "115-12-01",
+            "2026-12-01",
+            "2026/12/01",
+            " 115/12/1 ",
+        ] {
+            assert_eq!(parse_day(typed), Some(d), "{typed}");
+        }
+        assert_eq!(parse_day("115/13/01"), None);
+        assert_eq!(parse_month("115/12").as_deref(), Some("2026-12"));
+        assert_eq!(parse_month("2026-12").as_deref(), Some("2026-12"));
+        assert_eq!(roc_month_input("2026-12"), "115/12");
     }
 }
 

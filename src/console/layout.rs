@@ -28,6 +28,7 @@ fn head(title: &str) -> Markup {
         meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false,"defaultSettleDelay":0,"responseHandling":[{"code":"204","swap":false},{"code":"[2345]..","swap":true}]}"#;
         title { (title) " · 電子巡簽與舉發系統" }
         link rel="stylesheet" href=(b.style.href) integrity=(b.style.integrity);
+        link rel="icon" type="image/svg+xml" href=(b.icon.href);
         script src=(b.htmx.href) integrity=(b.htmx.integrity) defer {}
         script src=(b.script.href) integrity=(b.script.integrity) defer {}
     }
@@ -103,6 +104,23 @@ pub fn page(title: &str, who: &Browser, body: Markup) -> Markup {
                 main { (body) }
             }
         }
+    }
+}
+
+/// A day field in the ROC calendar (`115/12/08`); Western dates are read
+/// too. Browsers' own date pickers follow the browser's locale instead.
+pub fn day_input(id: &str, name: &str, value: &str, required: bool) -> Markup {
+    html! {
+        input id=(id) type="text" name=(name) value=(value) inputmode="numeric"
+            placeholder="115/12/08" autocomplete="off" required[required];
+    }
+}
+
+/// A month field in the ROC calendar (`115/12`).
+pub fn month_input(id: &str, name: &str, key: &str) -> Markup {
+    html! {
+        input id=(id) type="text" name=(name) value=(super::format::roc_month_input(key))
+            inputmode="numeric" placeholder="115/12" autocomplete="off";
     }
 }
 

@@ -52,7 +52,11 @@ pub fn explain(e: &ApiError) -> String {
             "同一案件的兩個步驟不能由同一人完成（職務分離）。".into()
         }
         ApiError::Forbidden("outside_your_units") => "這不在您的單位範圍內。".into(),
-        ApiError::Forbidden(code) => format!("不允許（{code}）。"),
+        ApiError::Forbidden("password_change_required") => "請先變更密碼。".into(),
+        ApiError::Forbidden("claim_required") => "請先從佇列取得此案件。".into(),
+        ApiError::Forbidden("own_checkin") => "不能審核自己的巡簽。".into(),
+        ApiError::Forbidden("headquarters_admin_only") => "只有警察局本部的管理者可以使用。".into(),
+        ApiError::Forbidden(_) => "您不能做這件事。".into(),
         ApiError::NotFound(what) => format!("找不到{}，或不在您的範圍內。", record_name(what)),
         ApiError::Conflict { detail, code } => format!("無法完成：{detail}（{code}）"),
         ApiError::Rejected { detail, code } => format!("無法完成：{detail}（{code}）"),
@@ -134,6 +138,23 @@ pub fn refusal_messages(e: &ApiError) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refusal_is_said_in_words() {
+        for code in [
+            "role_not_allowed",
+            "outside_your_units",
+            "separation_of_duties",
+            "password_change_required",
+            "claim_required",
+            "own_checkin",
+            "headquarters_admin_only",
+            "something_new",
+        ] {
+            let said = explain(&ApiError::Forbidden(code));
+            assert!(!said.contains('_') && !said.is_ascii(), "{code}: {said}");
+        }
+    }
 
     #[test]
     fn a_record_not_found_is_named_in_words() {

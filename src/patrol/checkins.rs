@@ -87,3 +87,41 @@ pub fn waiting_reviews(conn: &mut DbConn, actor: &Actor) -> ApiResult<Vec<Checki
     views.retain(|v| v.review.is_none());
     Ok(views)
 }
+
+/// The boxes and officers of some check-ins by code and name, as people
+/// read them ("B-0001 東門圓環", "O1 王小明"), never by internal id.
+#[derive(Debug, Default)]
+pub struct Names {
+    boxes: std::collections::HashMap<crate::domain::BoxId, String>,
+    officers: std::collections::HashMap<crate::domain::UserId, String>,
+}
+
+impl Names {
+    pub fn of_box(&self, id: crate::domain::BoxId) -> &str {
+        self.boxes.get(&id).map_or("—", String::as_str)
+    }
+
+    pub fn of_officer(&self, id: crate::domain::UserId) -> &str {
+        self.officers.get(&id).map_or("—", String::as_str)
+    }
+}
+
+/// The names of the boxes and officers of `views`.
+pub fn names_of(conn: &mut DbConn, views: &[CheckinView]) -> ApiResult<Names> {
+    let mut boxes: Vec<_> = views.iter().map(|v| v.box_id).collect();
+    boxes.sort();
+    boxes.dedup();
+    let mut officers: Vec<_> = views.iter().map(|v| v.officer_id).collect();
+    officers.sort();
+    officers.dedup();
+    Ok(Names {
+        boxes: store::boxes_by_ids(conn, &boxes)?
+            .into_iter()
+            .map(|b| (b.id, format!("{} {}", b.code, b.name)))
+            .collect(),
+        officers: store::badges(conn, &officers)?
+            .into_iter()
+            .map(|(id, badge, name)| (id, format!("{badge} {name}")))
+            .collect(),
+    })
+}

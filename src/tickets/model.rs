@@ -54,6 +54,20 @@ impl ErrorType {
         }
     }
 
+    /// The name a supervisor reads in reports.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ErrorType::Plate => "車牌",
+            ErrorType::VehicleClass => "車種",
+            ErrorType::Article => "違規條款",
+            ErrorType::Time => "違規時間",
+            ErrorType::Place => "違規地點",
+            ErrorType::Person => "受處分人",
+            ErrorType::Fine => "罰鍰",
+            ErrorType::Other => "其他",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use super::officers::role_name;
-use crate::console::layout::{csrf_field, html_response, page, problems, see_other};
+use crate::console::layout::{csrf_field, html_response, nothing_row, page, problems, see_other};
 use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, field, raw_field};
@@ -91,7 +91,7 @@ fn body(who: &Browser, l: &Listing, messages: &[String], typed: &[(String, Strin
                             }
                         }
                     }
-                }
+                } @if l.people.is_empty() { (nothing_row(6)) }
             }
         }
         h2 #new-account { "新增帳號" }

@@ -7,7 +7,9 @@ use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_other};
+use crate::console::layout::{
+    csrf_field, html_response, nothing_row, ok, page, problems, see_other,
+};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, field};
@@ -66,7 +68,7 @@ fn import_errors(errors: &[FieldError]) -> Markup {
                             td { (field_label(&e.field)) }
                             td { (crate::console::words::explain(e)) }
                         }
-                    }
+                    } @if errors.is_empty() { (nothing_row(3)) }
                 }
             }
         }
@@ -151,7 +153,7 @@ fn boxes_body(
                         td.num { (b.code_serial) }
                         td { @if b.retired { "已撤除" } @else { "使用中" } }
                     }
-                }
+                } @if l.boxes.is_empty() { (nothing_row(8)) }
             }
         }
         @if admin {

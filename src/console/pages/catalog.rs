@@ -10,10 +10,13 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::keying::class_name;
-use crate::console::layout::{csrf_field, html_response, page, problems};
+use crate::console::format::roc_short_date;
+use crate::console::layout::day_input;
+use crate::console::layout::{csrf_field, html_response, nothing_row, page, problems};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, raw_field};
+use crate::domain::time::roc_date;
 use crate::domain::time::taiwan_date;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -23,6 +26,7 @@ use crate::tickets::catalog_store::{self, ArticleQuery};
 
 #[derive(Debug, Deserialize)]
 pub struct OnForm {
+    #[serde(default, deserialize_with = "crate::console::format::day_opt")]
     on: Option<NaiveDate>,
 }
 
@@ -49,7 +53,7 @@ fn sources(cites: &[Citation]) -> Markup {
                 @for c in cites {
                     li {
                         (c.kind.map(|k| k.label_zh()).unwrap_or("")) "　"
-                        @if let Some(url) = &c.url { a href=(url) rel="noreferrer" { (c.publisher.as_deref().unwrap_or(&c.source)) } }
+                        @if let Some(url) = &c.url { a href=(url) rel="noreferrer" { cite { (c.publisher.as_deref().unwrap_or(&c.source)) } } }
                         blockquote { (c.quote) }
                     }
                 }
@@ -58,38 +62,44 @@ fn sources(cites: &[Citation]) -> Markup {
     }
 }
 
+/// A note of the catalog file as this page shows it: the file's notes
+/// name its own sections by their keys, which are stored versions and not
+/// rewritten; here the section has its heading.
+fn as_shown_here(note: &str) -> String {
+    note.replace("見 notices", "見下方「尚未成為版本、未找到之條文」")
+}
+
 fn catalog_view(s: &Shown) -> Markup {
     html! {
         p #catalog-summary {
-            "目錄版本 " (s.edition) "：" (s.on) " 施行中之條款版本 "
+            "目錄版本 " code { (s.edition) } "：" (roc_date(s.on)) " 施行中之條款版本 "
             (s.summary.in_force.confirmed) " 個已確認、" (s.summary.in_force.unconfirmed) " 個未經法制單位確認；"
             "法定期限 " (s.summary.rules_in_force.confirmed) " 個已確認、" (s.summary.rules_in_force.unconfirmed) " 個未確認。"
         }
         form.row method="get" action="/admin/catalog" {
-            div { label for="on" { "生效日" } input #on type="date" name="on" value=(s.on); }
+            div { label for="on" { "生效日" } (day_input("on", "on", &roc_short_date(s.on), false)) }
             div { button type="submit" { "查詢" } }
         }
-        p #article-count { (s.articles.len()) " 條條款於 " (s.on) " 生效" }
+        p #article-count { (s.articles.len()) " 條條款於 " (roc_date(s.on)) " 生效" }
         table #articles {
             thead { tr { th { "代碼" } th { "條款" } th { "內容" } th { "罰鍰（依車種）" } th { "民眾檢舉" } th { "狀態" } th { "生效" } th { "失效" } th { "出處" } } }
             tbody {
                 @for a in &s.articles {
                     tr {
-                        td { (a.code) } td { (a.article) } td { (a.description) }
+                        td { code { (a.code) } } td { (a.article) } td { (a.description) }
                         td { @for (class, f) in &a.fines { div { (class_name(*class)) " " (report::fine_text(f)) } } }
                         td { @if a.citizen_reporting.is_some() { "得檢舉" } @else { "—" } }
                         td { (status_cell(a.status)) }
-                        td { (a.effective_from) } td { @if let Some(t) = a.effective_to { (t) } @else { "—" } }
-                        td { (sources(&a.cites)) @if let Some(n) = &a.note { p.muted { (n) } } }
+                        td { (roc_date(a.effective_from)) } td { @if let Some(t) = a.effective_to { (roc_date(t)) } @else { "—" } }
+                        td { (sources(&a.cites)) @if let Some(n) = &a.note { p.muted { (as_shown_here(n)) } } }
                     }
-                }
-                @if s.articles.is_empty() { tr { td colspan="9" { "無資料" } } }
+                } @if s.articles.is_empty() { (nothing_row(9)) }
             }
         }
         h2 { "法定期限" }
         table #rules {
             thead { tr { th { "規則" } th.num { "值" } th { "依據" } th { "狀態" } th { "生效" } th { "出處" } } }
-            tbody { @for r in &s.rules { tr { td { (r.key) } td.num { (r.value) } td { (r.basis) } td { (status_cell(r.status)) } td { (r.effective_from) } td { (sources(&r.cites)) } } } }
+            tbody { @for r in &s.rules { tr { td { code { (r.key) } } td.num { (r.value) } td { (r.basis) } td { (status_cell(r.status)) } td { (roc_date(r.effective_from)) } td { (sources(&r.cites)) } } } @if s.rules.is_empty() { (nothing_row(6)) } }
         }
         h2 { "尚未成為版本、未找到之條文" }
         ul #catalog-notices { @for n in &s.notices { li { strong { (n.about) } "：" (n.text) } } }
@@ -135,7 +145,7 @@ async fn show(
                 @if let Some(n) = notice { div.notice role="status" #catalog-notice { (n) } }
                 (catalog_view(&shown))
                 h2 { "載入新版本" }
-                p.muted { "貼上條款檔（JSON，與 API 的 POST /api/v1/catalog 相同）。新版本會加入，已載入的版本不會被改寫；任一版本有誤則全部不載入。" }
+                p.muted { "貼上條款檔（JSON，與 API 的 " code { "POST /api/v1/catalog" } " 相同）。新版本會加入，已載入的版本不會被改寫；任一版本有誤則全部不載入。" }
                 form method="post" action="/admin/catalog" {
                     (csrf_field(who))
                     label for="c-file" { "選擇檔案" }

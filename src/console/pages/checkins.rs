@@ -7,7 +7,9 @@ use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
 use crate::console::format::roc_short_utc;
-use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_other};
+use crate::console::layout::{
+    csrf_field, html_response, nothing_row, ok, page, problems, see_other,
+};
 use crate::console::page_error::{PageError, PageResult, explain};
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, field};
@@ -39,7 +41,13 @@ use crate::patrol::checkins::waiting_reviews;
 #[get("/checkins/flagged")]
 pub async fn flagged(state: web::Data<AppState>, who: Browser) -> PageResult<HttpResponse> {
     let actor = who.actor().clone();
-    let waiting = state.db(move |c| waiting_reviews(c, &actor)).await?;
+    let (waiting, names) = state
+        .db(move |c| {
+            let waiting = waiting_reviews(c, &actor)?;
+            let names = crate::patrol::checkins::names_of(c, &waiting)?;
+            Ok((waiting, names))
+        })
+        .await?;
     Ok(ok(page(
         "待審巡簽",
         &who,
@@ -53,12 +61,12 @@ pub async fn flagged(state: web::Data<AppState>, who: Browser) -> PageResult<Htt
                         @for v in &waiting {
                             tr {
                                 td { a href=(format!("/checkins/{}", v.id.0)) { (roc_short_utc(v.occurred_at)) } }
-                                td { (v.box_id.0) }
-                                td { (v.officer_id.0) }
+                                td { (names.of_box(v.box_id)) }
+                                td { (names.of_officer(v.officer_id)) }
                                 td.num { (format!("{:.0}", v.distance_m)) " 公尺" }
                                 td { @for f in &v.flags { (flag_name(*f)) " " } }
                             }
-                        }
+                        } @if waiting.is_empty() { (nothing_row(5)) }
                     }
                 }
             }
@@ -107,8 +115,12 @@ async fn checkin_screen(
     messages: &[String],
 ) -> PageResult<Markup> {
     let actor = who.actor().clone();
-    let (view, b) = state
-        .db(move |c| crate::patrol::checkins::get_with_box(c, &actor, id))
+    let (view, b, names) = state
+        .db(move |c| {
+            let (view, b) = crate::patrol::checkins::get_with_box(c, &actor, id)?;
+            let names = crate::patrol::checkins::names_of(c, std::slice::from_ref(&view))?;
+            Ok((view, b, names))
+        })
         .await?;
     Ok(page(
         "巡簽審核",
@@ -120,7 +132,7 @@ async fn checkin_screen(
                 section {
                     dl.facts {
                         dt { "掃描時間" } dd { (roc_short_utc(view.occurred_at)) }
-                        dt { "員警" } dd { (view.officer_id.0) }
+                        dt { "員警" } dd { (names.of_officer(view.officer_id)) }
                         dt { "距離" } dd { (format!("{:.0}", view.distance_m)) " 公尺（範圍 " (format!("{:.0}", b.radius_m)) " 公尺，精度 ±" (format!("{:.0}", view.position.accuracy_m)) " 公尺）" }
                         dt { "原因" } dd { @for f in &view.flags { (flag_name(*f)) " " } }
                     }

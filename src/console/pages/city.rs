@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 
-use crate::console::layout::{csrf_field, html_response, page, problems, see_other};
+use crate::console::layout::{csrf_field, html_response, nothing_row, page, problems, see_other};
 use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, field};
@@ -74,7 +74,7 @@ async fn units_body(
                             }
                         }
                     }
-                }
+                } @if units.is_empty() { (nothing_row(6)) }
             }
         }
         h2 { "新增單位" }
@@ -101,7 +101,7 @@ async fn units_body(
         h2 { "委外廠商" }
         table #vendors {
             thead { tr { th { "代碼" } th { "名稱" } th { "狀態" } } }
-            tbody { @for v in &vendors { tr { td { (v.code) } td { (v.name) } td { @if v.disabled { "已停用" } @else { "使用中" } } } } }
+            tbody { @for v in &vendors { tr { td { (v.code) } td { (v.name) } td { @if v.disabled { "已停用" } @else { "使用中" } } } } @if vendors.is_empty() { (nothing_row(3)) } }
         }
         form method="post" action="/admin/vendors" {
             (csrf_field(who))

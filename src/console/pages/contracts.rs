@@ -4,11 +4,13 @@
 //! calls (which decides who may, and refuses overlaps and prices over the
 //! cap).
 
+use crate::console::layout::nothing_row;
 use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use crate::console::layout::csrf_field;
+use crate::console::layout::day_input;
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, field};
@@ -58,7 +60,7 @@ pub fn section(
                             td.num { (money(c.yearly_amount_cap)) }
                         }
                     }
-                }
+                } @if contracts.iter().all(|(_, list)| list.is_empty()) { (nothing_row(5)) }
             }
         }
         form method="post" action="/admin/contracts" {
@@ -70,8 +72,8 @@ pub fn section(
                         @for v in vendors { option value=(v.id.0) selected[field(typed, "contract_vendor") == v.id.0.to_string()] { (v.name) } }
                     }
                 }
-                div { label for="c-start" { "開始日期" } input #c-start type="date" name="starts_on" value=(field(typed, "starts_on")) required; }
-                div { label for="c-end" { "結束日期" } input #c-end type="date" name="ends_on" value=(field(typed, "ends_on")) required; }
+                div { label for="c-start" { "開始日期" } (day_input("c-start", "starts_on", field(typed, "starts_on"), true)) }
+                div { label for="c-end" { "結束日期" } (day_input("c-end", "ends_on", field(typed, "ends_on"), true)) }
             }
             div.row {
                 div { label for="c-price" { "單價（元，至多 13）" } input #c-price type="number" min="1" max="13" name="unit_price" value=(or("unit_price", "13")) required; }
@@ -87,7 +89,7 @@ pub fn section(
 fn contract_input(form: &[(String, String)]) -> Result<(VendorId, CreateContract), ApiError> {
     let mut errors = Vec::new();
     let date = |name: &str, errors: &mut Vec<FieldError>| {
-        let d = NaiveDate::parse_from_str(field(form, name).trim(), "%Y-%m-%d").ok();
+        let d: Option<NaiveDate> = crate::console::format::parse_day(field(form, name));
         if d.is_none() {
             errors.push(FieldError::new(
                 name,

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::console::layout::{ok, page};
+use crate::console::format::{pct_of, roc_short_date};
+use crate::console::layout::{day_input, nothing_row, ok, page};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::db::DbConn;
@@ -23,7 +24,9 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize)]
 pub struct CoverageForm {
     unit_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::console::format::day_opt")]
     from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::console::format::day_opt")]
     to: Option<NaiveDate>,
     #[serde(default)]
     format: String,
@@ -39,9 +42,9 @@ fn lines(title: &str, rows: &[CoverageLine]) -> Markup {
                     tr {
                         td { (l.code) } td { (l.name) }
                         td.num { (l.expected) } td.num { (l.on_time) } td.num { (l.late) }
-                        td.num { (l.missed) } td.num { (l.flagged) } td.num { (format!("{:.1}%", l.coverage_pct)) }
+                        td.num { (l.missed) } td.num { (l.flagged) } td.num { (pct_of(l.expected, l.coverage_pct)) }
                     }
-                }
+                } @if rows.is_empty() { (nothing_row(8)) }
             }
         }
     }
@@ -180,13 +183,13 @@ pub async fn coverage_page(
                         @for u in &units { option value=(u.id.0) selected[u.id == unit] { (u.name) } }
                     }
                 }
-                div { label for="from" { "自" } input #from type="date" name="from" value=(from); }
-                div { label for="to" { "至" } input #to type="date" name="to" value=(to); }
+                div { label for="from" { "自" } (day_input("from", "from", &roc_short_date(from), false)) }
+                div { label for="to" { "至" } (day_input("to", "to", &roc_short_date(to), false)) }
                 div { button type="submit" { "查詢" } }
             }
             p { a href=(export("csv")) { "下載 CSV" } " · " a href=(export("pdf")) { "下載 PDF" } }
             div.cards {
-                div.card { div { "涵蓋率" } div.big #coverage-total { (format!("{:.1}%", report.totals.coverage_pct)) } }
+                div.card { div { "涵蓋率" } div.big #coverage-total { (pct_of(report.totals.expected, report.totals.coverage_pct)) } }
                 div.card { div { "應巡" } div.big { (report.totals.expected) } }
                 div.card { div { "未巡" } div.big { (report.totals.missed) } }
                 div.card { div { "待審" } div.big #coverage-flagged { (report.totals.flagged) } }

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, get, post, web};
 use maud::html;
 
 use crate::console::format::roc_short_utc;
-use crate::console::layout::{csrf_field, html_response, page, problems};
+use crate::console::layout::{csrf_field, html_response, nothing_row, page, problems};
 use crate::console::page_error::{PageResult, refusal_messages};
 use crate::console::session::Browser;
 use crate::console::{CsrfForm, raw_field};
@@ -56,7 +56,7 @@ async fn system_page(
                                 td.num { (k.version) } td { (roc_short_utc(k.created_at)) }
                                 td { @if k.current { "使用中（新貼紙）" } @else if k.retired_at.is_some() { "已停用" } @else { "仍接受" } }
                             }
-                        }
+                        } @if keys.is_empty() { (nothing_row(3)) }
                     }
                 }
                 form method="post" action="/admin/system/rotate-key" {

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, web};
 use maud::html;
 
-use crate::console::layout::{ok, page};
+use crate::console::layout::{nothing_row, ok, page};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::domain::Role;
@@ -61,7 +61,7 @@ pub async fn officers_page(state: web::Data<AppState>, who: Browser) -> PageResu
                             td { @if p.disabled { "已停用" } @else if p.must_change_password { "待變更密碼" } @else { "使用中" } }
                             td { a href=(format!("/coverage?unit_id={}", p.unit.id.0)) { "所屬單位涵蓋率" } }
                         }
-                    }
+                    } @if people.is_empty() { (nothing_row(6)) }
                 }
             }
         },

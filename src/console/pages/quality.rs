@@ -9,7 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::console::layout::{ok, page, problems};
+use crate::console::layout::month_input;
+use crate::console::layout::{nothing_row, ok, page, problems};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::domain::time::{month_key, taiwan_date};
@@ -23,6 +24,14 @@ use crate::state::AppState;
 pub struct QualityForm {
     from: Option<String>,
     to: Option<String>,
+}
+
+/// 115 年 12 月 — a Taiwan month key (`2026-12`) as people write it.
+fn roc_month(key: &str) -> String {
+    crate::domain::time::parse_month(key).map_or_else(
+        || key.to_owned(),
+        |d| format!("{} 年 {} 月", d.year() - 1911, d.month()),
+    )
 }
 
 fn pct(r: f64) -> String {
@@ -80,7 +89,7 @@ fn rate_table(id: &str, title: &str, lines: &[RateLine], name: impl Fn(&str) -> 
                             @if l.provisional { " " span.muted { "（未定）" } }
                         }
                     }
-                }
+                } @if lines.is_empty() { (nothing_row(5)) }
             }
         }
     }
@@ -100,8 +109,14 @@ pub async fn quality_page(
     who.allow(crate::auth::Supervisor::ROLES)?;
     let today = taiwan_date(state.clock.now());
     let year_ago = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 1).unwrap_or(today);
-    let from = query.from.clone().unwrap_or_else(|| month_key(year_ago));
-    let to = query.to.clone().unwrap_or_else(|| month_key(today));
+    // Typed as 115/12 or 2026-12; what cannot be read is refused below.
+    let typed = |m: &Option<String>| {
+        m.as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| crate::console::format::parse_month(m).unwrap_or_else(|| m.to_owned()))
+    };
+    let from = typed(&query.from).unwrap_or_else(|| month_key(year_ago));
+    let to = typed(&query.to).unwrap_or_else(|| month_key(today));
     let year = today.year();
     let actor = who.actor().clone();
     let (f, t) = (from.clone(), to.clone());
@@ -148,7 +163,7 @@ pub async fn quality_page(
         html! {
             h1 { "開單品質" }
             (period_form(&from, &to))
-            p { a href=(format!("/quality/monthly.pdf?month={to}")) { "下載 " (to) " 月報（PDF）" } }
+            p { a href=(format!("/quality/monthly.pdf?month={to}")) { "下載 " (roc_month(&to)) "月報（PDF）" } }
             div.cards {
                 div.card { div { "錯誤率（目標 0.1%）" } div.big #error-rate { (pct(o.rate)) } div { @if o.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } } }
                 div.card { div { "開單" } div.big #issued { (o.issued) } }
@@ -159,17 +174,17 @@ pub async fn quality_page(
             (trend(&d.by_month.lines))
             p.muted { "空心點為未定月份：開單後 90 天內仍可能發現錯誤。" }
             (rate_table("worst-units", "單位（最差在前）", &d.by_unit.lines, unit))
-            (rate_table("error-types", "錯誤類型", &d.by_type.lines, |k| k.to_owned()))
+            (rate_table("error-types", "錯誤類型", &d.by_type.lines, |k| crate::tickets::model::ErrorType::parse(k).map_or(k, |t| t.label_zh()).to_owned()))
             (rate_table("by-source", "來源", &o.lines, |k| source_name(k).to_owned()))
-            h2 { "開單前攔下的錯誤（near misses）" }
+            h2 { "開單前攔下的錯誤" }
             div.row {
                 table #misses-by-unit {
                     thead { tr { th { "單位" } th.num { "件數" } } }
-                    tbody { @for l in &d.misses_by_unit.lines { tr { td { (unit(&l.key)) } td.num { (l.count) } } } }
+                    tbody { @for l in &d.misses_by_unit.lines { tr { td { (unit(&l.key)) } td.num { (l.count) } } } @if d.misses_by_unit.lines.is_empty() { (nothing_row(2)) } }
                 }
                 table #misses-by-field {
                     thead { tr { th { "欄位" } th.num { "件數" } } }
-                    tbody { @for l in &d.misses_by_field.lines { tr { td { (l.key) } td.num { (l.count) } } } }
+                    tbody { @for l in &d.misses_by_field.lines { tr { td { (super::keying::field_name(&l.key)) } td.num { (l.count) } } } @if d.misses_by_field.lines.is_empty() { (nothing_row(2)) } }
                 }
             }
             h2 { "處理天數（目標 " (d.turnaround.target_days) " 天內）" }
@@ -185,7 +200,7 @@ pub async fn quality_page(
                             td.num { (format!("{:.1} 天", l.from_intake.median_days)) }
                             td.num { @if let Some(b) = l.baseline_days { (format!("{b:.0} 天")) } @else { "—" } }
                         }
-                    }
+                    } @if d.turnaround.lines.is_empty() { (nothing_row(7)) }
                 }
             }
             h2 { (e.year) " 年七大違規（目標較前一年 +1%）" }
@@ -208,8 +223,8 @@ pub async fn quality_page(
 fn period_form(from: &str, to: &str) -> Markup {
     html! {
         form.row method="get" action="/quality" {
-            div { label for="q-from" { "開單月份自" } input #q-from type="month" name="from" value=(from); }
-            div { label for="q-to" { "至" } input #q-to type="month" name="to" value=(to); }
+            div { label for="q-from" { "開單月份自" } (month_input("q-from", "from", from)) }
+            div { label for="q-to" { "至" } (month_input("q-to", "to", to)) }
             div { button type="submit" { "查詢" } }
         }
     }

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::keying::class_name;
 use crate::console::format::{roc_short, roc_short_utc};
-use crate::console::layout::{html_response, ok, page, problems};
+use crate::console::layout::day_input;
+use crate::console::layout::{html_response, nothing_row, ok, page, problems};
 use crate::console::page_error::{PageResult, explain};
 use crate::console::session::Browser;
 use crate::domain::TicketId;
@@ -40,7 +41,7 @@ fn status_name(s: TicketStatus) -> &'static str {
 }
 
 fn day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    crate::console::format::parse_day(s)
 }
 
 #[get("/tickets")]
@@ -67,8 +68,8 @@ pub async fn ticket_search(
             form.row method="get" action="/tickets" role="search" {
                 div { label for="number" { "單號" } input #number type="text" name="number" value=(q.number) data-autofocus; }
                 div { label for="plate" { "車牌" } input #plate type="text" name="plate" value=(q.plate); }
-                div { label for="from" { "違規日期自" } input #from type="date" name="from" value=(q.from); }
-                div { label for="to" { "至" } input #to type="date" name="to" value=(q.to); }
+                div { label for="from" { "違規日期自" } (day_input("from", "from", &q.from, false)) }
+                div { label for="to" { "至" } (day_input("to", "to", &q.to, false)) }
                 div { button type="submit" { "查詢" } }
             }
             p.muted { "最多列出最新 100 筆。" }
@@ -84,7 +85,7 @@ pub async fn ticket_search(
                             td { (roc_short(r.violation_at)) }
                             td.num { (r.fine) }
                         }
-                    }
+                    } @if rows.is_empty() { (nothing_row(6)) }
                 }
             }
             @if rows.is_empty() { p { "沒有符合的舉發單。" } }

@@ -8,7 +8,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::console::layout::{ok, page};
+use crate::console::layout::month_input;
+use crate::console::layout::{nothing_row, ok, page};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::contracts::statement::Statement;
@@ -54,7 +55,7 @@ fn statement_table(statements: &[Statement]) -> Markup {
                             }
                         }
                     }
-                }
+                } @if statements.is_empty() { (nothing_row(7)) }
             }
         }
     }
@@ -68,7 +69,14 @@ pub async fn vendor_page(
 ) -> PageResult<HttpResponse> {
     let now = state.clock.now();
     let today = taiwan_date(now);
-    let month = query.month.clone().unwrap_or_else(|| month_key(today));
+    let month = query
+        .month
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+        .map_or_else(
+            || month_key(today),
+            |m| crate::console::format::parse_month(m).unwrap_or_else(|| m.to_owned()),
+        );
     let first = crate::domain::time::parse_month(&month)
         .ok_or(crate::error::ApiError::field("month", "format", "YYYY-MM"))?;
     let next = first
@@ -116,13 +124,13 @@ pub async fn vendor_page(
                     h2 { "被發現錯誤的欄位（" (month_label) "）" }
                     table #my-fields {
                         thead { tr { th { "欄位" } th.num { "次數" } } }
-                        tbody { @for (f, n) in &period.by_field { tr { td { (super::keying::field_name(f)) } td.num { (n) } } } }
+                        tbody { @for (f, n) in &period.by_field { tr { td { (super::keying::field_name(f)) } td.num { (n) } } } @if period.by_field.is_empty() { (nothing_row(2)) } }
                     }
                 }
             }
             h2 { "合約與月結（" (month_label) "）" }
             form.row method="get" action="/vendor" {
-                div { label for="m" { "月份" } input #m type="month" name="month" value=(month); }
+                div { label for="m" { "月份" } (month_input("m", "month", &month)) }
                 div { button type="submit" { "查詢" } }
             }
             (statement_table(&statements))

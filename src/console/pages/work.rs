@@ -10,7 +10,7 @@ use crate::cases::status::{CaseStatus, Step};
 use crate::cases::view::CaseView;
 use crate::console::CsrfForm;
 use crate::console::format::roc_short_utc;
-use crate::console::layout::{csrf_field, ok, page, see_other};
+use crate::console::layout::{csrf_field, nothing_row, ok, page, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::domain::CaseId;
@@ -103,7 +103,7 @@ pub async fn queue_page(
                                     td { "#" (b.case_id.0) }
                                     td { (block_words(b.reason)) }
                                 }
-                            }
+                            } @if blocked.is_empty() { (nothing_row(2)) }
                         }
                     }
                 }
@@ -213,6 +213,37 @@ pub async fn load_case(state: &AppState, who: &Browser, id: CaseId) -> PageResul
         .await?)
 }
 
+/// The critical values both keyings of a case in resolution agree on, as
+/// the form carries them.
+fn agreed_values(case: &CaseView) -> Vec<(String, String)> {
+    if case.status != CaseStatus::InResolution {
+        return Vec::new();
+    }
+    let differing = case.differences.clone().unwrap_or_default();
+    let Some(keyed) = case
+        .entries
+        .iter()
+        .flatten()
+        .rev()
+        .find(|e| e.step == Step::Keying)
+    else {
+        return Vec::new();
+    };
+    [
+        ("plate", keyed.plate.clone()),
+        ("vehicle_class", keyed.vehicle_class.as_str().to_owned()),
+        ("article_code", keyed.article_code.clone()),
+        (
+            "violation_at",
+            crate::console::format::input_value(keyed.violation_at),
+        ),
+    ]
+    .into_iter()
+    .filter(|(f, _)| !differing.iter().any(|d| d == f))
+    .map(|(f, v)| (f.to_owned(), v))
+    .collect()
+}
+
 #[get("/cases/{id}/work")]
 pub async fn work_page(
     state: web::Data<AppState>,
@@ -221,8 +252,10 @@ pub async fn work_page(
 ) -> PageResult<HttpResponse> {
     let id = CaseId(id.into_inner());
     let case = load_case(&state, &who, id).await?;
-    // The place of the camera or report is what the ticket normally says.
-    let start = vec![("place".to_owned(), case.place.clone())];
+    // The place of the camera or report is what the ticket normally says;
+    // a resolution retypes only what the two keyings disagree on.
+    let mut start = vec![("place".to_owned(), case.place.clone())];
+    start.extend(agreed_values(&case));
     // A reviewer sees at once what the approval will ask to acknowledge.
     let actor = who.actor().clone();
     let warnings = state

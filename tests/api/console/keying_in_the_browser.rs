@@ -154,10 +154,21 @@ async fn a_camera_case_with_a_mismatch_goes_from_keying_to_an_issued_ticket_in_t
     let marked = b.client.find_all(Locator::Css("tr.differs")).await.unwrap();
     assert_eq!(marked.len(), 2, "the plate row of each keying is marked");
     b.screenshot("resolution").await;
-    b.type_in("plate", "ABC-1234").await;
-    b.choose("vehicle_class", "car").await;
-    b.type_in("article_code", "53-1").await;
-    b.type_in("violation_at", &format!("{time}\u{E007}")).await;
+    // Only the plate differs: the cursor is on it, the rest is filled in
+    // with what both keyed, and the plate alone is retyped.
+    let focused = b
+        .client
+        .execute("return document.activeElement.name", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("plate"));
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("ABC-1234\u{E007}")
+        .await
+        .unwrap();
     b.wait_for_path("/work/resolution").await;
     b.sign_out().await;
 

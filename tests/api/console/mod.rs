@@ -10,6 +10,7 @@ mod a_keyers_day;
 mod keying_in_the_browser;
 mod pages;
 mod supervising_in_the_browser;
+mod words;
 
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};

@@ -368,7 +368,7 @@ async fn an_administrator_sets_up_units_accounts_keys_and_the_registry() {
     // A supervisor has no city tools.
     b.sign_in("S1100").await;
     b.open("/admin/system").await;
-    assert!(b.text().await.contains("不允許") || b.text().await.contains("不能"));
+    assert!(b.text().await.contains("只有警察局本部的管理者可以使用"));
     b.open("/").await;
     b.sign_out().await;
 

@@ -7,6 +7,8 @@ use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 
 use super::{messages, weekday_name, weekday_value};
+use crate::console::format::roc_short_date;
+use crate::console::layout::day_input;
 use crate::console::layout::{csrf_field, html_response, ok, page, problems, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
@@ -92,8 +94,8 @@ fn new_plan_form(
                 div { label for="p-name" { "名稱" } input #p-name type="text" name="name" value=(field(form, "name")) required maxlength="100"; }
             }
             div.row {
-                div { label for="p-from" { "開始日期" } input #p-from type="date" name="starts_on" value=(today) required; }
-                div { label for="p-to" { "結束日期" } input #p-to type="date" name="ends_on" value=(field(form, "ends_on")) required; }
+                div { label for="p-from" { "開始日期" } (day_input("p-from", "starts_on", &today, true)) }
+                div { label for="p-to" { "結束日期" } (day_input("p-to", "ends_on", field(form, "ends_on"), true)) }
                 div { label for="p-ws" { "時段開始" } input #p-ws type="time" name="window_start" value=(or("window_start", "08:00")) required; }
                 div { label for="p-we" { "時段結束" } input #p-we type="time" name="window_end" value=(or("window_end", "10:00")) required; }
             }
@@ -146,10 +148,10 @@ pub async fn new_plan_page(state: web::Data<AppState>, who: Browser) -> PageResu
     let ch = state.db(move |c| choices(c, &actor)).await?;
     let today = taiwan_date(state.clock.now());
     let defaults = vec![
-        ("starts_on".to_owned(), today.to_string()),
+        ("starts_on".to_owned(), roc_short_date(today)),
         (
             "ends_on".to_owned(),
-            (today + Duration::days(30)).to_string(),
+            roc_short_date(today + Duration::days(30)),
         ),
     ];
     Ok(ok(page(
@@ -176,8 +178,12 @@ fn plan_input(form: &[(String, String)]) -> Result<CreatePlan, Vec<FieldError>> 
         _ => number("grace_minutes", "寬限分鐘"),
     };
     let mut date = |name: &str| -> NaiveDate {
-        field(form, name).parse().unwrap_or_else(|_| {
-            errors.push(FieldError::new(name, "invalid", "請選擇日期"));
+        crate::console::format::parse_day(field(form, name)).unwrap_or_else(|| {
+            errors.push(FieldError::new(
+                name,
+                "invalid",
+                "請以 115/12/08 的格式輸入日期",
+            ));
             NaiveDate::default()
         })
     };

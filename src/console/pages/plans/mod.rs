@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use crate::console::CsrfForm;
 use crate::console::format::{roc_short_date, roc_short_utc};
-use crate::console::layout::{csrf_field, ok, page, problems, see_other};
+use crate::console::layout::day_input;
+use crate::console::layout::{csrf_field, nothing_row, ok, page, problems, see_other};
 use crate::console::page_error::PageResult;
 use crate::console::session::Browser;
 use crate::domain::PlanId;
@@ -101,7 +102,7 @@ fn plan_rows(plans: &[PlanView]) -> Markup {
                         td.num { (p.boxes.len()) }
                         td { @if p.retired { "已停用" } @else { "使用中" } }
                     }
-                }
+                } @if plans.is_empty() { (nothing_row(9)) }
             }
         }
     }
@@ -146,7 +147,9 @@ pub async fn plans_page(
 
 #[derive(Debug, Deserialize)]
 pub struct PreviewForm {
+    #[serde(default, deserialize_with = "crate::console::format::day_opt")]
     from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::console::format::day_opt")]
     to: Option<NaiveDate>,
 }
 
@@ -216,8 +219,8 @@ pub async fn plan_page(
             }
             h2 { "應巡預覽" }
             form.row method="get" action=(format!("/plans/{}", plan.id.0)) {
-                div { label for="pv-from" { "自" } input #pv-from type="date" name="from" value=(from); }
-                div { label for="pv-to" { "至" } input #pv-to type="date" name="to" value=(to); }
+                div { label for="pv-from" { "自" } (day_input("pv-from", "from", &roc_short_date(from), false)) }
+                div { label for="pv-to" { "至" } (day_input("pv-to", "to", &roc_short_date(to), false)) }
                 div { button type="submit" { "預覽" } }
             }
             (problems(&preview_error))
@@ -227,7 +230,7 @@ pub async fn plan_page(
                 tbody {
                     @for (start, end, visits) in windows.iter().take(PREVIEW_WINDOWS) {
                         tr { td { (roc_short_utc(*start)) } td { (roc_short_utc(*end)) } td.num { (visits) } }
-                    }
+                    } @if windows.is_empty() { (nothing_row(3)) }
                 }
             }
             @if window_count > PREVIEW_WINDOWS { p.muted { "僅列出前 " (PREVIEW_WINDOWS) " 個時段。" } }
