@@ -7,6 +7,7 @@
 //! the files beside; the browser session and helpers here.
 
 mod a_keyers_day;
+mod judged_by_axe;
 mod keying_in_the_browser;
 mod pages;
 mod supervising_in_the_browser;
@@ -81,6 +82,8 @@ impl Session {
                     "--lang=zh-TW", format!("--user-data-dir={}", profile.display()),
                 ],
             },
+            // The console's own log, read by the accessibility walk.
+            "goog:loggingPrefs": {"browser": "ALL"},
         });
         let caps = caps.as_object().unwrap().clone();
         let started = Instant::now();

@@ -15,7 +15,7 @@ use crate::cases::{REGISTRY, World, camera_case, import_registry, keying};
 use crate::common::*;
 
 /// Every page of the console's menus, and the queues of each step.
-const PAGES: [&str; 17] = [
+pub(super) const PAGES: [&str; 17] = [
     "/",
     "/checkins/flagged",
     "/coverage",
@@ -35,7 +35,7 @@ const PAGES: [&str; 17] = [
     "/admin/system",
 ];
 
-const BADGES: [&str; 6] = ["HQA", "SUP-IN", "O1", "K1", "V1", "VS1"];
+pub(super) const BADGES: [&str; 6] = ["HQA", "SUP-IN", "O1", "K1", "V1", "VS1"];
 
 /// Latin words a Taiwanese user reads as their own on these pages.
 const ALLOWED: [&str; 4] = ["km", "kb", "mb", "ms"];
@@ -59,10 +59,7 @@ fn visible_text(html: &str) -> String {
             "cite",
         ]
         .iter()
-        .find(|t| {
-            rest[1..].starts_with(*t)
-                && rest[1 + t.len()..].starts_with(['>', ' '])
-        })
+        .find(|t| rest[1..].starts_with(*t) && rest[1 + t.len()..].starts_with(['>', ' ']))
         .map(|t| format!("</{t}>"));
         let end = match skip_to {
             Some(close) => rest.find(&close).map(|i| i + close.len()),
@@ -115,6 +112,37 @@ fn western_dates(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Something on the pages: a case keyed after a refused submission (so
+/// near misses by field), waiting for its verification.
+pub(super) async fn something_on_the_pages<S, B>(srv: &S, app: &crate::common::TestApp)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let admin = login(srv, "HQA").await;
+    assert_eq!(import_registry(srv, &admin, REGISTRY).await.status, 201);
+    let intake = login(srv, "SUP-IN").await;
+    let case = post(
+        &srv,
+        "/api/v1/cases",
+        Some(&intake),
+        camera_case(app, "CAM-W", 30),
+    )
+    .await;
+    let id = case.body["id"].as_i64().unwrap();
+    let keyer = login(srv, "K1").await;
+    post(srv, "/api/v1/queues/keying/claim", Some(&keyer), json!({})).await;
+    let path = format!("/api/v1/cases/{id}/keying");
+    let refused = post(srv, &path, Some(&keyer), keying(&case.body, "MKA-567")).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let keyed = post(srv, &path, Some(&keyer), keying(&case.body, "ABC-1234")).await;
+    assert_eq!(keyed.status, 200, "{}", keyed.body);
+}
+
 #[test]
 fn the_readers_find_what_they_look_for() {
     let text = visible_text(
@@ -134,26 +162,7 @@ fn the_readers_find_what_they_look_for() {
 async fn every_page_speaks_the_users_language_to_every_role() {
     let w = World::new();
     let srv = w.app.service().await;
-    // Something on the pages: a case keyed after a refused submission (so
-    // near misses by field), waiting for its verification.
-    let admin = login(&srv, "HQA").await;
-    assert_eq!(import_registry(&srv, &admin, REGISTRY).await.status, 201);
-    let intake = login(&srv, "SUP-IN").await;
-    let case = post(
-        &srv,
-        "/api/v1/cases",
-        Some(&intake),
-        camera_case(&w.app, "CAM-W", 30),
-    )
-    .await;
-    let id = case.body["id"].as_i64().unwrap();
-    let keyer = login(&srv, "K1").await;
-    post(&srv, "/api/v1/queues/keying/claim", Some(&keyer), json!({})).await;
-    let path = format!("/api/v1/cases/{id}/keying");
-    let refused = post(&srv, &path, Some(&keyer), keying(&case.body, "MKA-567")).await;
-    assert_eq!(refused.status, 422, "{}", refused.body);
-    let keyed = post(&srv, &path, Some(&keyer), keying(&case.body, "ABC-1234")).await;
-    assert_eq!(keyed.status, 200, "{}", keyed.body);
+    something_on_the_pages(&srv, &w.app).await;
     let mut faults = Vec::new();
     for badge in BADGES {
         let cookies = console_cookies(&srv, badge).await;
