@@ -6,6 +6,7 @@ mod boxes;
 mod codes;
 mod coverage;
 mod scans;
+mod supervisors_day;
 
 use crate::common::*;
 use actix_web::http::Method;
