@@ -44,6 +44,7 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         None => None,
     };
     let workers = settings.workers;
+    let ticket_prefix = settings.ticket_prefix.clone();
     let node = crate::startup::start(settings)?;
     let state = node.state.clone();
     if demo {
@@ -51,6 +52,11 @@ pub fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         if demo::is_empty(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
             demo::seed(&mut conn, state.evidence.as_ref())
                 .map_err(|e| anyhow::anyhow!("seeding the demo city: {e}"))?;
+            // A year behind it, so its supervisors' and vendors' pages show
+            // a department at work (`epatrol seed demo` leaves it out: the
+            // benchmarks generate their own).
+            demo::history::seed_year(&mut conn, &ticket_prefix)
+                .map_err(|e| anyhow::anyhow!("writing the demo city's year: {e}"))?;
             tracing::info!(
                 "demo city seeded; sign in as O0111 / {}",
                 demo::DEMO_PASSWORD

@@ -4,6 +4,7 @@
 //! - `city.rs`: the demo city (units, accounts, a vendor, boxes, plans);
 //! - `cases.rs`: its outsourced work (a registry extract, camera cases and
 //!   citizen reports with drawn evidence);
+//! - `history.rs`: a year of tickets and two months of check-ins behind it;
 //! - `simulate/`: `epatrol simulate keying`, the keying workflow's error
 //!   rate under simulated keyers.
 //!
@@ -13,6 +14,7 @@
 
 pub mod cases;
 pub mod city;
+pub mod history;
 pub mod simulate;
 
 pub use city::{DEMO_PASSWORD, is_empty, seed};

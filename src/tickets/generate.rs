@@ -103,6 +103,23 @@ pub fn tickets(
     year: i32,
     progress: &dyn Fn(u64, u64),
 ) -> ApiResult<u64> {
+    let start = from_taiwan(
+        NaiveDate::from_ymd_opt(year, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .ok_or_else(|| ApiError::bad_request("bad_year", "no such year"))?,
+    );
+    tickets_from(conn, prefix, count, start, progress)
+}
+
+/// Writes `count` tickets issued in the 365 days from `start` (UTC), none
+/// after now; returns how many.
+pub fn tickets_from(
+    conn: &mut DbConn,
+    prefix: &str,
+    count: u32,
+    start: NaiveDateTime,
+    progress: &dyn Fn(u64, u64),
+) -> ApiResult<u64> {
     let stations: Vec<UnitId> = units::table
         .filter(units::kind.eq("station"))
         .select(units::id)
@@ -117,11 +134,6 @@ pub fn tickets(
             "seed the demo city first (epatrol seed demo)",
         ));
     }
-    let start = from_taiwan(
-        NaiveDate::from_ymd_opt(year, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .ok_or_else(|| ApiError::bad_request("bad_year", "no such year"))?,
-    );
     let vendor: Option<i64> = vendors::table
         .select(vendors::id)
         .order(vendors::id)
@@ -271,7 +283,7 @@ pub fn tickets(
             c,
             Actor::system()
                 .audit("generate.tickets", "ticket")
-                .details(serde_json::json!({"count": count, "year": year})),
+                .details(serde_json::json!({"count": count, "from": start.to_string()})),
         )?;
         Ok::<_, ApiError>(())
     })?;

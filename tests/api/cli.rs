@@ -379,7 +379,27 @@ fn a_taken_port_is_reported_before_anything_is_migrated() {
     assert!(!db.data_dir().join("jwt-secret").exists());
 }
 
+/// One number from the test's database, on either backend.
+fn count(db: &TestDb, sql: &str) -> i64 {
+    use diesel::Connection;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let n = if db.is_postgres() {
+        let mut c = diesel::PgConnection::establish(&db.url).unwrap();
+        diesel::sql_query(sql).get_result::<N>(&mut c).unwrap()
+    } else {
+        let path = db.data_dir().join("test.db");
+        let mut c = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        diesel::sql_query(sql).get_result::<N>(&mut c).unwrap()
+    };
+    n.n
+}
+
 /// A host name is an address; with port 0 the log names the port bound.
+/// Served as the demo, the city is seeded with a year of history.
 #[test]
 fn a_host_name_binds_and_the_log_names_the_port_bound() {
     use std::io::{BufRead, BufReader};
@@ -418,4 +438,18 @@ fn a_host_name_binds_and_the_log_names_the_port_bound() {
     let _ = child.wait();
     let answer = answer.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The demo city has a year behind it: tickets in every month of it,
+    // check-ins against the plans.
+    let months = count(
+        &db,
+        "SELECT COUNT(DISTINCT substr(CAST(issued_at AS TEXT), 1, 7)) AS n FROM tickets",
+    );
+    assert!(months >= 12, "tickets in {months} months");
+    assert!(count(&db, "SELECT COUNT(*) AS n FROM checkins") > 1000);
+    assert!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM tickets WHERE supersedes_id IS NOT NULL"
+        ) > 0
+    );
 }
