@@ -21,5 +21,6 @@ pub mod render;
 pub mod review;
 pub mod schedule;
 pub mod store;
+pub mod sun;
 pub mod today;
 pub mod travel;

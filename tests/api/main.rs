@@ -10,6 +10,7 @@
 )]
 
 mod common;
+mod sun_taps;
 
 mod audit;
 mod auth;
