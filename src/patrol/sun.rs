@@ -93,6 +93,33 @@ pub fn sdm_mac(session_key: &Key, mac_input: &[u8]) -> [u8; 8] {
     out
 }
 
+/// Why a tag's key cannot be diversified from these inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiversificationTooLong;
+
+/// A tag's own AES-128 key from a master key, as NXP's AN10922 (§2.2.1,
+/// AES-128) diversifies it: CMAC(master, 01h ‖ M), M = UID ‖ AID ‖
+/// system identifier. AN10922 pads 01h ‖ M to 32 bytes and takes the CMAC
+/// subkey K2 when it padded — which is what standard AES-CMAC does with a
+/// message of 17 to 31 bytes (and K1 at exactly 32) — so M is kept 16 to
+/// 31 bytes long and the RustCrypto CMAC computes it.
+pub fn diversify(
+    master: &Key,
+    uid: &[u8; 7],
+    aid: [u8; 3],
+    system: &[u8],
+) -> Result<Key, DiversificationTooLong> {
+    let mut d = Vec::with_capacity(32);
+    d.push(0x01);
+    d.extend_from_slice(uid);
+    d.extend_from_slice(&aid);
+    d.extend_from_slice(system);
+    if !(17..=32).contains(&d.len()) {
+        return Err(DiversificationTooLong);
+    }
+    Ok(cmac(master, &d))
+}
+
 /// Verifies a tap: decrypts its PICCData, recomputes its SDMMAC and
 /// compares in constant time. Returns the UID and counter it proves.
 pub fn verify(
@@ -135,6 +162,24 @@ mod tests {
         let tap = verify(&ZERO, &ZERO, &hex(PICC), &hex(MAC), &[]).unwrap();
         assert_eq!(tap.uid.to_vec(), hex("04DE5F1EACC040"));
         assert_eq!(tap.counter, 61);
+    }
+
+    /// AN10922's AES-128 example: master 00112233…EEFF, UID 04782E21801D80,
+    /// AID 3042F5, system identifier "NXP Abu" (4E585020416275) →
+    /// A8DD63A3B89D54B37CA802473FDA9175.
+    #[test]
+    fn the_published_diversification_example() {
+        let master: Key = hex("00112233445566778899AABBCCDDEEFF").try_into().unwrap();
+        let uid: [u8; 7] = hex("04782E21801D80").try_into().unwrap();
+        let key = diversify(&master, &uid, [0x30, 0x42, 0xF5], b"NXP Abu").unwrap();
+        assert_eq!(key.to_vec(), hex("A8DD63A3B89D54B37CA802473FDA9175"));
+        assert_eq!(
+            diversify(&master, &uid, [0, 0, 0], b"ab"),
+            Err(DiversificationTooLong),
+            "AN10922 pads a short input to 32 bytes; standard CMAC would not"
+        );
+        assert!(diversify(&master, &uid, [0, 0, 0], &[0; 22]).is_err());
+        assert!(diversify(&master, &uid, [0, 0, 0], &[0; 21]).is_ok());
     }
 
     #[test]
