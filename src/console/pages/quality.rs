@@ -34,6 +34,12 @@ fn roc_month(key: &str) -> String {
     )
 }
 
+/// A tick as a share: 0.05%, 0.1%, 0.15% — as few decimals as it needs.
+fn tick_label(r: f64) -> String {
+    let text = format!("{:.3}", r * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
 fn pct(r: f64) -> String {
     format!("{:.3}%", r * 100.0)
 }
@@ -44,9 +50,28 @@ fn source_name(key: &str) -> &str {
 
 /// The months as a line against the 0.1% line, drawn inline (no files, no
 /// internet); provisional months are drawn hollow.
+/// The chart's axis: a round top (1, 2 or 5 × a power of ten, at or above
+/// the highest rate and twice the target) and its ticks, four or five of
+/// them.
+fn axis(highest: f64) -> (f64, Vec<f64>) {
+    let want = highest.max(TARGET * 2.0);
+    let magnitude = 10f64.powf(want.log10().floor());
+    let step = [0.1, 0.2, 0.25, 0.5, 1.0, 2.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| (want / s).ceil() <= 5.0)
+        .unwrap_or(magnitude);
+    let top = (want / step).ceil() * step;
+    let ticks = (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|t| *t <= top + step / 1000.0)
+        .collect();
+    (top, ticks)
+}
+
 fn trend(lines: &[RateLine]) -> Markup {
-    let (w, h, left, bottom) = (640.0_f64, 220.0_f64, 48.0_f64, 190.0_f64);
-    let top = lines.iter().map(|l| l.rate).fold(TARGET * 2.0, f64::max) * 1.1;
+    let (w, h, left, bottom) = (640.0_f64, 220.0_f64, 56.0_f64, 190.0_f64);
+    let (top, ticks) = axis(lines.iter().map(|l| l.rate).fold(0.0, f64::max));
     let n = lines.len().max(1) as f64;
     let x = |i: usize| left + (i as f64 + 0.5) * (w - left - 10.0) / n;
     let y = |r: f64| bottom - r / top * (bottom - 20.0);
@@ -61,7 +86,10 @@ fn trend(lines: &[RateLine]) -> Markup {
             line x1=(left) y1="20" x2=(left) y2=(bottom) stroke="#222" {}
             line x1=(left) y1=(format!("{:.1}", y(TARGET))) x2=(w - 10.0) y2=(format!("{:.1}", y(TARGET))) stroke="#b42318" stroke-dasharray="6 4" {}
             text x=(left + 4.0) y=(format!("{:.1}", y(TARGET) - 4.0)) font-size="11" fill="#b42318" { "目標 0.1%" }
-            text x="4" y="24" font-size="11" { (pct(top)) }
+            @for t in &ticks {
+                line x1=(left - 4.0) y1=(format!("{:.1}", y(*t))) x2=(left) y2=(format!("{:.1}", y(*t))) stroke="#222" {}
+                text x=(left - 6.0) y=(format!("{:.1}", y(*t) + 4.0)) font-size="11" text-anchor="end" { (tick_label(*t)) }
+            }
             polyline points=(points.join(" ")) fill="none" stroke="#0b5cad" stroke-width="2" {}
             @for (i, l) in lines.iter().enumerate() {
                 circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(l.rate))) r="4"
@@ -255,4 +283,25 @@ pub async fn monthly_pdf(
             format!("attachment; filename=\"{name}\""),
         ))
         .body(pdf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_axis_ends_on_a_round_tick() {
+        // The highest month at 0.2%: the axis reads 0, 0.05, … 0.2%.
+        let (top, ticks) = axis(0.002);
+        assert!((top - 0.002).abs() < 1e-12);
+        let labels: Vec<String> = ticks.iter().map(|t| tick_label(*t)).collect();
+        assert_eq!(labels, ["0%", "0.05%", "0.1%", "0.15%", "0.2%"]);
+        // Nothing wrong yet: the target still sets the scale.
+        assert_eq!(axis(0.0).0, axis(0.002).0);
+        // A bad year: 0.37% rounds up to 0.4%.
+        let (top, ticks) = axis(0.0037);
+        assert!((top - 0.004).abs() < 1e-12);
+        assert_eq!(tick_label(*ticks.last().unwrap()), "0.4%");
+        assert!(ticks.len() <= 6);
+    }
 }
