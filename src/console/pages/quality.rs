@@ -136,16 +136,7 @@ pub async fn quality_page(
 ) -> PageResult<HttpResponse> {
     who.allow(crate::auth::Supervisor::ROLES)?;
     let today = taiwan_date(state.clock.now());
-    let year_ago = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 1).unwrap_or(today);
-    // Typed as 115/12 or 2026-12; what cannot be read is refused below.
-    let typed = |m: &Option<String>| {
-        m.as_deref()
-            .filter(|m| !m.trim().is_empty())
-            .map(|m| crate::console::format::parse_month(m).unwrap_or_else(|| m.to_owned()))
-    };
-    let from = typed(&query.from).unwrap_or_else(|| month_key(year_ago));
-    let to = typed(&query.to).unwrap_or_else(|| month_key(today));
-    let year = today.year();
+    let (from, to) = period(&query, today);
     let actor = who.actor().clone();
     let (f, t) = (from.clone(), to.clone());
     let figures = state
@@ -155,26 +146,56 @@ pub async fn quality_page(
                 .map(|u| (u.id.0.to_string(), u.name))
                 .collect();
             Ok(Figures {
-                dashboard: dashboard(c, &actor, &f, &t, year)?,
+                dashboard: dashboard(c, &actor, &f, &t, today.year())?,
                 unit_names,
             })
         })
         .await;
-    let figures = match figures {
-        Ok(f) => f,
+    let body = match figures {
+        Ok(figures) => quality_view(&figures, &from, &to),
         Err(ApiError::Validation(errors)) => {
             let messages: Vec<String> = errors
                 .iter()
-                .map(|e| format!("{}：{}", e.field, crate::console::words::explain(e)))
+                .map(|e| {
+                    format!(
+                        "{}：{}",
+                        month_field(&e.field),
+                        crate::console::words::explain(e)
+                    )
+                })
                 .collect();
-            return Ok(ok(page(
-                "開單品質",
-                &who,
-                html! { h1 { "開單品質" } (period_form(&from, &to)) (problems(&messages)) },
-            )));
+            html! { h1 { "開單品質" } (period_form(&from, &to)) (problems(&messages)) }
         }
         Err(other) => return Err(other.into()),
     };
+    Ok(ok(page("開單品質", &who, body)))
+}
+
+/// The months asked for (typed as 115/12 or 2026-12; what cannot be read
+/// is passed on and refused by the report), by default the last year.
+fn period(query: &QualityForm, today: NaiveDate) -> (String, String) {
+    let year_ago = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 1).unwrap_or(today);
+    let typed = |m: &Option<String>| {
+        m.as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| crate::console::format::parse_month(m).unwrap_or_else(|| m.to_owned()))
+    };
+    (
+        typed(&query.from).unwrap_or_else(|| month_key(year_ago)),
+        typed(&query.to).unwrap_or_else(|| month_key(today)),
+    )
+}
+
+fn month_field(field: &str) -> &str {
+    match field {
+        "from" => "開單月份自",
+        "to" => "開單月份至",
+        other => other,
+    }
+}
+
+/// The page's figures: cards, the trend, the tables.
+fn quality_view(figures: &Figures, from: &str, to: &str) -> Markup {
     let unit = |key: &str| {
         figures
             .unit_names
@@ -185,67 +206,63 @@ pub async fn quality_page(
     let d = &figures.dashboard;
     let o = &d.overall;
     let e = &d.enforcement;
-    Ok(ok(page(
-        "開單品質",
-        &who,
-        html! {
-            h1 { "開單品質" }
-            (period_form(&from, &to))
-            p { a href=(format!("/quality/monthly.pdf?month={to}")) { "下載 " (roc_month(&to)) "月報（PDF）" } }
-            div.cards {
-                div.card { div { "錯誤率（目標 0.1%）" } div.big #error-rate { (pct(o.rate)) } div { @if o.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } } }
-                div.card { div { "開單" } div.big #issued { (o.issued) } }
-                div.card { div { "有錯" } div.big { (o.with_error) } }
-                div.card { div { "開單前攔下" } div.big #near-misses { (d.misses_by_unit.total) } }
+    html! {
+        h1 { "開單品質" }
+        (period_form(from, to))
+        p { a href=(format!("/quality/monthly.pdf?month={to}")) { "下載 " (roc_month(to)) "月報（PDF）" } }
+        div.cards {
+            div.card { div { "錯誤率（目標 0.1%）" } div.big #error-rate { (pct(o.rate)) } div { @if o.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } } }
+            div.card { div { "開單" } div.big #issued { (o.issued) } }
+            div.card { div { "有錯" } div.big { (o.with_error) } }
+            div.card { div { "開單前攔下" } div.big #near-misses { (d.misses_by_unit.total) } }
+        }
+        h2 { "每月趨勢" }
+        (trend(&d.by_month.lines))
+        p.muted { "空心點為未定月份：開單後 90 天內仍可能發現錯誤。" }
+        (rate_table("worst-units", "單位（最差在前）", &d.by_unit.lines, unit))
+        (rate_table("error-types", "錯誤類型", &d.by_type.lines, |k| crate::tickets::model::ErrorType::parse(k).map_or(k, |t| t.label_zh()).to_owned()))
+        (rate_table("by-source", "來源", &o.lines, |k| source_name(k).to_owned()))
+        h2 { "開單前攔下的錯誤" }
+        div.row {
+            table #misses-by-unit {
+                thead { tr { th { "單位" } th.num { "件數" } } }
+                tbody { @for l in &d.misses_by_unit.lines { tr { td { (unit(&l.key)) } td.num { (l.count) } } } @if d.misses_by_unit.lines.is_empty() { (nothing_row(2)) } }
             }
-            h2 { "每月趨勢" }
-            (trend(&d.by_month.lines))
-            p.muted { "空心點為未定月份：開單後 90 天內仍可能發現錯誤。" }
-            (rate_table("worst-units", "單位（最差在前）", &d.by_unit.lines, unit))
-            (rate_table("error-types", "錯誤類型", &d.by_type.lines, |k| crate::tickets::model::ErrorType::parse(k).map_or(k, |t| t.label_zh()).to_owned()))
-            (rate_table("by-source", "來源", &o.lines, |k| source_name(k).to_owned()))
-            h2 { "開單前攔下的錯誤" }
-            div.row {
-                table #misses-by-unit {
-                    thead { tr { th { "單位" } th.num { "件數" } } }
-                    tbody { @for l in &d.misses_by_unit.lines { tr { td { (unit(&l.key)) } td.num { (l.count) } } } @if d.misses_by_unit.lines.is_empty() { (nothing_row(2)) } }
-                }
-                table #misses-by-field {
-                    thead { tr { th { "欄位" } th.num { "件數" } } }
-                    tbody { @for l in &d.misses_by_field.lines { tr { td { (super::keying::field_name(&l.key)) } td.num { (l.count) } } } @if d.misses_by_field.lines.is_empty() { (nothing_row(2)) } }
-                }
+            table #misses-by-field {
+                thead { tr { th { "欄位" } th.num { "件數" } } }
+                tbody { @for l in &d.misses_by_field.lines { tr { td { (super::keying::field_name(&l.key)) } td.num { (l.count) } } } @if d.misses_by_field.lines.is_empty() { (nothing_row(2)) } }
             }
-            h2 { "處理天數（目標 " (d.turnaround.target_days) " 天內）" }
-            table #turnaround {
-                thead { tr { th { "來源" } th.num { "件數" } th.num { "違規至開單中位數" } th.num { "第 90 百分位" } th.num { "14 天內" } th.num { "收件至開單中位數" } th.num { "過去" } } }
-                tbody {
-                    @for l in &d.turnaround.lines {
-                        tr {
-                            td { (source_name(&l.key)) } td.num { (l.tickets) }
-                            td.num { (format!("{:.1} 天", l.from_violation.median_days)) }
-                            td.num { (format!("{:.1} 天", l.from_violation.p90_days)) }
-                            td.num { (format!("{:.0}%", l.from_violation.within_target * 100.0)) }
-                            td.num { (format!("{:.1} 天", l.from_intake.median_days)) }
-                            td.num { @if let Some(b) = l.baseline_days { (format!("{b:.0} 天")) } @else { "—" } }
-                        }
-                    } @if d.turnaround.lines.is_empty() { (nothing_row(7)) }
-                }
+        }
+        h2 { "處理天數（目標 " (d.turnaround.target_days) " 天內）" }
+        table #turnaround {
+            thead { tr { th { "來源" } th.num { "件數" } th.num { "違規至開單中位數" } th.num { "第 90 百分位" } th.num { "14 天內" } th.num { "收件至開單中位數" } th.num { "過去" } } }
+            tbody {
+                @for l in &d.turnaround.lines {
+                    tr {
+                        td { (source_name(&l.key)) } td.num { (l.tickets) }
+                        td.num { (format!("{:.1} 天", l.from_violation.median_days)) }
+                        td.num { (format!("{:.1} 天", l.from_violation.p90_days)) }
+                        td.num { (format!("{:.0}%", l.from_violation.within_target * 100.0)) }
+                        td.num { (format!("{:.1} 天", l.from_intake.median_days)) }
+                        td.num { @if let Some(b) = l.baseline_days { (format!("{b:.0} 天")) } @else { "—" } }
+                    }
+                } @if d.turnaround.lines.is_empty() { (nothing_row(7)) }
             }
-            h2 { (e.year) " 年七大違規（目標較前一年 +1%）" }
-            table #enforcement {
-                thead { tr { th { "違規" } th.num { (e.year) } th.num { (e.year - 1) } th.num { "目標" } th { "" } } }
-                tbody {
-                    @for l in std::iter::once(&e.total).chain(e.by_violation.iter()) {
-                        tr {
-                            td { @if l.key == "all" { "合計" } @else { (major_name(&l.key)) } }
-                            td.num { (l.this_year) } td.num { (l.previous_year) } td.num { (format!("{:.0}", l.target)) }
-                            td { @if l.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } }
-                        }
+        }
+        h2 { (e.year) " 年七大違規（目標較前一年 +1%）" }
+        table #enforcement {
+            thead { tr { th { "違規" } th.num { (e.year) } th.num { (e.year - 1) } th.num { "目標" } th { "" } } }
+            tbody {
+                @for l in std::iter::once(&e.total).chain(e.by_violation.iter()) {
+                    tr {
+                        td { @if l.key == "all" { "合計" } @else { (major_name(&l.key)) } }
+                        td.num { (l.this_year) } td.num { (l.previous_year) } td.num { (format!("{:.0}", l.target)) }
+                        td { @if l.meets_target { span.good { "達標" } } @else { span.error { "未達標" } } }
                     }
                 }
             }
-        },
-    )))
+        }
+    }
 }
 
 fn period_form(from: &str, to: &str) -> Markup {
