@@ -55,7 +55,7 @@ pub fn section(
                         tr {
                             td { (name_of(*vendor)) }
                             td { (crate::domain::time::roc_date(c.starts_on)) " – " (crate::domain::time::roc_date(c.ends_on)) }
-                            td.num { (c.unit_price) }
+                            td.num { (money(i64::from(c.unit_price))) }
                             td.num { (money(i64::from(c.yearly_ticket_cap))) }
                             td.num { (money(c.yearly_amount_cap)) }
                         }

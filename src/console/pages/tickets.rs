@@ -83,7 +83,7 @@ pub async fn ticket_search(
                             td { (r.plate.as_str()) }
                             td { (r.article_code) }
                             td { (roc_short(r.violation_at)) }
-                            td.num { (r.fine) }
+                            td.num { (crate::console::format::money(i64::from(r.fine))) }
                         }
                     } @if rows.is_empty() { (nothing_row(6)) }
                 }

@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::console::format::{money, thousands};
 use crate::console::layout::month_input;
 use crate::console::layout::{nothing_row, ok, page};
 use crate::console::page_error::PageResult;
@@ -45,9 +46,9 @@ fn statement_table(statements: &[Statement]) -> Markup {
                 @for s in statements {
                     tr {
                         td { (s.vendor_name) }
-                        td.num { (s.tickets) } td.num { (s.amount) }
-                        td.num { (s.year_to_date_tickets) }
-                        td.num { (s.tickets_left) } td.num { (s.amount_left) }
+                        td.num { (thousands(s.tickets)) } td.num { (money(s.amount)) }
+                        td.num { (thousands(s.year_to_date_tickets)) }
+                        td.num { (thousands(s.tickets_left)) } td.num { (money(s.amount_left)) }
                         td {
                             @if s.contract.is_none() { span.warn { "無有效合約" } }
                             @for w in &s.warnings {
