@@ -114,14 +114,13 @@ pub fn names_of(conn: &mut DbConn, views: &[CheckinView]) -> ApiResult<Names> {
     let mut officers: Vec<_> = views.iter().map(|v| v.officer_id).collect();
     officers.sort();
     officers.dedup();
+    let (boxes, officers) = super::coverage::names(conn, &boxes, &officers)?;
+    let joined = |(code, name): (String, String)| format!("{code} {name}");
     Ok(Names {
-        boxes: store::boxes_by_ids(conn, &boxes)?
+        boxes: boxes.into_iter().map(|(id, n)| (id, joined(n))).collect(),
+        officers: officers
             .into_iter()
-            .map(|b| (b.id, format!("{} {}", b.code, b.name)))
-            .collect(),
-        officers: store::badges(conn, &officers)?
-            .into_iter()
-            .map(|(id, badge, name)| (id, format!("{badge} {name}")))
+            .map(|(id, n)| (id, joined(n)))
             .collect(),
     })
 }

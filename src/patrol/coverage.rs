@@ -152,14 +152,7 @@ pub fn report(
 
     // Names.
     let officer_ids: Vec<UserId> = by_officer.keys().copied().collect();
-    let badges: HashMap<UserId, (String, String)> = store::badges(conn, &officer_ids)?
-        .into_iter()
-        .map(|(id, badge, name)| (id, (badge, name)))
-        .collect();
-    let boxes: HashMap<BoxId, (String, String)> = store::boxes_by_ids(conn, &all_boxes)?
-        .into_iter()
-        .map(|b| (b.id, (b.code, b.name)))
-        .collect();
+    let (boxes, badges) = names(conn, &all_boxes, &officer_ids)?;
     Ok(CoverageReport {
         unit: UnitBrief {
             id: unit.id,
@@ -264,6 +257,28 @@ pub(super) fn gather(
         all_boxes,
         visits,
     })
+}
+
+/// Boxes by (code, name) and officers by (badge, name): how every patrol
+/// report names them.
+pub(super) type BoxNames = HashMap<BoxId, (String, String)>;
+pub(super) type OfficerNames = HashMap<UserId, (String, String)>;
+
+pub(super) fn names(
+    conn: &mut DbConn,
+    boxes: &[BoxId],
+    officers: &[UserId],
+) -> ApiResult<(BoxNames, OfficerNames)> {
+    Ok((
+        store::boxes_by_ids(conn, boxes)?
+            .into_iter()
+            .map(|b| (b.id, (b.code, b.name)))
+            .collect(),
+        store::badges(conn, officers)?
+            .into_iter()
+            .map(|(id, badge, name)| (id, (badge, name)))
+            .collect(),
+    ))
 }
 
 fn named<K: std::hash::Hash + Eq>(

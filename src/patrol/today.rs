@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::coverage::{Gathered, gather};
+use super::checkin::schedule_of;
+use super::coverage::{Gathered, gather, names};
 use super::schedule::{Window, judge, utc_to_local};
-use super::{checkin::schedule_of, store};
 use crate::db::DbConn;
 use crate::domain::{Actor, BoxId, Role, UnitId, UserId};
 use crate::error::{ApiError, ApiResult};
@@ -111,16 +111,7 @@ pub fn windows_today(
         }
     }
     let officer_ids: Vec<UserId> = officers_of.values().flatten().copied().collect();
-    let badges: std::collections::HashMap<UserId, (String, String)> =
-        store::badges(conn, &officer_ids)?
-            .into_iter()
-            .map(|(id, badge, name)| (id, (badge, name)))
-            .collect();
-    let boxes: std::collections::HashMap<BoxId, (String, String)> =
-        store::boxes_by_ids(conn, &all_boxes)?
-            .into_iter()
-            .map(|b| (b.id, (b.code, b.name)))
-            .collect();
+    let (boxes, badges) = names(conn, &all_boxes, &officer_ids)?;
     let mut out: Vec<TodayWindow> = raw
         .into_iter()
         .map(|(b, officers, w, state, visits, required)| {
